@@ -1,0 +1,39 @@
+# The two front doors: `make run` (set up + serve with demo data) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# Tests run against PostgreSQL: DATABASE_URL when set, else the local server if one answers.
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),$(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo postgres://postgres@127.0.0.1:5432/production))
+
+.PHONY: run test setup migrate demo bench graph clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo "Starting the web server on http://127.0.0.1:$(PORT)/ and a django-q2 worker (Ctrl-C stops both)"
+	@bash -c 'trap "kill 0" EXIT; $(PY) manage.py qcluster & $(PY) manage.py runserver 0.0.0.0:$(PORT) --noreload'
+
+test: setup
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: migrate
+	$(PY) manage.py bench
+
+graph: setup
+	$(PY) manage.py graph_transitions production.ProductionRun -o docs/run-lifecycle.png
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,55 @@
+"""Domain errors and the one place that maps them to HTTP answers.
+
+Services raise these; API views never catch them. The portal and admin show
+their ``message`` to the user. 400 = the input is wrong, 409 = the object's
+current state does not allow the action.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class DomainError(Exception):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None, extra: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.field = field
+        self.extra = extra or {}
+
+    def as_response_data(self) -> dict:
+        if self.field:
+            return {self.field: [self.message]}
+        return {"detail": self.message, "code": self.code, **self.extra}
+
+
+class InvalidInput(DomainError):
+    """The request is well formed but asks for something that cannot be (400)."""
+
+
+class InvalidTransition(DomainError):
+    """The object's current state does not allow the action (409)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "invalid_transition"
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response(exc.as_response_data(), status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.APIException) and isinstance(response.data, dict):
+        detail = response.data.get("detail")
+        if detail is not None and "code" not in response.data:
+            response.data["code"] = getattr(detail, "code", exc.default_code)
+    return response

@@ -1,0 +1,107 @@
+import django_filters
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+
+from config.api import JSONObjectField, SafeJSONField, id_field
+from designs.models import Design, DesignPartner
+from designs.selectors import designs_for_partner
+from designs.services import design_create, design_link_partner, design_update
+from partners.models import Partner
+from partners.permissions import IsPartnerUser, IsStaff
+
+
+class DesignOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Design
+        fields = ["id", "name", "code", "status", "specs", "routing", "created_at", "updated_at"]
+
+
+class DesignPartnerOutput(serializers.ModelSerializer):
+    class Meta:
+        model = DesignPartner
+        fields = ["id", "design", "partner", "role", "created_at"]
+
+
+class DesignInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    status = serializers.ChoiceField(choices=Design.Status.choices, required=False)
+    code = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    specs = JSONObjectField(required=False)
+    routing = SafeJSONField(required=False, allow_null=True)
+
+
+class DesignFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Design.Status.choices)
+
+    class Meta:
+        model = Design
+        fields = ["status"]
+
+
+class DesignListCreate(generics.ListAPIView):
+    permission_classes = [IsStaff]
+    serializer_class = DesignOutput
+    queryset = Design.objects.order_by("-created_at", "-id")
+    filterset_class = DesignFilter
+
+    @extend_schema(request=DesignInput, responses={201: DesignOutput})
+    def post(self, request):
+        data = DesignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        design = design_create(**data.validated_data)
+        return Response(DesignOutput(design).data, status=status.HTTP_201_CREATED)
+
+
+class DesignDetail(generics.RetrieveAPIView):
+    permission_classes = [IsStaff]
+    serializer_class = DesignOutput
+    queryset = Design.objects.all()
+
+    @extend_schema(request=DesignInput(partial=True), responses=DesignOutput)
+    def patch(self, request, pk):
+        design = self.get_object()
+        data = DesignInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        design = design_update(design=design, **data.validated_data)
+        return Response(DesignOutput(design).data)
+
+
+class DesignPartnerInput(serializers.Serializer):
+    partner = id_field()
+    role = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class DesignPartnerLink(generics.GenericAPIView):
+    """Link a partner to a design (idempotent: 201 when new, 200 with the same link after)."""
+
+    permission_classes = [IsStaff]
+    serializer_class = DesignPartnerInput
+
+    @extend_schema(request=DesignPartnerInput, responses={200: DesignPartnerOutput, 201: DesignPartnerOutput})
+    def post(self, request, pk):
+        design = get_object_or_404(Design, pk=pk)
+        data = DesignPartnerInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        partner = Partner.objects.filter(pk=data.validated_data["partner"]).first()
+        if partner is None:
+            raise serializers.ValidationError({"partner": ["Unknown partner."]})
+        link, created = design_link_partner(design=design, partner=partner, role=data.validated_data["role"])
+        return Response(DesignPartnerOutput(link).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class PartnerDesignOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Design
+        fields = ["id", "name", "code", "status", "specs", "updated_at"]
+
+
+class PartnerDesignList(generics.ListAPIView):
+    """The designs linked to the caller's partner."""
+
+    permission_classes = [IsPartnerUser]
+    serializer_class = PartnerDesignOutput
+
+    def get_queryset(self):
+        return designs_for_partner(self.request.partner)

@@ -1,0 +1,56 @@
+from django.db import models
+from django.db.models import Q
+
+
+class Design(models.Model):
+    class Status(models.TextChoices):
+        CONCEPTUAL = "conceptual"
+        IN_DEVELOPMENT = "in_development"
+        TECHNICAL_REVIEW = "technical_review"
+        SAMPLE_PRODUCTION = "sample_production"
+        REVISION = "revision"
+        APPROVED = "approved"
+        COMMERCE_READY = "commerce_ready"
+        ON_HOLD = "on_hold"
+        REJECTED = "rejected"
+        SUPERSEDED = "superseded"
+
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=100, blank=True, default="")
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.CONCEPTUAL, db_index=True)
+    specs = models.JSONField(default=dict, blank=True)
+    routing = models.JSONField(
+        null=True, blank=True,
+        help_text='Default routing for automatic dispatch: {"assignments": [{"partner", "role", "share"}], '
+        '"template_category": id, "template_ids": [id]}',
+    )
+    partners = models.ManyToManyField("partners.Partner", through="DesignPartner", related_name="designs", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="design_code_unique_when_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})" if self.code else self.name
+
+
+class DesignPartner(models.Model):
+    """A partner works on a design (in a role); it then sees the design in its hub."""
+
+    design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="partner_links")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="design_links")
+    role = models.CharField(max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["design_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["design", "partner", "role"], name="design_partner_role_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.design} – {self.partner}" + (f" ({self.role})" if self.role else "")

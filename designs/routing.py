@@ -1,0 +1,93 @@
+"""A design's default routing: who produces it, in which shares, with which templates."""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from config.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class RoutingAssignment:
+    partner_id: int
+    role: str
+    share: Fraction
+
+
+@dataclass(frozen=True)
+class Routing:
+    assignments: tuple[RoutingAssignment, ...]
+    template_category: int | None
+    template_ids: tuple[int, ...]
+
+    @property
+    def has_templates(self) -> bool:
+        return self.template_category is not None or bool(self.template_ids)
+
+
+def _positive_int(value, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidInput(f"{what} must be a positive integer id.", field="routing")
+    return value
+
+
+def parse_routing(raw) -> Routing | None:
+    """Validate the JSON shape of a routing; None stays None. Raises InvalidInput."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InvalidInput("Routing must be an object or null.", field="routing")
+    unknown = set(raw) - {"assignments", "template_category", "template_ids"}
+    if unknown:
+        raise InvalidInput(f"Unknown routing keys: {', '.join(sorted(unknown))}.", field="routing")
+    items = raw.get("assignments", [])
+    if not isinstance(items, list):
+        raise InvalidInput("routing.assignments must be a list.", field="routing")
+    assignments, seen = [], set()
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or "partner" not in item or "share" not in item:
+            raise InvalidInput(f"routing.assignments[{i}] needs a partner and a share.", field="routing")
+        partner_id = _positive_int(item["partner"], f"routing.assignments[{i}].partner")
+        role = item.get("role") or ""
+        if not isinstance(role, str) or len(role) > 100:
+            raise InvalidInput(f"routing.assignments[{i}].role must be text.", field="routing")
+        share = item["share"]
+        if isinstance(share, bool) or not isinstance(share, (int, float, str)):
+            raise InvalidInput(f"routing.assignments[{i}].share must be a positive number.", field="routing")
+        try:
+            share = Fraction(Decimal(str(share)))
+        except (InvalidOperation, ValueError, OverflowError):
+            raise InvalidInput(f"routing.assignments[{i}].share must be a positive number.", field="routing")
+        if share <= 0 or share > 10**9:
+            raise InvalidInput(f"routing.assignments[{i}].share must be a positive number.", field="routing")
+        if (partner_id, role) in seen:
+            raise InvalidInput(f"routing.assignments[{i}] repeats partner {partner_id} in role {role!r}.", field="routing")
+        seen.add((partner_id, role))
+        assignments.append(RoutingAssignment(partner_id=partner_id, role=role, share=share))
+    category = raw.get("template_category")
+    if category is not None:
+        category = _positive_int(category, "routing.template_category")
+    template_ids = raw.get("template_ids") or []
+    if not isinstance(template_ids, list):
+        raise InvalidInput("routing.template_ids must be a list of ids.", field="routing")
+    template_ids = tuple(_positive_int(t, "routing.template_ids[]") for t in template_ids)
+    if category is not None and template_ids:
+        raise InvalidInput("routing names either a template_category or template_ids, not both.", field="routing")
+    return Routing(assignments=tuple(assignments), template_category=category, template_ids=template_ids)
+
+
+def split_by_shares(quantity: int, shares: list[Fraction]) -> list[int]:
+    """Split ``quantity`` by ``shares`` with the largest-remainder method.
+
+    Each part gets the floor of its exact quota; the units left over go to the
+    largest remainders, ties to the earlier share. The parts add up to quantity.
+    7 at 50/50 -> [4, 3].
+    """
+    total = sum(shares)
+    quotas = [Fraction(quantity) * share / total for share in shares]
+    parts = [q.numerator // q.denominator for q in quotas]
+    left = quantity - sum(parts)
+    order = sorted(range(len(shares)), key=lambda i: (-(quotas[i] - parts[i]), i))
+    for i in order[:left]:
+        parts[i] += 1
+    return parts

@@ -1,0 +1,83 @@
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from config.errors import InvalidInput
+from designs.models import Design, DesignPartner
+from designs.routing import parse_routing
+from partners.models import Partner
+
+_EDITABLE = ("name", "code", "status", "specs", "routing")
+
+
+def _check_routing(raw) -> None:
+    routing = parse_routing(raw)
+    if routing is None:
+        return
+    wanted = {a.partner_id for a in routing.assignments}
+    known = set(Partner.objects.filter(id__in=wanted).values_list("id", flat=True))
+    if wanted - known:
+        raise InvalidInput(f"Unknown partner ids in routing: {sorted(wanted - known)}.", field="routing")
+
+
+def _check_code_free(code: str, exclude_id: int | None = None) -> None:
+    if code and Design.objects.filter(code=code).exclude(id=exclude_id).exists():
+        raise InvalidInput(f"A design with the code {code!r} already exists.", field="code")
+
+
+def _save(design: Design) -> Design:
+    try:
+        with transaction.atomic():
+            design.save()
+    except IntegrityError as exc:
+        raise InvalidInput(f"A design with the code {design.code!r} already exists.", field="code") from exc
+    return design
+
+
+@transaction.atomic
+def design_create(*, name: str, status: str = Design.Status.CONCEPTUAL, code: str = "", specs: dict | None = None,
+                  routing: dict | None = None) -> Design:
+    _check_code_free(code)
+    _check_routing(routing)
+    return _save(Design(name=name, status=status, code=code, specs=specs or {}, routing=routing))
+
+
+@transaction.atomic
+def design_update(*, design: Design, **changes) -> Design:
+    unknown = set(changes) - set(_EDITABLE)
+    if unknown:
+        raise InvalidInput(f"Cannot change {', '.join(sorted(unknown))}.")
+    if "code" in changes:
+        _check_code_free(changes["code"], exclude_id=design.id)
+    if "routing" in changes:
+        _check_routing(changes["routing"])
+    for field, value in changes.items():
+        setattr(design, field, value)
+    return _save(design)
+
+
+def design_link_partner(*, design: Design, partner: Partner, role: str = "") -> tuple[DesignPartner, bool]:
+    """Link a partner to a design (idempotent; safe under concurrency)."""
+    try:
+        with transaction.atomic():
+            return DesignPartner.objects.get_or_create(design=design, partner=partner, role=role or "")
+    except IntegrityError:
+        return DesignPartner.objects.get(design=design, partner=partner, role=role or ""), False
+
+
+def design_snapshot(design: Design, *, partner_links=None) -> dict:
+    """What a production run keeps of its design at the moment it is captured.
+
+    ``partner_links`` may be passed pre-fetched (bulk callers) to keep query counts flat.
+    """
+    links = partner_links if partner_links is not None else design.partner_links.all()
+    return {
+        "id": design.id,
+        "name": design.name,
+        "code": design.code,
+        "status": design.status,
+        "specs": design.specs,
+        "routing": design.routing,
+        "partners": [{"partner": link.partner_id, "role": link.role} for link in links],
+        "updated_at": design.updated_at.isoformat() if design.updated_at else None,
+        "captured_at": timezone.now().isoformat(),
+    }

@@ -1,0 +1,78 @@
+from django.db import models
+from django.db.models import Q
+
+
+class Product(models.Model):
+    title = models.CharField(max_length=300)
+    design = models.ForeignKey("designs.Design", null=True, blank=True, on_delete=models.SET_NULL, related_name="products")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProductVariant(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(max_length=100, unique=True)
+    title = models.CharField(max_length=300, blank=True, default="")
+    design = models.ForeignKey(
+        "designs.Design", null=True, blank=True, on_delete=models.SET_NULL, related_name="variants",
+        help_text="When set, wins over the product's design.",
+    )
+
+    class Meta:
+        ordering = ["product_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.sku} – {self.title}" if self.title else self.sku
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        PLACED = "placed"
+        CANCELLED = "cancelled"
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    customer_email = models.EmailField()
+    external_id = models.CharField(max_length=200, blank=True, default="")
+    placed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["external_id"], condition=~Q(external_id=""), name="order_external_id_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order #{self.pk}" + (f" ({self.external_id})" if self.external_id else "")
+
+
+class OrderLineItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="line_items")
+    variant = models.ForeignKey(ProductVariant, null=True, blank=True, on_delete=models.PROTECT, related_name="line_items")
+    quantity = models.PositiveIntegerField()
+    title = models.CharField(max_length=300, blank=True, default="")
+    external_id = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["order_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="line_item_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.title or self.product}"
+
+    @property
+    def design_id_resolved(self) -> int | None:
+        """The variant's design wins over the product's design."""
+        if self.variant_id and self.variant.design_id:
+            return self.variant.design_id
+        return self.product.design_id

@@ -1,0 +1,73 @@
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from config.errors import InvalidInput, InvalidTransition
+from designs.models import Design
+from orders.models import Order, OrderLineItem, Product, ProductVariant
+from orders.signals import order_placed
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def product_create(*, title: str, design: Design | None = None, variants: list[dict] | None = None) -> Product:
+    variants = variants or []
+    skus = [v["sku"] for v in variants]
+    duplicated = sorted({s for s in skus if skus.count(s) > 1})
+    if duplicated:
+        raise InvalidInput(f"Duplicate SKUs in request: {', '.join(duplicated)}.", field="variants")
+    taken = sorted(ProductVariant.objects.filter(sku__in=skus).values_list("sku", flat=True))
+    if taken:
+        raise InvalidInput(f"SKUs already exist: {', '.join(taken)}.", field="variants")
+    product = Product.objects.create(title=title, design=design)
+    ProductVariant.objects.bulk_create(
+        ProductVariant(product=product, sku=v["sku"], title=v.get("title", ""), design=v.get("design")) for v in variants
+    )
+    return product
+
+
+@transaction.atomic
+def order_create(*, customer_email: str, items: list[dict], external_id: str = "") -> Order:
+    """A draft order. ``items``: dicts with product, variant (optional), quantity, title, external_id."""
+    if not items:
+        raise InvalidInput("An order needs at least one item.", field="items")
+    if external_id and Order.objects.filter(external_id=external_id).exists():
+        raise InvalidInput(f"An order with the external id {external_id!r} already exists.", field="external_id")
+    for i, item in enumerate(items):
+        variant = item.get("variant")
+        if variant is not None and variant.product_id != item["product"].id:
+            raise InvalidInput(f"items[{i}]: variant {variant.id} does not belong to product {item['product'].id}.",
+                               field="items")
+        if item["quantity"] <= 0:
+            raise InvalidInput(f"items[{i}]: quantity must be positive.", field="items")
+    order = Order.objects.create(customer_email=customer_email, external_id=external_id)
+    OrderLineItem.objects.bulk_create(
+        OrderLineItem(
+            order=order, product=item["product"], variant=item.get("variant"), quantity=item["quantity"],
+            title=item.get("title") or "", external_id=item.get("external_id") or "",
+        )
+        for item in items
+    )
+    return order
+
+
+@transaction.atomic
+def order_place(*, order: Order) -> Order:
+    """Mark a draft order placed and announce it after commit.
+
+    Placing a placed order changes nothing and announces nothing again (the
+    production side is idempotent anyway, so a repeated event is harmless).
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status == Order.Status.PLACED:
+        return order
+    if order.status != Order.Status.DRAFT:
+        raise InvalidTransition(f"Order {order.pk} is {order.status} and cannot be placed.")
+    order.status = Order.Status.PLACED
+    order.placed_at = timezone.now()
+    order.save(update_fields=["status", "placed_at", "updated_at"])
+    order_id = order.pk
+    transaction.on_commit(lambda: order_placed.send(sender=Order, order_id=order_id))
+    return order

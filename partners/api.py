@@ -1,0 +1,83 @@
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from partners.models import Partner, PartnerMembership
+from partners.permissions import IsPartnerUser, IsStaff
+from partners.services import partner_create
+
+
+class PartnerOutput(serializers.ModelSerializer):
+    users = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Partner
+        fields = ["id", "name", "handle", "email", "roles", "is_active", "users", "created_at", "updated_at"]
+
+    def get_users(self, partner) -> list[dict]:
+        return [{"id": m.user_id, "email": m.user.email, "role": m.role} for m in partner.memberships.all()]
+
+
+def _partners():
+    return Partner.objects.prefetch_related(
+        Prefetch("memberships", queryset=PartnerMembership.objects.select_related("user").order_by("id"))
+    )
+
+
+class OwnerInput(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+
+class PartnerCreateInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField()
+    handle = serializers.SlugField(max_length=100, required=False, allow_blank=True)
+    roles = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=50)
+    owner = OwnerInput()
+
+
+class PartnerListCreate(generics.ListAPIView):
+    permission_classes = [IsStaff]
+    serializer_class = PartnerOutput
+    queryset = _partners().order_by("name", "id")
+
+    @extend_schema(request=PartnerCreateInput, responses={201: PartnerOutput})
+    def post(self, request):
+        data = PartnerCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        partner = partner_create(**data.validated_data)
+        return Response(PartnerOutput(_partners().get(pk=partner.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class PartnerDetail(generics.RetrieveAPIView):
+    permission_classes = [IsStaff]
+    serializer_class = PartnerOutput
+    queryset = _partners()
+
+
+class PartnerMe(APIView):
+    """The caller's partner."""
+
+    permission_classes = [IsPartnerUser]
+
+    @extend_schema(responses=PartnerOutput)
+    def get(self, request):
+        return Response(PartnerOutput(_partners().get(pk=request.partner.pk)).data)
+
+
+class TokenLogin(ObtainAuthToken):
+    """POST {"username", "password"} -> {"token"}. Partner users log in with their email address."""
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.serializer_class(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        from rest_framework.authtoken.models import Token
+
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

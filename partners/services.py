@@ -1,0 +1,100 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from config.errors import InvalidInput
+from partners.models import Partner, PartnerMembership
+
+User = get_user_model()
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _unique_handle(name: str) -> str:
+    base = slugify(name)[:90] or "partner"
+    handle, n = base, 2
+    while Partner.objects.filter(handle=handle).exists():
+        handle, n = f"{base}-{n}", n + 1
+    return handle
+
+
+@transaction.atomic
+def partner_user_create(
+    *, partner: Partner, email: str, password: str, role: str = PartnerMembership.Role.MEMBER,
+    first_name: str = "", last_name: str = "",
+) -> PartnerMembership:
+    """A login for a partner's person. The username is the email address."""
+    email = normalize_email(email)
+    if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
+        raise InvalidInput(f"A user with the email {email} already exists.", field="email")
+    user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="password") from exc
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise InvalidInput(f"A user with the email {email} already exists.", field="email") from exc
+    return PartnerMembership.objects.create(user=user, partner=partner, role=role)
+
+
+@transaction.atomic
+def partner_create(
+    *, name: str, email: str, owner: dict, handle: str = "", roles: list[str] | None = None, is_active: bool = True
+) -> Partner:
+    """A partner together with its owner user, or nothing at all."""
+    if handle and Partner.objects.filter(handle=handle).exists():
+        raise InvalidInput(f"A partner with the handle {handle!r} already exists.", field="handle")
+    partner = Partner(
+        name=name, email=normalize_email(email), handle=handle or _unique_handle(name),
+        roles=sorted(set(roles or [])), is_active=is_active,
+    )
+    try:
+        with transaction.atomic():
+            partner.save()
+    except IntegrityError as exc:
+        raise InvalidInput(f"A partner with the handle {partner.handle!r} already exists.", field="handle") from exc
+    try:
+        partner_user_create(
+            partner=partner, email=owner["email"], password=owner["password"], role=PartnerMembership.Role.OWNER,
+            first_name=owner.get("first_name", ""), last_name=owner.get("last_name", ""),
+        )
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, field="owner") from exc
+    return partner
+
+
+@transaction.atomic
+def partner_notify(*, partner: Partner, key: str, title: str, body: str, link: str = ""):
+    """Tell a partner something: one in-app notification and one email, however often called.
+
+    ``key`` identifies the event; a job delivered twice finds the row it wrote
+    (unique constraint) and its ``emailed_at``, under a row lock.
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import timezone
+
+    from partners.models import Notification
+    from partners.selectors import partner_users_emails
+
+    try:
+        with transaction.atomic():
+            Notification.objects.get_or_create(partner=partner, key=key, defaults={"title": title, "body": body, "link": link})
+    except IntegrityError:
+        pass  # a concurrent delivery wrote it first
+    notification = Notification.objects.select_for_update().get(partner=partner, key=key)
+    if notification.emailed_at is None:
+        recipients = partner_users_emails(partner) or [partner.email]
+        url = f"{settings.SITE_URL.rstrip('/')}{link}" if link else ""
+        send_mail(title, f"{body}\n\n{url}".strip(), None, recipients)
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return notification

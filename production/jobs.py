@@ -1,0 +1,33 @@
+"""django-q2 jobs. Each takes ids, loads, calls one service, and is safe to run twice."""
+
+from django.db import transaction
+from django.urls import reverse
+from django_q.tasks import async_task
+
+from partners.services import partner_notify
+from production.models import ProductionRun
+
+
+def queue_dispatch_notification(run_id: int) -> None:
+    transaction.on_commit(lambda: async_task("production.jobs.notify_partner_of_dispatch", run_id))
+
+
+def notify_partner_of_dispatch(run_id: int) -> None:
+    run = ProductionRun.objects.select_related("partner", "design").filter(pk=run_id, sent_at__isnull=False).first()
+    if run is None or run.partner is None:
+        return
+    tasks = run.tasks.count()
+    role = f" ({run.role})" if run.role else ""
+    partner_notify(
+        partner=run.partner,
+        key=f"run-dispatched:{run.pk}",
+        title=f"New production run #{run.pk}: {run.quantity} × {run.design.name}{role}",
+        body=f"Production run #{run.pk} for {run.design.name} has been sent to you with {tasks} task(s).",
+        link=reverse("portal:run-detail", args=[run.pk]),
+    )
+
+
+def auto_dispatch_run(run_id: int) -> None:
+    from production.gating import run_auto_dispatch
+
+    run_auto_dispatch(run_id=run_id)

@@ -1,0 +1,127 @@
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+
+from config.api import IdFilter, id_field
+from partners.permissions import IsStaff
+from tasks.models import Task, TaskTemplate, TaskTemplateCategory
+from tasks.services import category_create, template_create, template_delete, template_update
+
+
+class CategoryOutput(serializers.ModelSerializer):
+    class Meta:
+        model = TaskTemplateCategory
+        fields = ["id", "name", "description", "created_at"]
+
+
+class CategoryInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+
+
+class CategoryListCreate(generics.ListAPIView):
+    permission_classes = [IsStaff]
+    serializer_class = CategoryOutput
+    queryset = TaskTemplateCategory.objects.order_by("name", "id")
+
+    @extend_schema(request=CategoryInput, responses={201: CategoryOutput})
+    def post(self, request):
+        data = CategoryInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(CategoryOutput(category_create(**data.validated_data)).data, status=status.HTTP_201_CREATED)
+
+
+class CategoryDetail(generics.RetrieveAPIView):
+    permission_classes = [IsStaff]
+    serializer_class = CategoryOutput
+    queryset = TaskTemplateCategory.objects.all()
+
+
+class TemplateOutput(serializers.ModelSerializer):
+    category_name = serializers.CharField(source="category.name", default=None, read_only=True)
+
+    class Meta:
+        model = TaskTemplate
+        fields = ["id", "name", "category", "category_name", "description", "sequence", "estimated_minutes",
+                  "is_active", "created_at"]
+
+
+class TemplateInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    category = id_field(allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    sequence = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    estimated_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    is_active = serializers.BooleanField(required=False)
+
+    def validate_category(self, value):
+        if value is None:
+            return None
+        category = TaskTemplateCategory.objects.filter(pk=value).first()
+        if category is None:
+            raise serializers.ValidationError("Unknown category.")
+        return category
+
+
+class TemplateFilter(django_filters.FilterSet):
+    category = IdFilter(field_name="category_id")
+
+    class Meta:
+        model = TaskTemplate
+        fields = ["category"]
+
+
+class TemplateListCreate(generics.ListAPIView):
+    permission_classes = [IsStaff]
+    serializer_class = TemplateOutput
+    queryset = TaskTemplate.objects.select_related("category").order_by("category__name", "sequence", "id")
+    filterset_class = TemplateFilter
+
+    @extend_schema(request=TemplateInput, responses={201: TemplateOutput})
+    def post(self, request):
+        data = TemplateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(TemplateOutput(template_create(**data.validated_data)).data, status=status.HTTP_201_CREATED)
+
+
+class TemplateDetail(generics.RetrieveAPIView):
+    permission_classes = [IsStaff]
+    serializer_class = TemplateOutput
+    queryset = TaskTemplate.objects.select_related("category")
+
+    @extend_schema(request=TemplateInput(partial=True), responses=TemplateOutput)
+    def patch(self, request, pk):
+        template = self.get_object()
+        data = TemplateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        return Response(TemplateOutput(template_update(template=template, **data.validated_data)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        template_delete(template=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TaskOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Task
+        fields = ["id", "title", "description", "status", "sequence", "template", "production_run", "partner",
+                  "design", "started_at", "completed_at", "cancelled_at", "created_at", "updated_at"]
+
+
+class TaskFilter(django_filters.FilterSet):
+    production_run = IdFilter(field_name="production_run_id")
+    partner = IdFilter(field_name="partner_id")
+    status = django_filters.ChoiceFilter(choices=Task.Status.choices)
+
+    class Meta:
+        model = Task
+        fields = ["production_run", "partner", "status"]
+
+
+class TaskList(generics.ListAPIView):
+    permission_classes = [IsStaff]
+    serializer_class = TaskOutput
+    queryset = Task.objects.order_by("production_run_id", "sequence", "id")
+    filterset_class = TaskFilter

@@ -1,0 +1,76 @@
+import os
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests.factories import MembershipFactory, PartnerFactory, StaffFactory
+
+
+@pytest.fixture(autouse=True)
+def _console_free_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory()
+
+
+@pytest.fixture
+def partner_a(db):
+    return PartnerFactory(name="Atelier A", handle="atelier-a")
+
+
+@pytest.fixture
+def partner_b(db):
+    """The outsider: must never see partner A's objects."""
+    return PartnerFactory(name="Bottega B", handle="bottega-b")
+
+
+@pytest.fixture
+def user_a(partner_a):
+    return MembershipFactory(partner=partner_a, user__username="owner@atelier-a.example",
+                             user__email="owner@atelier-a.example").user
+
+
+@pytest.fixture
+def user_b(partner_b):
+    return MembershipFactory(partner=partner_b, user__username="owner@bottega-b.example",
+                             user__email="owner@bottega-b.example").user
+
+
+def _client(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def anon_api():
+    return _client()
+
+
+@pytest.fixture
+def staff_api(staff):
+    return _client(staff)
+
+
+@pytest.fixture
+def api_a(user_a):
+    return _client(user_a)
+
+
+@pytest.fixture
+def api_b(user_b):
+    return _client(user_b)
+
+
+@pytest.fixture
+def require_postgres():
+    """Row locks and real concurrency need PostgreSQL. A laptop on SQLite skips; CI never does."""
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the tests against PostgreSQL (DATABASE_URL)")
+        pytest.skip("needs PostgreSQL (row locks and real concurrency); set DATABASE_URL")
