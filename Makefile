@@ -33,7 +33,8 @@ bench: migrate
 	$(PY) manage.py bench
 
 graph: setup
-	$(PY) manage.py graph_transitions production.ProductionRun -o docs/run-lifecycle.png
+	$(PY) manage.py graph_transitions production.ProductionRun.status -o docs/run-lifecycle.png
+	mv docs/run-lifecycle docs/run-lifecycle.gv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

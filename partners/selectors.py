@@ -2,17 +2,18 @@
 
 from django.db.models import QuerySet
 
-from partners.models import Partner
+from partners.models import Partner, PartnerMembership
 
 
 def partner_for_user(user) -> Partner | None:
     """The active partner a user works for, or None (staff, anonymous, no membership)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    membership = getattr(user, "partner_membership", None)
-    if membership is None or not membership.partner.is_active:
-        return None
-    return membership.partner
+    # One query for membership and partner, cached on the user object for the request.
+    if not hasattr(user, "_partner_cache"):
+        membership = PartnerMembership.objects.select_related("partner").filter(user_id=user.pk).first()
+        user._partner_cache = membership.partner if membership and membership.partner.is_active else None
+    return user._partner_cache
 
 
 def is_partner_user(user) -> bool:

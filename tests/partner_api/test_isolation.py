@@ -1,0 +1,89 @@
+"""Partner B never sees or touches partner A's objects: 404 everywhere, never in lists."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from config.urls import partner_api
+from tasks.models import Task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_partner_route_is_404_for_the_outsider(api_b, allocated):
+    _, run_a, _ = allocated
+    task_a = Task.objects.filter(production_run=run_a).first()
+    gets = [f"/api/partners/production-runs/{run_a.pk}/", f"/api/partners/tasks/{task_a.pk}/"]
+    posts = [f"/api/partners/production-runs/{run_a.pk}/start", f"/api/partners/production-runs/{run_a.pk}/complete",
+             f"/api/partners/tasks/{task_a.pk}/start", f"/api/partners/tasks/{task_a.pk}/complete"]
+    for path in gets:
+        assert api_b.get(path).status_code == 404, path
+    for path in posts:
+        assert api_b.post(path, {}, format="json").status_code == 404, path
+    task_a.refresh_from_db()
+    assert task_a.status == "pending"
+
+    # Every partner route with an id is covered above: a new one must be added here.
+    with_ids = {str(p.pattern) for p in partner_api if "<int:pk>" in str(p.pattern)}
+    assert len(with_ids) == len(gets) + len(posts)
+
+
+def test_lists_never_contain_foreign_ids(api_a, api_b, allocated):
+    _, run_a, run_b = allocated
+    runs_b = {r["id"] for r in api_b.get("/api/partners/production-runs/").data["results"]}
+    tasks_b = api_b.get("/api/partners/tasks/").data["results"]
+    assert runs_b == {run_b.pk}
+    assert {t["production_run"] for t in tasks_b} == {run_b.pk}
+    assert api_b.get(f"/api/partners/tasks/?production_run={run_a.pk}").data["count"] == 0
+    # Both partners were linked to the same design at approval; each sees it once.
+    assert len(api_b.get("/api/partners/designs/").data["results"]) == 1
+
+
+def _list_queries(client, path):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.data["count"]
+
+
+def test_run_list_uses_the_same_queries_for_10_and_100_runs(anon_api, user_a, partner_a, staff, category):
+    from production.services import Assignment, dispatch_start, run_create_allocated
+    from tasks.selectors import TemplateSelection
+    from tests.factories import DesignFactory
+
+    def make(n):
+        for _ in range(n):
+            _, (child,) = run_create_allocated(design=DesignFactory(), quantity=2, actor=staff,
+                                               assignments=[Assignment(partner_id=partner_a.pk, quantity=2)])
+            dispatch_start(run=child, actor=staff, selection=TemplateSelection(category_id=category.pk))
+
+    from rest_framework.authtoken.models import Token
+
+    anon_api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user_a).key}")
+    api_a = anon_api
+    make(10)
+    # Queries: the token with its user, the caller's membership with its partner, the count, the page
+    # of runs (design joined, progress annotated in the same query); tasks are not loaded for the list.
+    small, count = _list_queries(api_a, "/api/partners/production-runs/?limit=100")
+    assert count == 10
+    make(90)
+    large, count = _list_queries(api_a, "/api/partners/production-runs/?limit=100")
+    assert count == 100
+    assert small == large
+    assert small == 4
+
+
+def test_staff_list_uses_the_same_queries_for_10_and_100_runs(staff_api):
+    from production.services import run_create
+    from tests.factories import DesignFactory
+
+    design = DesignFactory()
+    for _ in range(10):
+        run_create(design=design, quantity=1)
+    small, _ = _list_queries(staff_api, "/api/admin/production-runs/?limit=100")
+    for _ in range(90):
+        run_create(design=design, quantity=1)
+    large, count = _list_queries(staff_api, "/api/admin/production-runs/?limit=100")
+    assert count == 100
+    # count, page of runs with design + partner joined, children prefetch
+    assert small == large == 3
