@@ -5,7 +5,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import id_field, quantity_field
+from config.api import StrictCharField, StrictEmailField, id_field, quantity_field
 from designs.models import Design
 from orders.models import Order, OrderLineItem, Product, ProductVariant
 from orders.services import order_create, order_place, product_create
@@ -35,13 +35,13 @@ class ProductOutput(serializers.ModelSerializer):
 
 
 class VariantInput(serializers.Serializer):
-    sku = serializers.CharField(max_length=100)
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    sku = StrictCharField(max_length=100)
+    title = StrictCharField(max_length=300, required=False, allow_blank=True)
     design = id_field(required=False, allow_null=True)
 
 
 class ProductInput(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
+    title = StrictCharField(max_length=300)
     design = id_field(required=False, allow_null=True)
     variants = VariantInput(many=True, required=False)
 
@@ -100,12 +100,12 @@ class LineItemInput(serializers.Serializer):
     product = id_field()
     variant = id_field(required=False, allow_null=True)
     quantity = quantity_field()
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    title = StrictCharField(max_length=300, required=False, allow_blank=True)
 
 
 class OrderInput(serializers.Serializer):
-    customer_email = serializers.EmailField()
-    external_id = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    customer_email = StrictEmailField(max_length=254)  # the model column's length
+    external_id = StrictCharField(max_length=200, required=False, allow_blank=True)
     items = LineItemInput(many=True, allow_empty=False)
 
 

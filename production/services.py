@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import logging
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
@@ -107,7 +107,8 @@ def runs_create_for_order(*, order_id: int) -> list[ProductionRun]:
         return []
     items = list(
         OrderLineItem.objects.filter(order=order)
-        .exclude(production_runs__parent_run__isnull=True)  # those already have their root run
+        # Lines that already have their root run are done.
+        .exclude(Exists(ProductionRun.objects.filter(order_line_item=OuterRef("pk"), parent_run__isnull=True)))
         .select_related("product__design", "variant__design")
         .order_by("id")
     )

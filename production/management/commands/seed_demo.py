@@ -1,0 +1,189 @@
+"""Demo data for a first look: `make run` calls this on every start, so it is idempotent.
+
+Everything is created through the services, each piece only when its natural
+key is missing (username, partner handle, category and template name, design
+code, SKU, order external id), so a second run creates nothing.
+"""
+
+import os
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from designs.models import Design
+from designs.services import design_create
+from orders.models import Order, ProductVariant
+from orders.services import order_create, order_place, product_create
+from partners.models import Partner
+from partners.services import partner_create
+from production.models import ProductionRun
+from production.services import Assignment, dispatch_start, run_create_allocated
+from tasks.models import TaskTemplate, TaskTemplateCategory
+from tasks.selectors import TemplateSelection
+from tasks.services import category_create, template_create
+
+User = get_user_model()
+
+ADMIN_USERNAME = "admin"
+DEFAULT_ADMIN_PASSWORD = "admin-demo-pass"
+ORDER_EXTERNAL_ID = "DEMO-1"
+
+PARTNERS = [
+    {"name": "Atelier Aurora", "handle": "atelier-aurora", "roles": ["cutting", "stitching"],
+     "email": "aurora@partners.example", "password": "demo-pass-aurora-1", "first_name": "Aurora"},
+    {"name": "Bottega Blu", "handle": "bottega-blu", "roles": ["stitching", "finishing"],
+     "email": "blu@partners.example", "password": "demo-pass-blu-1", "first_name": "Bianca"},
+]
+
+CATEGORIES = {
+    "Cutting": ["Mark", "Cut", "Bundle"],
+    "Stitching": ["Assemble", "Hem", "Press"],
+    "Finishing": ["Inspect", "Label", "Pack"],
+}
+
+# code -> (name, status, specs); LIN-001 also gets a routing to both partners.
+DESIGNS = {
+    "LIN-001": ("Linen Overshirt", Design.Status.COMMERCE_READY,
+                {"fabric": "washed linen", "colours": ["sand", "olive"], "sizes": ["S", "M", "L"]}),
+    "WOL-002": ("Wool Coat", Design.Status.APPROVED, {"fabric": "boiled wool", "lining": "cupro", "sizes": ["M", "L"]}),
+    "SLK-003": ("Silk Scarf", Design.Status.SAMPLE_PRODUCTION, {"fabric": "silk twill", "size": "90x90 cm"}),
+    "DNM-004": ("Denim Jacket", Design.Status.IN_DEVELOPMENT, {"fabric": "selvedge denim 13oz"}),
+    "KNT-005": ("Merino Knit", Design.Status.CONCEPTUAL, {}),
+}
+
+# (title, product design code, [(sku, variant title, variant design code)])
+PRODUCTS = [
+    ("Linen Overshirt", "LIN-001", [("LIN-001-S", "S", None), ("LIN-001-M", "M", None), ("LIN-001-L", "L", None)]),
+    ("Wool Coat", "WOL-002", [("WOL-002-M", "M", None), ("WOL-002-L", "L", None)]),
+    # No product design: the scarf variant's own design gives it a run, the gift card gets none.
+    ("Gift Box", None, [("GIFT-SCARF", "Silk scarf", "SLK-003"), ("GIFT-CARD", "Gift card", None)]),
+]
+
+ORDER_ITEMS = [("LIN-001-M", 12), ("LIN-001-L", 8), ("WOL-002-M", 5), ("GIFT-SCARF", 20), ("GIFT-CARD", 1)]
+
+
+class Command(BaseCommand):
+    help = "Create demo users, partners, designs, templates, products, an order and dispatched runs (idempotent)."
+
+    def handle(self, *args, **options):
+        self.created = []
+        admin_password = os.environ.get("DJANGO_SUPERUSER_PASSWORD") or DEFAULT_ADMIN_PASSWORD
+        with transaction.atomic():
+            admin = self._admin(admin_password)
+            partners = self._partners()
+            categories = self._templates()
+            designs = self._designs(partners)
+            self._products(designs)
+            self._order()
+            self._dispatched_runs(admin, designs["WOL-002"], partners, categories)
+        # The order's runs are made by the order_placed receiver, on commit: count them after.
+        self.stdout.write(("Created: " + ", ".join(self.created)) if self.created else "Demo data already present; nothing created.")
+        self._summary(admin_password)
+
+    def _note(self, what: str) -> None:
+        self.created.append(what)
+
+    def _admin(self, password: str):
+        admin = User.objects.filter(username=ADMIN_USERNAME).first()
+        if admin is None:
+            admin = User.objects.create_superuser(ADMIN_USERNAME, "admin@brand.example", password)
+            self._note("superuser admin")
+        return admin
+
+    def _partners(self) -> dict[str, Partner]:
+        partners = {}
+        for spec in PARTNERS:
+            partner = Partner.objects.filter(handle=spec["handle"]).first()
+            if partner is None:
+                partner = partner_create(
+                    name=spec["name"], email=spec["email"], handle=spec["handle"], roles=spec["roles"],
+                    owner={"email": spec["email"], "password": spec["password"], "first_name": spec["first_name"]},
+                )
+                self._note(f"partner {spec['handle']}")
+            partners[spec["handle"]] = partner
+        return partners
+
+    def _templates(self) -> dict[str, TaskTemplateCategory]:
+        categories = {}
+        for name, steps in CATEGORIES.items():
+            category = TaskTemplateCategory.objects.filter(name=name).first()
+            if category is None:
+                category = category_create(name=name, description=f"{name} steps")
+                self._note(f"category {name}")
+            for sequence, step in enumerate(steps, start=1):
+                if not TaskTemplate.objects.filter(category=category, name=step).exists():
+                    template_create(name=step, category=category, sequence=sequence * 10, estimated_minutes=30)
+                    self._note(f"template {name}/{step}")
+            categories[name] = category
+        return categories
+
+    def _designs(self, partners: dict[str, Partner]) -> dict[str, Design]:
+        aurora, blu = partners["atelier-aurora"], partners["bottega-blu"]
+        designs = {}
+        for code, (name, status, specs) in DESIGNS.items():
+            design = Design.objects.filter(code=code).first()
+            if design is None:
+                routing = None
+                if code == "LIN-001":
+                    routing = {"assignments": [{"partner": aurora.pk, "role": "cutting", "share": 1},
+                                               {"partner": blu.pk, "role": "stitching", "share": 1}]}
+                design = design_create(name=name, status=status, code=code, specs=specs, routing=routing)
+                self._note(f"design {code}")
+            designs[code] = design
+        return designs
+
+    def _products(self, designs: dict[str, Design]) -> None:
+        for title, design_code, variants in PRODUCTS:
+            skus = [sku for sku, _, _ in variants]
+            if ProductVariant.objects.filter(sku__in=skus).exists():
+                continue
+            product_create(
+                title=title, design=designs.get(design_code),
+                variants=[{"sku": sku, "title": vt, "design": designs.get(code)} for sku, vt, code in variants],
+            )
+            self._note(f"product {title}")
+
+    def _order(self) -> None:
+        if Order.objects.filter(external_id=ORDER_EXTERNAL_ID).exists():
+            return
+        variants = ProductVariant.objects.select_related("product").in_bulk([sku for sku, _ in ORDER_ITEMS],
+                                                                             field_name="sku")
+        order = order_create(
+            customer_email="customer@shop.example", external_id=ORDER_EXTERNAL_ID,
+            items=[{"product": variants[sku].product, "variant": variants[sku], "quantity": quantity,
+                    "external_id": f"{ORDER_EXTERNAL_ID}-{i}"} for i, (sku, quantity) in enumerate(ORDER_ITEMS, start=1)],
+        )
+        order_place(order=order)
+        self._note(f"order {ORDER_EXTERNAL_ID}")
+
+    def _dispatched_runs(self, admin, design: Design, partners, categories) -> None:
+        """One manual run split across both partners, each part dispatched with its templates."""
+        if ProductionRun.objects.filter(design=design, order__isnull=True, parent_run__isnull=True).exists():
+            return
+        aurora, blu = partners["atelier-aurora"], partners["bottega-blu"]
+        _, children = run_create_allocated(design=design, quantity=60, actor=admin, assignments=[
+            Assignment(partner_id=aurora.pk, role="cutting", quantity=30),
+            Assignment(partner_id=blu.pk, role="stitching", quantity=30),
+        ])
+        for child in children:
+            category = categories["Cutting" if child.role == "cutting" else "Stitching"]
+            dispatch_start(run=child, actor=admin, selection=TemplateSelection(category_id=category.pk))
+        self._note(f"run for {design.code} dispatched to both partners")
+
+    def _summary(self, admin_password: str) -> None:
+        order = Order.objects.filter(external_id=ORDER_EXTERNAL_ID).first()
+        pending = ProductionRun.objects.filter(order=order, status=ProductionRun.Status.PENDING_REVIEW).count()
+        w = self.stdout.write
+        w("")
+        w(f"Order {ORDER_EXTERNAL_ID}: {pending} production run(s) pending review.")
+        w("")
+        w("Open:")
+        w("  Admin:     http://127.0.0.1:8000/admin/")
+        w("  Portal:    http://127.0.0.1:8000/portal/")
+        w("  API docs:  http://127.0.0.1:8000/api/docs/")
+        w("")
+        w("Logins (demo passwords; unchanged if you changed them since):")
+        w(f"  staff    {ADMIN_USERNAME} / {admin_password}")
+        for spec in PARTNERS:
+            w(f"  partner  {spec['email']} / {spec['password']}   ({spec['name']})")

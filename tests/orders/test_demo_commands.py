@@ -1,0 +1,93 @@
+"""`manage.py seed_demo` (idempotent demo data) and `manage.py bench` (leaves nothing behind)."""
+
+import io
+import re
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+import pytest
+from rest_framework.test import APIClient
+
+from designs.models import Design
+from orders.models import Order, OrderLineItem, Product, ProductVariant
+from partners.models import Partner
+from production.models import ProductionRun
+from tasks.models import Task, TaskTemplate, TaskTemplateCategory
+
+User = get_user_model()
+
+
+def _seed(capture) -> str:
+    out = io.StringIO()
+    with capture(execute=True):  # the demo order's runs are made on commit
+        call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> dict:
+    models = [User, Partner, Design, TaskTemplateCategory, TaskTemplate, Product, ProductVariant, Order,
+              OrderLineItem, ProductionRun, Task]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_creates_everything_once(django_capture_on_commit_callbacks, monkeypatch):
+    monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
+    first_output = _seed(django_capture_on_commit_callbacks)
+    after_first = _counts()
+
+    second_output = _seed(django_capture_on_commit_callbacks)
+
+    assert _counts() == after_first
+    assert "nothing created" in second_output
+    assert after_first["Partner"] == 2 and after_first["Order"] == 1
+    for url in ("http://127.0.0.1:8000/admin/", "http://127.0.0.1:8000/portal/", "http://127.0.0.1:8000/api/docs/"):
+        assert url in first_output
+    assert "admin / admin-demo-pass" in first_output
+
+
+def _token_login(username: str, password: str) -> bool:
+    response = APIClient().post("/api/auth/token/", {"username": username, "password": password}, format="json")
+    return response.status_code == 200 and bool(response.data.get("token"))
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_logins_runs_for_review_and_dispatched_runs(django_capture_on_commit_callbacks, monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "from-the-environment-1")
+    output = _seed(django_capture_on_commit_callbacks)
+
+    assert "admin / from-the-environment-1" in output
+    assert _token_login("admin", "from-the-environment-1")
+    assert User.objects.get(username="admin").is_superuser
+    logins = re.findall(r"partner\s+(\S+@partners\.example) / (\S+)", output)
+    assert len(logins) == 2
+    for email, password in logins:
+        assert _token_login(email, password)
+        assert User.objects.get(username=email).partner_membership.partner.handle in {"atelier-aurora", "bottega-blu"}
+
+    order = Order.objects.get(external_id="DEMO-1")
+    assert order.status == Order.Status.PLACED
+    # Every line but the gift card (no design) has its run waiting for review.
+    assert ProductionRun.objects.filter(order=order, status="pending_review").count() == order.items.count() - 1
+
+    sent = ProductionRun.objects.filter(status="sent_to_partner").select_related("partner")
+    assert sorted(run.partner.handle for run in sent) == ["atelier-aurora", "bottega-blu"]
+    assert all(run.tasks.count() == 3 for run in sent)
+
+    ready = Design.objects.get(status=Design.Status.COMMERCE_READY)
+    assert {a["partner"] for a in ready.routing["assignments"]} == set(Partner.objects.values_list("pk", flat=True))
+    assert Design.objects.values("status").distinct().count() > 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_prints_the_table_and_removes_its_data():
+    out = io.StringIO()
+    call_command("bench", sizes=[1, 3], repeat=1, stdout=out)
+
+    output = out.getvalue()
+    assert "CPU:" in output and "Database:" in output
+    rows = re.findall(r"^\s*(\d+) \|\s+(\d+) \|\s+[\d.]+ \|\s+\S+ \|\s+(\d+)\s*$", output, flags=re.MULTILINE)
+    assert [(lines, runs) for lines, runs, _ in rows] == [("1", "1"), ("3", "3")]
+    assert rows[0][2] == rows[1][2]  # queries per placement do not grow with lines
+    assert (Design.objects.count(), Product.objects.count(), Order.objects.count(), ProductionRun.objects.count()) == (
+        0, 0, 0, 0)
