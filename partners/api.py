@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import StrictCharField, StrictEmailField, StrictSlugField
 from partners.models import Partner, PartnerMembership
 from partners.permissions import IsPartnerUser, IsStaff
 from partners.services import partner_create
@@ -28,17 +29,17 @@ def _partners():
 
 
 class OwnerInput(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
-    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    email = StrictEmailField()
+    password = StrictCharField(max_length=128, trim_whitespace=False)
+    first_name = StrictCharField(max_length=150, required=False, allow_blank=True)
+    last_name = StrictCharField(max_length=150, required=False, allow_blank=True)
 
 
 class PartnerCreateInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    email = serializers.EmailField()
-    handle = serializers.SlugField(max_length=100, required=False, allow_blank=True)
-    roles = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=50)
+    name = StrictCharField(max_length=200)
+    email = StrictEmailField()
+    handle = StrictSlugField(max_length=100, required=False, allow_blank=True)
+    roles = serializers.ListField(child=StrictCharField(max_length=100), required=False, max_length=50)
     owner = OwnerInput()
 
 

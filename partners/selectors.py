@@ -33,3 +33,9 @@ def partner_users_emails(partner: Partner) -> list[str]:
     return list(
         partner.memberships.filter(user__is_active=True).exclude(user__email="").values_list("user__email", flat=True)
     )
+
+
+def notifications_for_partner(partner: Partner) -> QuerySet:
+    from partners.models import Notification
+
+    return scope_to_partner(Notification.objects.all(), partner)

@@ -98,3 +98,13 @@ def partner_notify(*, partner: Partner, key: str, title: str, body: str, link: s
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return notification
+
+
+@transaction.atomic
+def notifications_mark_read(*, partner: Partner) -> int:
+    """Mark every unread notification of ``partner`` read; returns how many changed."""
+    from django.utils import timezone
+
+    from partners.models import Notification
+
+    return Notification.objects.filter(partner=partner, read_at__isnull=True).update(read_at=timezone.now())

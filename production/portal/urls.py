@@ -1,12 +1,19 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import TemplateView
+
+from production.portal import views
 
 app_name = "portal"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", TemplateView.as_view(template_name="portal/hub.html"), name="hub"),
-    path("runs/<int:pk>/", TemplateView.as_view(template_name="portal/hub.html"), name="run-detail"),
+    path("login/", views.PortalLoginView.as_view(), name="login"),
+    path("logout/", views.PortalLogoutView.as_view(), name="logout"),
+    path("", views.hub, name="hub"),
+    path("runs/<int:pk>/", views.run_detail, name="run-detail"),
+    path("runs/<int:pk>/start/", views.run_start, name="run-start"),
+    path("runs/<int:pk>/complete/", views.run_complete, name="run-complete"),
+    path("tasks/<int:pk>/start/", views.task_start, name="task-start"),
+    path("tasks/<int:pk>/complete/", views.task_complete, name="task-complete"),
+    path("designs/", views.designs, name="designs"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
 ]

@@ -1,0 +1,230 @@
+"""The partner production hub: server-rendered pages that work without JavaScript.
+
+Every read goes through the partner-scoped selectors (built on
+``partners.selectors.scope_to_partner``), so another partner's id is a 404,
+exactly like an id that does not exist. Every write calls one service of
+``production.services``; a refused action (``DomainError``) comes back to the
+page it was sent from as a message, never as an error page.
+"""
+
+from functools import wraps
+import json
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from config.errors import DomainError
+from designs.models import DesignPartner
+from designs.selectors import designs_for_partner
+from partners import services as partner_services
+from partners.selectors import notifications_for_partner, partner_for_user, scope_to_partner
+from production import selectors, services
+from production.models import RunStatus
+from production.portal.forms import RunCompleteForm
+
+PAGE_SIZE = 50
+
+# The hub's tabs: (query value, label). "" is every run the partner was sent.
+STATUS_TABS = [
+    ("", "All"),
+    (RunStatus.SENT_TO_PARTNER, "Sent"),
+    (RunStatus.IN_PROGRESS, "In progress"),
+    (RunStatus.COMPLETED, "Completed"),
+    (RunStatus.CANCELLED, "Cancelled"),
+]
+STATUS_LABELS = {value: label for value, label in STATUS_TABS if value}
+
+
+class PortalLoginView(auth_views.LoginView):
+    """Django's login form (email as ``username``); axes counts the failures."""
+
+    template_name = "portal/login.html"
+    redirect_authenticated_user = True
+
+
+class PortalLogoutView(auth_views.LogoutView):
+    pass  # POST only (Django 5); goes to LOGOUT_REDIRECT_URL, the login page.
+
+
+def partner_required(view):
+    """Anonymous users go to the login page; users without a partner (staff) get a 403 page.
+
+    Sets ``request.partner``, the one partner every query of the view is scoped to.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        partner = partner_for_user(request.user)
+        if partner is None:
+            return render(request, "portal/forbidden.html", status=403)
+        request.partner = partner
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _render(request, template: str, context: dict, *, status: int = 200):
+    """Render a portal page with what the layout shows on every page (partner, unread count)."""
+    context = {
+        "partner": request.partner,
+        "unread_count": notifications_for_partner(request.partner).filter(read_at__isnull=True).count(),
+        "status_labels": STATUS_LABELS,
+        **context,
+    }
+    return render(request, template, context, status=status)
+
+
+# --- pages ------------------------------------------------------------------------------
+
+@partner_required
+def hub(request):
+    """The partner's runs in status tabs, each with its progress. Constant queries per page."""
+    runs = selectors.runs_for_partner(request.partner)
+    counts = runs.aggregate(
+        all=Count("id"),
+        **{value: Count("id", filter=Q(status=value)) for value, _ in STATUS_TABS if value},
+    )
+    current = request.GET.get("status", "")
+    if current not in STATUS_LABELS:
+        current = ""  # an unknown tab shows everything rather than an error
+    listed = runs.with_progress().order_by("-sent_at", "-id")
+    if current:
+        listed = listed.filter(status=current)
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    for run in page.object_list:
+        run.status_label = STATUS_LABELS.get(run.status, run.status)
+    tabs = [
+        {"value": value, "label": label, "count": counts[value or "all"], "active": value == current}
+        for value, label in STATUS_TABS
+    ]
+    return _render(request, "portal/hub.html", {
+        "nav": "runs", "tabs": tabs, "page": page, "current": current,
+    })
+
+
+def _specs_rows(specs) -> list[tuple[str, str]]:
+    """A design's free-form specs as (name, text) rows for a simple table."""
+    if not isinstance(specs, dict):
+        return [("specs", json.dumps(specs))] if specs else []
+    rows = []
+    for key, value in specs.items():
+        if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
+            text = ", ".join(str(v) for v in value)
+        elif isinstance(value, (dict, list)):
+            text = json.dumps(value, ensure_ascii=False)
+        else:
+            text = str(value)
+        rows.append((str(key).replace("_", " "), text))
+    return rows
+
+
+def _run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None, status: int = 200):
+    run = get_object_or_404(selectors.runs_for_partner(request.partner).with_progress(), pk=pk)
+    tasks = selectors.tasks_for_partner(request.partner).filter(production_run=run).order_by("sequence", "id")
+    snapshot = run.snapshot if isinstance(run.snapshot, dict) else {}
+    return _render(request, "portal/run_detail.html", {
+        "nav": "runs",
+        "run": run,
+        "status_label": STATUS_LABELS.get(run.status, run.status),
+        "tasks": tasks,
+        "snapshot": snapshot,
+        "specs": _specs_rows(snapshot.get("specs", run.design.specs)),
+        "can_change_tasks": run.status in (RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS),
+        "can_start": run.status == RunStatus.SENT_TO_PARTNER,
+        "can_complete": run.status == RunStatus.IN_PROGRESS,
+        "complete_form": complete_form or RunCompleteForm(),
+    }, status=status)
+
+
+@partner_required
+def run_detail(request, pk: int):
+    return _run_page(request, pk)
+
+
+@partner_required
+def designs(request):
+    links = scope_to_partner(DesignPartner.objects.all(), request.partner).order_by("role", "id")
+    items = designs_for_partner(request.partner).prefetch_related(
+        Prefetch("partner_links", queryset=links, to_attr="my_links")
+    )
+    return _render(request, "portal/designs.html", {"nav": "designs", "designs": items})
+
+
+@partner_required
+def notifications(request):
+    page = Paginator(notifications_for_partner(request.partner).order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return _render(request, "portal/notifications.html", {"nav": "notifications", "page": page})
+
+
+# --- actions (POST, then back to the page) -----------------------------------------------
+
+def _back_to_run(run_id: int):
+    return redirect("portal:run-detail", run_id)
+
+
+def _attempt(request, action, *, success: str) -> None:
+    """Call one service; show its refusal (DomainError: 400 or 409) as a message on the page."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+
+
+@require_POST
+@partner_required
+def run_start(request, pk: int):
+    run = get_object_or_404(selectors.runs_for_partner(request.partner), pk=pk)
+    _attempt(request, lambda: services.run_start(run=run, actor=request.user), success="Run started.")
+    return _back_to_run(run.pk)
+
+
+@require_POST
+@partner_required
+def run_complete(request, pk: int):
+    run = get_object_or_404(selectors.runs_for_partner(request.partner), pk=pk)
+    form = RunCompleteForm(request.POST)
+    if not form.is_valid():
+        return _run_page(request, run.pk, complete_form=form, status=400)
+    data = form.cleaned_data
+    _attempt(request, lambda: services.run_complete(
+        run=run, actor=request.user, produced_quantity=data["produced_quantity"],
+        rejected_quantity=data["rejected_quantity"], notes=data["notes"],
+    ), success="Run completed.")
+    return _back_to_run(run.pk)
+
+
+def _task_action(request, pk: int, service, success: str):
+    task = get_object_or_404(selectors.tasks_for_partner(request.partner), pk=pk)
+    _attempt(request, lambda: service(task=task, actor=request.user), success=success.format(task=task))
+    return _back_to_run(task.production_run_id)
+
+
+@require_POST
+@partner_required
+def task_start(request, pk: int):
+    return _task_action(request, pk, services.task_start, "Task “{task.title}” started.")
+
+
+@require_POST
+@partner_required
+def task_complete(request, pk: int):
+    return _task_action(request, pk, services.task_complete, "Task “{task.title}” completed.")
+
+
+@require_POST
+@partner_required
+def notifications_mark_read(request):
+    partner_services.notifications_mark_read(partner=request.partner)
+    messages.success(request, "All notifications marked as read.")
+    return redirect("portal:notifications")

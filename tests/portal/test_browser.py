@@ -1,0 +1,139 @@
+"""The partner hub in a real Chromium (Playwright), against a live server.
+
+One scenario end to end: staff allocate a design to partners A (cutting) and B
+(stitching) and dispatch both; B finishes through the services; A logs in in
+the browser, works through its run, and the parent run completes with the sums.
+"""
+
+from contextlib import contextmanager
+import os
+from pathlib import Path
+import re
+
+from django.conf import settings
+import pytest
+
+from production import services
+from production.models import ProductionRun
+from tasks.selectors import TemplateSelection
+from tests.factories import PASSWORD, DesignFactory
+from tests.portal.conftest import make_category
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def _require_chromium():
+    if not os.path.exists(CHROMIUM):
+        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@contextmanager
+def _chromium():
+    """A headless Chromium. Used as a block, not a fixture: the test's ORM calls stay outside it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _arrange(partner_a, partner_b, user_b):
+    """Parent of 5 split A cutting 3 / B stitching 2, both dispatched; B's child finished."""
+    design = DesignFactory(name="Linen overshirt", specs={"fabric": "washed linen", "sizes": ["S", "M"]})
+    parent, children = services.run_create_allocated(design=design, quantity=5, assignments=[
+        services.Assignment(partner_id=partner_a.pk, role="cutting", quantity=3),
+        services.Assignment(partner_id=partner_b.pk, role="stitching", quantity=2),
+    ])
+    run_a, run_b = children
+    services.dispatch_start(run=run_a, selection=TemplateSelection(category_id=make_category(steps=2).pk))
+    services.dispatch_start(run=run_b, selection=TemplateSelection(category_id=make_category(steps=1).pk))
+    for task in run_b.tasks.all():
+        services.task_complete(task=task, actor=user_b)
+    services.run_complete(run=run_b, actor=user_b, produced_quantity=2)
+    return parent, run_a, run_b
+
+
+def _login(page, base_url, email):
+    page.goto(f"{base_url}/portal/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/portal/")
+
+
+@pytest.mark.browser
+def test_partner_works_through_a_run_in_the_browser(live_server, partner_a, partner_b, user_a, user_b):
+    _require_chromium()
+    parent, run_a, run_b = _arrange(partner_a, partner_b, user_b)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with _chromium() as chromium:
+        _work_through_run_a(chromium, live_server.url, user_a.email, run_a, run_b)
+
+    run_a.refresh_from_db()
+    parent.refresh_from_db()
+    assert (run_a.status, run_a.produced_quantity, run_a.rejected_quantity) == ("completed", 2, 1)
+    assert parent.status == ProductionRun.Status.COMPLETED
+    assert (parent.produced_quantity, parent.rejected_quantity) == (4, 1)
+
+
+def _work_through_run_a(chromium, base_url, email, run_a, run_b):
+    from playwright.sync_api import expect
+
+    # Phone first: the hub and the run page must be usable on a small screen.
+    phone = chromium.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    _login(page, base_url, email)
+    expect(page.get_by_role("heading", name="Production runs")).to_be_visible()
+    runs = page.locator("#runs > li")
+    expect(runs).to_have_count(1)
+    expect(runs.first).to_contain_text(f"Run #{run_a.pk} · Linen overshirt")
+    expect(runs.first).to_contain_text("cutting")
+    expect(page.locator("main")).not_to_contain_text(f"Run #{run_b.pk}")
+    expect(page.locator("main")).not_to_contain_text("stitching")
+    page.screenshot(path=str(ARTIFACTS / "portal-hub-phone.png"), full_page=True)
+
+    page.click(f"text=Run #{run_a.pk} · Linen overshirt")
+    expect(page.locator("#run-status")).to_contain_text("Sent")
+    expect(page.locator("main")).to_contain_text("washed linen")
+
+    tasks = page.locator("li.task")
+    expect(tasks).to_have_count(2)
+    tasks.nth(0).get_by_role("button", name=re.compile("^Start")).click()
+    expect(page.locator(".messages")).to_contain_text("started")
+    expect(page.locator("#run-status")).to_contain_text("In progress")
+    for i in range(2):
+        page.locator("li.task").nth(i).get_by_role("button", name=re.compile("^Complete")).click()
+        expect(page.locator(".messages")).to_contain_text("completed")
+    expect(page.locator("#progress-text")).to_have_text("2 / 2 tasks done")
+    page.screenshot(path=str(ARTIFACTS / "portal-run-phone.png"), full_page=True)
+
+    form = page.locator("#complete-run")
+    form.get_by_label("Produced").fill("2")
+    form.get_by_label("Rejected").fill("1")
+    form.get_by_label("Notes").fill("One panel mis-cut")
+    form.get_by_role("button", name="Complete run").click()
+    expect(page.locator(".messages")).to_contain_text("Run completed.")
+    expect(page.locator("#run-status [data-status]")).to_have_attribute("data-status", "completed")
+    expect(page.locator("#run-status")).to_contain_text("Completed")
+    phone.close()
+
+    # Desktop: the hub screenshot kept as the CI artifact.
+    desktop = chromium.new_context(viewport=DESKTOP)
+    page = desktop.new_page()
+    _login(page, base_url, email)
+    expect(page.locator("#runs > li").first).to_contain_text("Completed")
+    page.screenshot(path=str(ARTIFACTS / "portal-hub.png"), full_page=True)
+    desktop.close()
