@@ -1,1 +1,294 @@
-from django.contrib import admin  # noqa: F401
+"""Production runs in Django admin: the staff's operations hub.
+
+Runs are never edited as a form: every field is read-only (``status`` and
+``dispatch_state`` are protected FSM fields) and every change is a button,
+an action or a custom page that calls production.services / production.gating.
+This module also extends the Design and Order admins with their runs, since
+designs and orders import nothing from production.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from config.errors import DomainError
+from designs.admin import DesignAdmin as BaseDesignAdmin
+from designs.models import Design
+from orders.admin import OrderAdmin as BaseOrderAdmin
+from orders.models import Order
+from production import admin_views, gating, services
+from production.models import DispatchState, ProductionPolicy, ProductionRun, ProductionRunActivity, RunStatus
+
+# Runs shown on a design's page; the rest are one click away in the filtered run list.
+RECENT_RUNS = 20
+
+
+class RootFilter(admin.SimpleListFilter):
+    title = "root or child"
+    parameter_name = "root"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Root runs"), ("no", "Child runs")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.roots()
+        if self.value() == "no":
+            return queryset.filter(parent_run__isnull=False)
+        return queryset
+
+
+def _in_review_queue(request) -> bool:
+    return request.GET.get("status__exact") == RunStatus.PENDING_REVIEW
+
+
+@admin.register(ProductionRun)
+class ProductionRunAdmin(admin.ModelAdmin):
+    list_display = ["id", "design", "partner_role", "quantity", "run_type", "status", "dispatch_state", "family",
+                    "order", "created_at"]
+    # Runs waiting for review have no partner and no dispatch yet: room for the reason instead.
+    review_queue_display = ["id", "design", "why_waiting", "quantity", "run_type", "order", "created_at"]
+    list_display_links = ["id"]
+    list_filter = ["status", "dispatch_state", "run_type", RootFilter, "partner",
+                   ("design", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["design", "partner", "order"]
+    search_fields = ["id__exact", "design__name", "design__code", "partner__name", "order__id__exact",
+                     "order__external_id"]
+    date_hierarchy = "created_at"
+    actions = ["dispatch_selected", "approve_by_routing"]
+    fieldsets = [
+        (None, {"fields": ["status", "dispatch_state", "review_reason", "run_type", "quantity", "design", "partner",
+                           "role", "parent_run"]}),
+        ("Provenance", {"fields": ["order", "order_line_item", "product", "variant", "metadata", "captured_at"]}),
+        ("Dispatch", {"fields": ["dispatch_started_by", "dispatch_started_at", "template_ids"]}),
+        ("Outcome", {"fields": ["produced_quantity", "rejected_quantity", "completion_notes"]}),
+        ("Dates", {"fields": ["created_at", "approved_at", "sent_at", "started_at", "completed_at", "cancelled_at",
+                              "updated_at"], "classes": ["collapse"]}),
+        ("Design snapshot", {"fields": ["snapshot"], "classes": ["collapse"]}),
+    ]
+    readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/do/<slug:action>/", wrap(self.transition_view), name="production_productionrun_transition"),
+            path("<int:pk>/allocate/", wrap(self.allocate_view), name="production_productionrun_allocate"),
+            path("confirm-templates/", wrap(self.confirm_templates_view),
+                 name="production_productionrun_confirm_templates"),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, pk, action):
+        return admin_views.run_transition(self, request, pk, action)
+
+    def allocate_view(self, request, pk):
+        return admin_views.run_allocate(self, request, pk)
+
+    def confirm_templates_view(self, request):
+        return admin_views.confirm_templates(self, request)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # A run is born through run_create (snapshot, activity), never through a model form.
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return admin_views.run_create(self, request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancel instead: deleting would lose the audit trail
+
+    # --- list ------------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if _in_review_queue(request):
+            queryset = gating.with_review_reason(queryset)
+        return queryset
+
+    def get_list_display(self, request):
+        return self.review_queue_display if _in_review_queue(request) else self.list_display
+
+    @admin.display(description="partner", ordering="partner__name")
+    def partner_role(self, run):
+        if run.partner_id is None:
+            return "—"
+        return f"{run.partner} ({run.role})" if run.role else str(run.partner)
+
+    @admin.display(description="root / child", ordering="parent_run_id")
+    def family(self, run):
+        if run.parent_run_id is None:
+            return "root"
+        return format_html('<a href="{}">child of #{}</a>', admin_views.run_url(run.parent_run_id), run.parent_run_id)
+
+    @admin.display(description="why not dispatched automatically")
+    def why_waiting(self, run):
+        return getattr(run, "latest_skip_reason", None) or "—"
+
+    @admin.display(description="why not dispatched automatically")
+    def review_reason(self, run):
+        if run.status != RunStatus.PENDING_REVIEW:
+            return "—"
+        return gating.review_reason(run) or "—"
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "review_queue_url": f"{reverse('admin:production_productionrun_changelist')}"
+                                f"?status__exact={RunStatus.PENDING_REVIEW}",
+            "confirm_templates_url": admin_views.confirm_templates_url(),
+        }
+        return super().changelist_view(request, extra_context)
+
+    # --- actions -----------------------------------------------------------------------------
+
+    @admin.action(description="Dispatch selected runs", permissions=["change"])
+    def dispatch_selected(self, request, queryset):
+        waiting = []
+        for run in queryset.order_by("id"):
+            try:
+                waiting.append(services.dispatch_start(run=run, actor=request.user))
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+        if waiting:
+            self.message_user(request, format_html(
+                'Waiting for templates: {}. <a href="{}">Confirm templates</a>.',
+                ", ".join(str(run) for run in waiting), admin_views.confirm_templates_url(),
+            ), messages.SUCCESS)
+
+    @admin.action(description="Approve by routing (and dispatch)", permissions=["change"])
+    def approve_by_routing(self, request, queryset):
+        done, refused = gating.runs_approve_by_routing(runs=queryset.order_by("id"), actor=request.user)
+        if done:
+            self.message_user(request, "Approved by routing: " + ", ".join(str(run) for run in done), messages.SUCCESS)
+        for run_id, reason in refused.items():
+            self.message_user(request, f"Run #{run_id} not approved: {reason}", messages.ERROR)
+
+    # --- the change page: read-only, with buttons and the run's family, tasks and timeline ----------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            # Read-only page: a run changes only through the buttons above it (each a service call).
+            return HttpResponseNotAllowed(["GET"])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and obj.status == RunStatus.PENDING_REVIEW:
+            return self.fieldsets
+        # The review reason only means something while the run waits for review.
+        main = [f for f in self.fieldsets[0][1]["fields"] if f != "review_reason"]
+        return [(None, {"fields": main}), *self.fieldsets[1:]]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(self._run_page_context(obj))
+        context.update(show_save=False, show_save_and_continue=False, show_save_and_add_another=False)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _run_page_context(self, run):
+        pending = run.status == RunStatus.PENDING_REVIEW
+        return {
+            "can_allocate": pending,
+            "can_approve": pending and run.partner_id is not None,
+            # The service has the last word (e.g. a parent is dispatched child by child).
+            "can_dispatch": run.status == RunStatus.APPROVED and run.dispatch_state == DispatchState.IDLE
+                            and run.partner_id is not None,
+            "awaiting_templates": run.is_awaiting_templates(),
+            "can_cancel": not run.is_terminal,
+            "confirm_url": admin_views.confirm_templates_url(run),
+            "children": run.children.select_related("partner").order_by("id"),
+            "tasks": run.tasks.select_related("template").order_by("sequence", "id"),
+            "activities": run.activities.select_related("actor").order_by("created_at", "id"),
+        }
+
+
+@admin.register(ProductionRunActivity)
+class ProductionRunActivityAdmin(admin.ModelAdmin):
+    """The audit log: read-only."""
+
+    list_display = ["created_at", "run", "actor_label", "verb", "from_status", "to_status", "note"]
+    list_filter = ["verb", "to_status"]
+    list_select_related = ["run", "actor"]
+    search_fields = ["run__id__exact", "note", "actor__username"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="actor")
+    def actor_label(self, activity):
+        return activity.actor_label
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProductionPolicy)
+class ProductionPolicyAdmin(admin.ModelAdmin):
+    """One row (id 1): the list goes straight to it; saving goes through policy_update."""
+
+    fields = ["auto_dispatch", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        return redirect("admin:production_productionpolicy_change", ProductionPolicy.load().pk)
+
+    def save_model(self, request, obj, form, change):
+        services.policy_update(auto_dispatch=form.cleaned_data["auto_dispatch"], actor=request.user)
+
+
+# --- designs and orders, with their production runs ---------------------------------------------
+
+def _runs_context(queryset, changelist_filter: str, limit: int | None = None) -> dict:
+    runs = queryset.select_related("partner").order_by("-created_at", "-id")
+    return {
+        "runs": list(runs[:limit] if limit else runs),
+        "runs_url": f"{reverse('admin:production_productionrun_changelist')}?{changelist_filter}",
+        "runs_limit": limit,
+    }
+
+
+admin.site.unregister(Design)
+
+
+@admin.register(Design)
+class DesignAdmin(BaseDesignAdmin):
+    def get_urls(self):
+        return [
+            path("<int:pk>/create-run/", self.admin_site.admin_view(self.create_run_view),
+                 name="designs_design_create_run"),
+            *super().get_urls(),
+        ]
+
+    def create_run_view(self, request, pk):
+        if not request.user.has_perm("production.add_productionrun"):
+            raise PermissionDenied
+        design = get_object_or_404(Design, pk=pk)
+        return admin_views.run_create(self, request, design=design)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(_runs_context(obj.production_runs.all(), f"design__id__exact={obj.pk}", limit=RECENT_RUNS))
+            context["create_run_url"] = reverse("admin:designs_design_create_run", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+admin.site.unregister(Order)
+
+
+@admin.register(Order)
+class OrderAdmin(BaseOrderAdmin):
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(_runs_context(obj.production_runs.all(), f"order__id__exact={obj.pk}"))
+        return super().render_change_form(request, context, add, change, form_url, obj)

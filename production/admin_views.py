@@ -1,0 +1,193 @@
+"""The custom admin pages of production runs: transitions, allocate, create, confirm templates.
+
+Each view checks the admin permission, validates a form and calls one service
+with ``actor=request.user``. A DomainError is shown as an admin error message;
+the services write nothing when they refuse.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+
+from config.errors import DomainError
+from designs.models import Design
+from designs.routing import parse_routing, split_by_shares
+from production import services
+from production.admin_forms import ConfirmTemplatesForm, RunCreateForm, allocation_formset
+from production.models import DispatchState, ProductionRun, RunStatus
+
+
+def run_url(run_or_pk) -> str:
+    return reverse("admin:production_productionrun_change", args=[getattr(run_or_pk, "pk", run_or_pk)])
+
+
+def confirm_templates_url(run=None) -> str:
+    url = reverse("admin:production_productionrun_confirm_templates")
+    return f"{url}?run={run.pk}" if run is not None else url
+
+
+def _render(request, model_admin, template: str, title: str, **context):
+    return TemplateResponse(request, template, {
+        **model_admin.admin_site.each_context(request), "opts": model_admin.opts, "title": title, **context,
+    })
+
+
+def _run_to_change(model_admin, request, pk: int) -> ProductionRun:
+    run = get_object_or_404(ProductionRun.objects.select_related("design", "partner"), pk=pk)
+    if not model_admin.has_change_permission(request, run):
+        raise PermissionDenied
+    return run
+
+
+# --- buttons on the run page ---------------------------------------------------------
+
+def _approve(request, run):
+    services.run_approve(run=run, actor=request.user)
+    return f"{run} approved."
+
+
+def _cancel(request, run):
+    services.run_cancel(run=run, actor=request.user, reason=request.POST.get("reason", "").strip()[:500])
+    return f"{run} cancelled, with its open children and tasks."
+
+
+def _dispatch(request, run):
+    services.dispatch_start(run=run, actor=request.user)
+    return format_html('{} is waiting for its templates: <a href="{}">confirm templates</a>.',
+                       run, confirm_templates_url(run))
+
+
+def _dispatch_cancel(request, run):
+    services.dispatch_cancel(run=run, actor=request.user)
+    return f"Dispatch of {run} cancelled; it can be dispatched again."
+
+
+TRANSITIONS = {"approve": _approve, "cancel": _cancel, "dispatch": _dispatch, "dispatch-cancel": _dispatch_cancel}
+
+
+def run_transition(model_admin, request, pk: int, action: str):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if action not in TRANSITIONS:
+        raise Http404
+    run = _run_to_change(model_admin, request, pk)
+    try:
+        messages.success(request, TRANSITIONS[action](request, run))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(run_url(run))
+
+
+# --- allocate --------------------------------------------------------------------------
+
+def _rows_from_routing(run: ProductionRun) -> list[dict]:
+    """A starting point for the form: the design's routing split over the run's quantity."""
+    try:
+        routing = parse_routing(run.design.routing)
+    except DomainError:
+        return []
+    if routing is None or not routing.assignments:
+        return []
+    parts = split_by_shares(run.quantity, [a.share for a in routing.assignments])
+    return [{"partner": a.partner_id, "role": a.role, "quantity": q} for a, q in zip(routing.assignments, parts, strict=True)]
+
+
+def _typed_total(formset) -> int:
+    """What the rows add up to as typed (for the page's total without JavaScript)."""
+    total = 0
+    for form in formset.forms:
+        raw = form["quantity"].value()
+        try:
+            total += max(int(raw), 0)
+        except (TypeError, ValueError):
+            pass
+    return total
+
+
+def run_allocate(model_admin, request, pk: int):
+    run = _run_to_change(model_admin, request, pk)
+    if run.status != RunStatus.PENDING_REVIEW:
+        messages.warning(request, f"{run} is {run.status}; only a run pending review can be allocated.")
+        return redirect(run_url(run))
+    try:
+        extra = min(max(int(request.GET.get("rows", 2)), 2), 20)
+    except ValueError:
+        extra = 2
+    if request.method == "POST":
+        formset = allocation_formset()(request.POST, prefix="rows")
+        if formset.is_valid():
+            assignments = [
+                services.Assignment(partner_id=f.cleaned_data["partner"].pk, role=f.cleaned_data.get("role", ""),
+                                    quantity=f.cleaned_data["quantity"])
+                for f in formset.forms if f.cleaned_data
+            ]
+            try:
+                run, children = services.run_approve(run=run, actor=request.user, assignments=assignments,
+                                                     note=request.POST.get("note", "").strip()[:500])
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"{run} approved into {len(children)} child run(s).")
+                return redirect(run_url(run))
+        else:
+            messages.error(request, "Please correct the rows below.")
+    else:
+        formset = allocation_formset(extra)(prefix="rows", initial=_rows_from_routing(run))
+    return _render(request, model_admin, "admin/production/allocate.html", f"Allocate {run}",
+                   run=run, original=run, formset=formset, total=_typed_total(formset), more_rows=min(extra + 3, 20))
+
+
+# --- create -------------------------------------------------------------------------------
+
+def run_create(model_admin, request, design: Design | None = None):
+    """Create a root run (pending review); ``design`` fixed when started from a design's page."""
+    form = RunCreateForm(request.POST or None, design=design)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            run = services.run_create(design=design or data["design"], quantity=data["quantity"],
+                                      run_type=data["run_type"], actor=request.user, note=data["note"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"{run} created ({run.quantity} × {run.design.name}, {run.run_type}); "
+                                      "allocate it to partners next.")
+            return redirect(run_url(run))
+    title = f"Create a production run of {design}" if design else "Create a production run"
+    return _render(request, model_admin, "admin/production/run_create.html", title, form=form, design=design,
+                   original=design)
+
+
+# --- confirm templates ---------------------------------------------------------------------
+
+def awaiting_runs():
+    return (ProductionRun.objects.filter(dispatch_state=DispatchState.AWAITING_TEMPLATES)
+            .select_related("design", "partner", "dispatch_started_by").order_by("dispatch_started_at", "id"))
+
+
+def confirm_templates(model_admin, request):
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    runs = awaiting_runs()
+    if request.method == "POST":
+        form = ConfirmTemplatesForm(request.POST, runs=runs)
+        if form.is_valid():
+            selection, sent = form.selection(), []
+            for run in form.cleaned_data["runs"]:
+                try:
+                    sent.append(services.dispatch_confirm(run=run, actor=request.user, selection=selection))
+                except DomainError as exc:
+                    messages.error(request, f"{run}: {exc.message}")
+            if sent:
+                messages.success(request, "Sent to partner: " + ", ".join(
+                    f"{run} ({run.tasks.count()} tasks)" for run in sent))
+                return redirect(confirm_templates_url())
+    else:
+        form = ConfirmTemplatesForm(initial={"runs": request.GET.getlist("run")}, runs=runs)
+    chosen = {str(v) for v in (form["runs"].value() or [])}
+    return _render(request, model_admin, "admin/production/confirm_templates.html", "Confirm templates",
+                   form=form, runs=runs, chosen=chosen)

@@ -1,0 +1,101 @@
+"""The Allocate page: rows of partner, role, quantity; run_approve decides, nothing is written on refusal."""
+
+from django.urls import reverse
+import pytest
+
+from production import services
+from production.models import ProductionRun, ProductionRunActivity
+from tests.admin.conftest import messages_of, run_url
+from tests.factories import DesignFactory, PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pending(staff):
+    return services.run_create(design=DesignFactory(), quantity=5, actor=staff)
+
+
+def _url(run):
+    return reverse("admin:production_productionrun_allocate", args=[run.pk])
+
+
+def _rows(*rows, total_forms=None):
+    data = {"rows-TOTAL_FORMS": str(total_forms or len(rows)), "rows-INITIAL_FORMS": "0",
+            "rows-MIN_NUM_FORMS": "1", "rows-MAX_NUM_FORMS": "1000"}
+    for i, (partner, role, quantity) in enumerate(rows):
+        data.update({f"rows-{i}-partner": partner.pk if partner else "", f"rows-{i}-role": role,
+                     f"rows-{i}-quantity": quantity})
+    return data
+
+
+def test_page_offers_active_partners_only_and_the_run_quantity(staff_client, pending, partner_a):
+    inactive = PartnerFactory(name="Closed Workshop", is_active=False)
+    response = staff_client.get(_url(pending))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert partner_a.name in page and inactive.name not in page
+    assert "of 5" in page
+    assert len(response.context["formset"].forms) == 3  # one required row and two blank ones, no JavaScript needed
+
+
+def test_good_allocation_approves_the_parent_into_children(staff_client, staff, pending, partner_a, partner_b):
+    response = staff_client.post(_url(pending), {
+        **_rows((partner_a, "cutting", 3), (partner_b, "stitching", 2), (None, "", ""), total_forms=3),
+        "note": "Split for speed",
+    })
+    assert response.status_code == 302 and response.url == run_url(pending)
+    pending.refresh_from_db()
+    assert pending.status == "approved"
+    children = ProductionRun.objects.filter(parent_run=pending).order_by("id")
+    assert [(c.partner_id, c.role, c.quantity, c.status) for c in children] == [
+        (partner_a.pk, "cutting", 3, "approved"), (partner_b.pk, "stitching", 2, "approved"),
+    ]
+    approved = pending.activities.get(verb="approved")
+    assert (approved.actor, approved.note) == (staff, "Split for speed")
+
+
+def test_bad_total_is_refused_with_the_service_message_and_writes_nothing(staff_client, pending, partner_a, partner_b):
+    activities = ProductionRunActivity.objects.count()
+    response = staff_client.post(_url(pending), _rows((partner_a, "cutting", 3), (partner_b, "stitching", 3)))
+    assert response.status_code == 200
+    assert messages_of(response) == ["Assignment quantities add up to 6, but the run's quantity is 5."]
+    assert "<span id=\"allocate-sum\">6</span>" in response.content.decode()  # the typed total, without JavaScript
+    pending.refresh_from_db()
+    assert pending.status == "pending_review"
+    assert not ProductionRun.objects.filter(parent_run=pending).exists()
+    assert ProductionRunActivity.objects.count() == activities
+
+
+def test_same_partner_and_role_twice_is_refused(staff_client, pending, partner_a):
+    response = staff_client.post(_url(pending), _rows((partner_a, "cutting", 3), (partner_a, "cutting", 2)))
+    assert "appears twice" in messages_of(response)[0]
+    assert not ProductionRun.objects.filter(parent_run=pending).exists()
+
+
+def test_rows_with_errors_are_shown_next_to_the_fields(staff_client, pending, partner_a):
+    response = staff_client.post(_url(pending), _rows((partner_a, "cutting", 0)))
+    assert response.status_code == 200
+    assert response.context["formset"].forms[0].errors == {
+        "quantity": ["Ensure this value is greater than or equal to 1."]}
+    empty = staff_client.post(_url(pending), _rows((None, "", ""), total_forms=1))
+    assert empty.context["formset"].non_form_errors() == ["Please submit at least 1 form."]
+    assert not ProductionRun.objects.filter(parent_run=pending).exists()
+
+
+def test_rows_are_prefilled_from_the_design_routing(staff_client, staff, partner_a, partner_b):
+    design = DesignFactory(routing={"assignments": [{"partner": partner_a.pk, "role": "cutting", "share": 1},
+                                                    {"partner": partner_b.pk, "role": "stitching", "share": 1}]})
+    run = services.run_create(design=design, quantity=7, actor=staff)
+    formset = staff_client.get(_url(run)).context["formset"]
+    assert [form.initial for form in formset.forms[:2]] == [
+        {"partner": partner_a.pk, "role": "cutting", "quantity": 4},
+        {"partner": partner_b.pk, "role": "stitching", "quantity": 3},
+    ]
+
+
+def test_an_approved_run_cannot_be_allocated_again(staff_client, allocated):
+    parent, _ = allocated
+    response = staff_client.get(_url(parent), follow=True)
+    assert "only a run pending review can be allocated" in messages_of(response)[0]
+    assert ProductionRun.objects.filter(parent_run=parent).count() == 2

@@ -1,0 +1,109 @@
+"""Designs in admin: saved through designs.services, routing validated, and runs created from a design."""
+
+import json
+
+from django.urls import reverse
+import pytest
+
+from designs.models import Design, DesignPartner
+from production import services
+from production.models import ProductionRun
+from tests.admin.conftest import run_url
+from tests.factories import DesignFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _create_run_url(design):
+    return reverse("admin:designs_design_create_run", args=[design.pk])
+
+
+def _design_form(design, **changes):
+    data = {"name": design.name, "code": design.code, "status": design.status, "specs": "{}", "routing": "null",
+            "partner_links-TOTAL_FORMS": "0", "partner_links-INITIAL_FORMS": "0",
+            "partner_links-MIN_NUM_FORMS": "0", "partner_links-MAX_NUM_FORMS": "1000"}
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("run_type", ["production", "sample"])
+def test_create_run_from_a_design_page(staff_client, staff, run_type):
+    design = DesignFactory()
+    assert staff_client.get(_create_run_url(design)).status_code == 200
+    response = staff_client.post(_create_run_url(design), {"quantity": "4", "run_type": run_type, "note": "Restock"})
+    run = ProductionRun.objects.get()
+    assert response.status_code == 302 and response.url == run_url(run)
+    assert (run.design, run.quantity, run.run_type, run.status, run.parent_run_id) == (
+        design, 4, run_type, "pending_review", None)
+    assert run.snapshot["name"] == design.name
+    created = run.activities.get()
+    assert (created.verb, created.actor, created.note) == ("created", staff, "Restock")
+
+
+def test_create_run_refuses_a_bad_quantity(staff_client):
+    design = DesignFactory()
+    response = staff_client.post(_create_run_url(design), {"quantity": "0", "run_type": "production"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"quantity": ["Ensure this value is greater than or equal to 1."]}
+    assert not ProductionRun.objects.exists()
+
+
+def test_add_production_run_page_creates_through_the_service(staff_client):
+    design = DesignFactory()
+    response = staff_client.post(reverse("admin:production_productionrun_add"),
+                                 {"design": design.pk, "quantity": "2", "run_type": "sample"})
+    run = ProductionRun.objects.get()
+    assert response.url == run_url(run)
+    assert (run.run_type, run.metadata["source"]) == ("sample", "manual")
+
+
+def test_design_page_links_create_run_and_lists_its_runs(staff_client, staff):
+    design = DesignFactory()
+    run = services.run_create(design=design, quantity=2, actor=staff)
+    page = staff_client.get(reverse("admin:designs_design_change", args=[design.pk])).content.decode()
+    assert _create_run_url(design) in page
+    assert run_url(run) in page
+
+
+def test_invalid_routing_is_a_form_error_with_the_domain_message(staff_client):
+    design = DesignFactory()
+    url = reverse("admin:designs_design_change", args=[design.pk])
+    response = staff_client.post(url, _design_form(design, routing='{"assignments": [{"partner": 1}]}'))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["routing"] == [
+        "routing.assignments[0] needs a partner and a share."]
+    unknown = staff_client.post(url, _design_form(design, routing='{"assignments": [{"partner": 999999, "share": 1}]}'))
+    assert unknown.context["adminform"].form.errors["routing"] == ["Unknown partner ids in routing: [999999]."]
+    design.refresh_from_db()
+    assert design.routing is None
+
+
+def test_valid_routing_is_saved(staff_client, partner_a):
+    design = DesignFactory()
+    routing = json.dumps({"assignments": [{"partner": partner_a.pk, "role": "cutting", "share": 1}]})
+    response = staff_client.post(reverse("admin:designs_design_change", args=[design.pk]),
+                                 _design_form(design, routing=routing, status="commerce_ready"))
+    assert response.status_code == 302
+    design.refresh_from_db()
+    assert design.status == "commerce_ready"
+    assert design.routing == {"assignments": [{"partner": partner_a.pk, "role": "cutting", "share": 1}]}
+
+
+def test_design_created_in_admin_with_a_partner_link(staff_client, partner_a):
+    response = staff_client.post(reverse("admin:designs_design_add"), {
+        **_design_form(Design(name="Wool coat", code="WC-1", status="conceptual"), specs=""),
+        "partner_links-TOTAL_FORMS": "1", "partner_links-0-partner": partner_a.pk, "partner_links-0-role": "cutting",
+    })
+    assert response.status_code == 302
+    design = Design.objects.get(code="WC-1")
+    assert design.specs == {}
+    assert list(DesignPartner.objects.values_list("design_id", "partner_id", "role")) == [
+        (design.pk, partner_a.pk, "cutting")]
+
+
+def test_duplicate_design_code_is_a_form_error(staff_client):
+    DesignFactory(code="TAKEN")
+    response = staff_client.post(reverse("admin:designs_design_add"),
+                                 _design_form(Design(name="Copy", code="TAKEN", status="conceptual")))
+    assert response.status_code == 200
+    assert Design.objects.filter(code="TAKEN").count() == 1

@@ -1,0 +1,81 @@
+"""Orders in admin: the "Place order" action and the order's production runs."""
+
+from django.urls import reverse
+import pytest
+
+from orders.models import Order, OrderLineItem
+from orders.services import order_create, order_place
+from production.models import ProductionRun
+from tests.admin.conftest import messages_of
+from tests.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:orders_order_changelist")
+
+
+@pytest.fixture
+def draft():
+    """A draft order with a designed line (3) and a line whose product has no design."""
+    return order_create(customer_email="buyer@shop.example", external_id="SHOP-1", items=[
+        {"product": ProductFactory(), "quantity": 3},
+        {"product": ProductFactory(design=None), "quantity": 1},
+    ])
+
+
+def _place(client, *orders):
+    return client.post(CHANGELIST, {"action": "place_orders", "_selected_action": [o.pk for o in orders]}, follow=True)
+
+
+def test_place_order_action_creates_runs_for_designed_lines(staff_client, draft, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _place(staff_client, draft)
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == "placed" and draft.placed_at is not None
+    run = ProductionRun.objects.get()
+    assert (run.order_id, run.quantity, run.status, run.parent_run_id) == (draft.pk, 3, "pending_review", None)
+    assert any(m.startswith(f"{draft} placed") for m in messages_of(response))
+
+
+def test_placing_a_placed_order_again_changes_nothing(staff_client, draft, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        order_place(order=draft)
+        response = _place(staff_client, draft)
+    assert messages_of(response) == [f"{draft} was already placed; nothing changed."]
+    assert ProductionRun.objects.filter(order=draft).count() == 1
+
+
+def test_order_page_lists_its_production_runs(staff_client, draft, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        order_place(order=draft)
+    run = ProductionRun.objects.get(order=draft)
+    page = staff_client.get(reverse("admin:orders_order_change", args=[draft.pk])).content.decode()
+    assert reverse("admin:production_productionrun_change", args=[run.pk]) in page
+    assert f"?order__id__exact={draft.pk}" in page
+
+
+def test_order_status_is_read_only_and_lines_freeze_once_placed(
+    staff_client, draft, django_capture_on_commit_callbacks
+):
+    response = staff_client.get(reverse("admin:orders_order_change", args=[draft.pk]))
+    assert "status" not in response.context["adminform"].form.fields
+    assert response.context["inline_admin_formsets"][0].has_change_permission
+    with django_capture_on_commit_callbacks(execute=True):
+        order_place(order=draft)
+    placed = staff_client.get(reverse("admin:orders_order_change", args=[draft.pk]))
+    assert not placed.context["inline_admin_formsets"][0].has_change_permission
+
+
+def test_order_can_be_created_in_admin_as_a_draft_with_lines(staff_client):
+    product = ProductFactory()
+    response = staff_client.post(reverse("admin:orders_order_add"), {
+        "customer_email": "new@shop.example", "external_id": "",
+        "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000",
+        "items-0-product": product.pk, "items-0-variant": "", "items-0-quantity": "2", "items-0-title": "Shirt",
+        "items-0-external_id": "",
+    })
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    order = Order.objects.get()
+    assert order.status == "draft"
+    assert list(OrderLineItem.objects.values_list("quantity", flat=True)) == [2]

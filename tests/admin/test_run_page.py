@@ -1,0 +1,129 @@
+"""The run change page: read-only, with its children, tasks and timeline, and transition buttons."""
+
+from django.urls import reverse
+import pytest
+
+from production import gating, services
+from production.models import ProductionRun
+from tasks.selectors import TemplateSelection
+from tests.admin.conftest import make_category, messages_of, run_url
+from tests.factories import DesignFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _transition(client, run, action, **data):
+    return client.post(reverse("admin:production_productionrun_transition", args=[run.pk, action]), data, follow=True)
+
+
+def test_parent_page_lists_its_children(staff_client, allocated, partner_a, partner_b):
+    parent, (child_a, child_b) = allocated
+    page = staff_client.get(run_url(parent)).content.decode()
+    assert "Child runs (2)" in page
+    for child, partner in ((child_a, partner_a), (child_b, partner_b)):
+        assert run_url(child) in page
+        assert partner.name in page
+
+
+def test_child_page_shows_tasks_and_timeline_with_actors(staff_client, staff, allocated):
+    parent, (child_a, _) = allocated
+    services.dispatch_start(run=child_a, actor=staff, selection=TemplateSelection(category_id=make_category().pk))
+    page = staff_client.get(run_url(child_a)).content.decode()
+    assert "Tasks (2)" in page
+    assert "Cutting step 1" in page and "Cutting step 2" in page
+    assert run_url(parent) in page
+    timeline = page[page.index('id="run-timeline"'):]
+    for verb in ("allocated", "dispatch_started", "dispatched"):
+        assert verb in timeline
+    assert "approved → sent_to_partner" in timeline
+    assert staff.username in timeline
+
+
+def test_timeline_names_the_system_for_automatic_steps(staff_client, staff):
+    run = services.run_create(design=DesignFactory(), quantity=2, actor=staff)
+    gating.run_auto_dispatch(run_id=run.pk)  # policy off: the system records why it did nothing
+    timeline = staff_client.get(run_url(run)).content.decode().split('id="run-timeline"')[1]
+    assert "auto_dispatch_skipped" in timeline and "system" in timeline
+    assert "Automatic dispatch is off." in timeline
+
+
+def test_status_fields_are_read_only_and_the_page_has_no_save_button(staff_client, allocated):
+    parent, _ = allocated
+    response = staff_client.get(run_url(parent))
+    form = response.context["adminform"].form
+    assert "status" not in form.fields and "dispatch_state" not in form.fields
+    assert 'name="_save"' not in response.content.decode()
+    # Posting the form anyway is refused and changes nothing.
+    assert staff_client.post(run_url(parent), {"status": "cancelled", "quantity": 99}).status_code == 405
+    parent.refresh_from_db()
+    assert (parent.status, parent.quantity) == ("approved", 5)
+
+
+def test_buttons_follow_the_state(staff_client, staff, allocated):
+    parent, (child_a, _) = allocated
+    child_page = staff_client.get(run_url(child_a)).context
+    assert child_page["can_dispatch"] and child_page["can_cancel"] and not child_page["can_allocate"]
+    pending = services.run_create(design=parent.design, quantity=2, actor=staff)
+    pending_page = staff_client.get(run_url(pending))
+    assert pending_page.context["can_allocate"] and not pending_page.context["can_approve"]
+    assert reverse("admin:production_productionrun_allocate", args=[pending.pk]) in pending_page.content.decode()
+
+
+def test_dispatch_then_cancel_dispatch_buttons(staff_client, allocated):
+    _, (child_a, _) = allocated
+    response = _transition(staff_client, child_a, "dispatch")
+    assert response.status_code == 200
+    child_a.refresh_from_db()
+    assert child_a.dispatch_state == "awaiting_templates"
+    assert any("waiting for its templates" in m for m in messages_of(response))
+    assert response.context["awaiting_templates"]
+
+    _transition(staff_client, child_a, "dispatch-cancel")
+    child_a.refresh_from_db()
+    assert child_a.dispatch_state == "idle"
+
+
+def test_dispatching_a_parent_shows_the_reason_instead_of_failing(staff_client, allocated):
+    parent, _ = allocated
+    response = _transition(staff_client, parent, "dispatch")
+    assert response.status_code == 200
+    assert messages_of(response) == [
+        f"Run {parent.pk} cannot be dispatched: it has child runs: dispatch them one by one."]
+    parent.refresh_from_db()
+    assert parent.dispatch_state == "idle"
+
+
+def test_approve_without_a_partner_is_refused_with_the_service_message(staff_client, staff, allocated):
+    pending = services.run_create(design=allocated[0].design, quantity=2, actor=staff)
+    response = _transition(staff_client, pending, "approve")
+    assert messages_of(response) == ["This run has no partner: approve it with assignments."]
+    pending.refresh_from_db()
+    assert pending.status == "pending_review"
+
+
+def test_cancel_with_a_reason_cascades_and_records_it(staff_client, staff, allocated):
+    parent, children = allocated
+    _transition(staff_client, parent, "cancel", reason="Customer changed their mind")
+    assert set(ProductionRun.objects.values_list("status", flat=True)) == {"cancelled"}
+    activity = parent.activities.order_by("-id").first()
+    assert (activity.verb, activity.note, activity.actor) == ("cancelled", "Customer changed their mind", staff)
+    again = _transition(staff_client, parent, "cancel")
+    assert messages_of(again) == [f"Run {parent.pk} is cancelled and cannot be cancelled."]
+
+
+def test_transition_urls_accept_only_post_and_known_actions(staff_client, allocated):
+    parent, _ = allocated
+    def url(action):
+        return reverse("admin:production_productionrun_transition", args=[parent.pk, action])
+
+    assert staff_client.get(url("cancel")).status_code == 405
+    assert staff_client.post(url("explode")).status_code == 404
+
+
+def test_partner_users_cannot_reach_the_run_buttons(client, user_a, allocated):
+    parent, _ = allocated
+    client.force_login(user_a)
+    response = client.post(reverse("admin:production_productionrun_transition", args=[parent.pk, "cancel"]))
+    assert response.status_code == 302
+    parent.refresh_from_db()
+    assert parent.status == "approved"
