@@ -11,6 +11,7 @@ is an activity row with no actor (the system); every refusal says why.
 import logging
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django_q.tasks import async_task
 
 from config.errors import DomainError
@@ -76,7 +77,7 @@ def routing_plan(run: ProductionRun):
             resolve_templates(selection)
         except DomainError as exc:
             raise NotRoutable(f"The routing's templates cannot be used: {exc.message}") from exc
-    assignments = [Assignment(partner_id=a.partner_id, role=a.role, quantity=q) for a, q in zip(routing.assignments, parts)]
+    assignments = [Assignment(partner_id=a.partner_id, role=a.role, quantity=q) for a, q in zip(routing.assignments, parts, strict=True)]
     return assignments, selection
 
 
@@ -98,7 +99,7 @@ def run_auto_dispatch(*, run_id: int) -> ProductionRun | None:
     """
     from production.services import dispatch_start, run_approve
 
-    run = ProductionRun.objects.select_for_update().select_related("design").filter(pk=run_id).first()
+    run = ProductionRun.objects.select_for_update(of=("self",)).select_related("design").filter(pk=run_id).first()
     if run is None or run.status != RunStatus.PENDING_REVIEW or run.parent_run_id is not None:
         return run
     if not ProductionPolicy.load().auto_dispatch:
@@ -123,7 +124,7 @@ def runs_approve_by_routing(*, runs, actor) -> tuple[list[ProductionRun], dict[i
     for run in runs:
         try:
             with transaction.atomic():
-                run = ProductionRun.objects.select_for_update().select_related("design").get(pk=run.pk)
+                run = ProductionRun.objects.select_for_update(of=("self",)).select_related("design").get(pk=run.pk)
                 if run.status != RunStatus.PENDING_REVIEW:
                     raise NotRoutable(f"Run is {run.status}, not pending review.")
                 assignments, selection = routing_plan(run)
@@ -136,7 +137,13 @@ def runs_approve_by_routing(*, runs, actor) -> tuple[list[ProductionRun], dict[i
     return done, refused
 
 
+def with_review_reason(queryset):
+    """Annotate ``latest_skip_reason``: why each run was last not dispatched automatically (no query per row)."""
+    latest = ProductionRunActivity.objects.filter(run=OuterRef("pk"), verb=SKIPPED).order_by("-id").values("note")[:1]
+    return queryset.annotate(latest_skip_reason=Subquery(latest))
+
+
 def review_reason(run: ProductionRun) -> str:
     """The latest reason a run waiting for review was not dispatched automatically."""
-    last = run.activities.filter(verb=SKIPPED).order_by("-id").first()
-    return last.note if last else ""
+    return with_review_reason(ProductionRun.objects.filter(pk=run.pk)).values_list(
+        "latest_skip_reason", flat=True).first() or ""

@@ -1,7 +1,7 @@
 import os
 
-import pytest
 from django.db import connection
+import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import MembershipFactory, PartnerFactory, StaffFactory
@@ -10,6 +10,19 @@ from tests.factories import MembershipFactory, PartnerFactory, StaffFactory
 @pytest.fixture(autouse=True)
 def _console_free_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def q_sync(settings, monkeypatch):
+    """Run django-q2 jobs inline, in the caller's transaction.
+
+    django-q2 reads Q_CLUSTER once, at import (``django_q.conf.Conf``), so
+    overriding the setting alone changes nothing: the class attribute is patched too.
+    """
+    from django_q.conf import Conf
+
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    monkeypatch.setattr(Conf, "SYNC", True)
 
 
 @pytest.fixture

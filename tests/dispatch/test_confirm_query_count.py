@@ -1,0 +1,47 @@
+"""dispatch_confirm costs a constant number of queries, however many templates it uses."""
+
+import pytest
+
+from production.models import ProductionRun
+from production.services import dispatch_confirm
+from tasks.models import Task
+from tasks.selectors import TemplateSelection
+from tests.factories import CategoryFactory, TemplateFactory
+
+pytestmark = pytest.mark.django_db
+
+# Queries of one confirm:
+#   SAVEPOINT (the service's atomic block inside the test's transaction)
+#   SELECT parent_run_id of the run           (_lock_family: find the parent)
+#   SELECT ... FOR UPDATE the parent run      (lock order: parent first)
+#   SELECT ... FOR UPDATE the run
+#   SELECT the category                       (only when selecting by category)
+#   SELECT the active templates, in order     (one query, whatever their number)
+#   INSERT the tasks                          (one bulk insert)
+#   UPDATE the run                            (status, dispatch_state, template_ids)
+#   INSERT the "dispatched" activity
+#   RELEASE SAVEPOINT
+# The notification job is queued on commit, so it costs nothing here.
+QUERIES = {"category": 10, "names": 9, "ids": 9}
+
+
+def _selection(kind, category, templates):
+    if kind == "category":
+        return TemplateSelection(category_id=category.pk)
+    if kind == "names":
+        return TemplateSelection(names=tuple(t.name for t in templates))
+    return TemplateSelection(ids=tuple(t.pk for t in templates))
+
+
+@pytest.mark.parametrize("kind", ["category", "names", "ids"])
+@pytest.mark.parametrize("count", [3, 30])
+def test_confirm_query_count_does_not_grow_with_templates(staff, awaiting, kind, count, django_assert_num_queries):
+    category = CategoryFactory()
+    templates = TemplateFactory.create_batch(count, category=category)
+    run = ProductionRun.objects.get(pk=awaiting)
+    selection = _selection(kind, category, templates)
+
+    with django_assert_num_queries(QUERIES[kind]):
+        dispatch_confirm(run=run, actor=staff, selection=selection)
+
+    assert Task.objects.filter(production_run=run).count() == count
