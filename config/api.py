@@ -1,7 +1,8 @@
 """Small shared pieces of the REST API: bounded id fields and JSON checks."""
 
-import django_filters
 from django import forms
+import django_filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 MAX_ID = 2**63 - 1
@@ -15,6 +16,7 @@ class IdFormField(forms.IntegerField):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.Filter):
     """Filter by a related id without loading the object; bad ids are a 400."""
 
@@ -56,9 +58,77 @@ class JSONObjectField(SafeJSONField):
         return value
 
 
+# JSON has types: the API takes them at their word. DRF's fields coerce ("5" -> 5,
+# 0 -> False, 5 -> "5"), which would hide client bugs and disagree with the schema.
+
+class StrictCharField(serializers.CharField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictEmailField(serializers.EmailField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictSlugField(serializers.SlugField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
 def id_field(**kwargs) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+    return StrictIntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 def quantity_field(**kwargs) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, **kwargs)
+    return StrictIntegerField(min_value=1, max_value=MAX_QUANTITY, **kwargs)
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """A FilterSet where a parameter given with an empty value is a 400, not "no filter".
+
+    API clients send a value or leave the parameter out; an empty ``?status=`` is
+    almost always a bug on their side, so it is reported instead of ignored.
+    """
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name in self.filters:
+            if name in self.data and self.data.get(name) == "":
+                self.form.add_error(name, "Give a value or leave the parameter out.")
+                valid = False
+        return valid
+
+
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
+class BooleanFilter(django_filters.ChoiceFilter):
+    """``?x=true`` / ``?x=false``; anything else is a 400 (django-filter's own one ignores it)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in ("", None):
+            return qs
+        return super().filter(qs, value == "true")

@@ -53,3 +53,24 @@ def api_exception_handler(exc, context):
         if detail is not None and "code" not in response.data:
             response.data["code"] = getattr(detail, "code", exc.default_code)
     return response
+
+
+def page_not_found(request, exception):
+    """404 for unknown URLs: JSON under /api/ (clients parse it), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    from django.views.defaults import page_not_found as default
+
+    return default(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": "Server error.", "code": "server_error"}, status=500)
+    from django.views.defaults import server_error as default
+
+    return default(request)

@@ -5,7 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from designs import api as designs_api
 from orders import api as orders_api
 from partners import api as partners_api
-from production.urls import admin_urlpatterns as production_admin, partner_urlpatterns as production_partner
+from production.urls import admin_urlpatterns as production_admin
+from production.urls import partner_urlpatterns as production_partner
 from tasks import api as tasks_api
 
 admin_api = [
@@ -48,3 +49,6 @@ urlpatterns = [
     path("portal/", include("production.portal.urls")),
     path("", include("production.portal.root_urls")),
 ]
+
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

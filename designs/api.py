@@ -1,10 +1,10 @@
-import django_filters
 from django.shortcuts import get_object_or_404
+import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from config.api import JSONObjectField, SafeJSONField, id_field
+from config.api import JSONObjectField, SafeJSONField, StrictCharField, StrictFilterSet, id_field
 from designs.models import Design, DesignPartner
 from designs.selectors import designs_for_partner
 from designs.services import design_create, design_link_partner, design_update
@@ -25,14 +25,14 @@ class DesignPartnerOutput(serializers.ModelSerializer):
 
 
 class DesignInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = StrictCharField(max_length=200)
     status = serializers.ChoiceField(choices=Design.Status.choices, required=False)
-    code = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    code = StrictCharField(max_length=100, required=False, allow_blank=True)
     specs = JSONObjectField(required=False)
     routing = SafeJSONField(required=False, allow_null=True)
 
 
-class DesignFilter(django_filters.FilterSet):
+class DesignFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=Design.Status.choices)
 
     class Meta:
@@ -70,7 +70,7 @@ class DesignDetail(generics.RetrieveAPIView):
 
 class DesignPartnerInput(serializers.Serializer):
     partner = id_field()
-    role = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    role = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
 
 
 class DesignPartnerLink(generics.GenericAPIView):
@@ -101,6 +101,7 @@ class PartnerDesignList(generics.ListAPIView):
     """The designs linked to the caller's partner."""
 
     permission_classes = [IsPartnerUser]
+    queryset = Design.objects.none()  # for the schema; get_queryset scopes to the caller
     serializer_class = PartnerDesignOutput
 
     def get_queryset(self):

@@ -5,15 +5,25 @@ become 400/409 in ``config.errors``; a partner's out-of-scope id is a 404
 because every partner view fetches through ``production.selectors``.
 """
 
-import django_filters
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import IdFilter, MAX_QUANTITY, id_field, quantity_field
+from config.api import (
+    MAX_QUANTITY,
+    BooleanFilter,
+    IdFilter,
+    StrictBooleanField,
+    StrictCharField,
+    StrictFilterSet,
+    StrictIntegerField,
+    id_field,
+    quantity_field,
+)
 from designs.models import Design
 from partners.permissions import IsPartnerUser, IsStaff
 from production import selectors, services
@@ -35,7 +45,7 @@ RUN_FIELDS = [
 
 class RunOutput(serializers.ModelSerializer):
     design_name = serializers.CharField(source="design.name", read_only=True)
-    partner_name = serializers.CharField(source="partner.name", default=None, read_only=True)
+    partner_name = serializers.CharField(source="partner.name", default=None, allow_null=True, read_only=True)
     children = serializers.SerializerMethodField()
 
     class Meta:
@@ -85,7 +95,7 @@ RunAndChildren = inline_serializer(
     "RunAndChildren", fields={"run": RunDetailOutput(), "children": RunOutput(many=True)}
 )
 Conflict = OpenApiResponse(
-    inline_serializer("Conflict", fields={"detail": serializers.CharField(), "code": serializers.CharField()}),
+    inline_serializer("Conflict", fields={"detail": StrictCharField(), "code": StrictCharField()}),
     description="Not allowed in the run's current state (code invalid_transition, not_awaiting_templates, open_tasks).",
 )
 
@@ -101,7 +111,7 @@ def _run_and_children(run, children) -> dict:
 
 class AssignmentInput(serializers.Serializer):
     partner = id_field()
-    role = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    role = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
     quantity = quantity_field()
 
 
@@ -130,7 +140,7 @@ class DesignRunCreateInput(AssignmentsInput):
 
 class SelectionInput(serializers.Serializer):
     template_category = id_field(required=False)
-    template_names = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=500)
+    template_names = serializers.ListField(child=StrictCharField(max_length=200), required=False, max_length=500)
     template_ids = serializers.ListField(child=id_field(), required=False, max_length=500)
 
     def selection(self, *, required: bool) -> TemplateSelection | None:
@@ -144,12 +154,12 @@ class SelectionInput(serializers.Serializer):
 
 
 class CancelInput(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    reason = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 # --- staff views ---------------------------------------------------------------------
 
-class RunFilter(django_filters.FilterSet):
+class RunFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=RunStatus.choices)
     dispatch_state = django_filters.ChoiceFilter(choices=DispatchState.choices)
     run_type = django_filters.ChoiceFilter(choices=ProductionRun.RunType.choices)
@@ -158,7 +168,7 @@ class RunFilter(django_filters.FilterSet):
     order = IdFilter(field_name="order_id")
     order_line_item = IdFilter(field_name="order_line_item_id")
     parent_run = IdFilter(field_name="parent_run_id")
-    root = django_filters.BooleanFilter(field_name="parent_run", lookup_expr="isnull")
+    root = BooleanFilter(field_name="parent_run", lookup_expr="isnull")
 
     class Meta:
         model = ProductionRun
@@ -270,6 +280,7 @@ class RunCancel(RunAction):
 
 class RunActivities(generics.ListAPIView):
     permission_classes = [IsStaff]
+    queryset = ProductionRunActivity.objects.none()  # for the schema; get_queryset picks the run's
     serializer_class = ActivityOutput
 
     def get_queryset(self):
@@ -284,7 +295,7 @@ class PolicyOutput(serializers.ModelSerializer):
 
 
 class PolicyInput(serializers.Serializer):
-    auto_dispatch = serializers.BooleanField()
+    auto_dispatch = StrictBooleanField()
 
 
 class Policy(APIView):
@@ -333,7 +344,7 @@ class PartnerRunDetailOutput(PartnerRunOutput):
         fields = PartnerRunOutput.Meta.fields + ["tasks", "design_summary"]
 
 
-class PartnerRunFilter(django_filters.FilterSet):
+class PartnerRunFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=RunStatus.choices)
     run_type = django_filters.ChoiceFilter(choices=ProductionRun.RunType.choices)
 
@@ -354,6 +365,7 @@ class PartnerView:
 
 
 class PartnerRunList(PartnerView, generics.ListAPIView):
+    queryset = ProductionRun.objects.none()  # for the schema; get_queryset scopes to the caller
     serializer_class = PartnerRunOutput
     filterset_class = PartnerRunFilter
 
@@ -376,9 +388,9 @@ class PartnerRunStart(PartnerView, APIView):
 
 
 class RunCompleteInput(serializers.Serializer):
-    produced_quantity = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_QUANTITY)
-    rejected_quantity = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_QUANTITY)
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    produced_quantity = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_QUANTITY)
+    rejected_quantity = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_QUANTITY)
+    notes = StrictCharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
 class PartnerRunComplete(PartnerView, APIView):
@@ -391,7 +403,7 @@ class PartnerRunComplete(PartnerView, APIView):
         return Response(self.run_detail(pk))
 
 
-class PartnerTaskFilter(django_filters.FilterSet):
+class PartnerTaskFilter(StrictFilterSet):
     production_run = IdFilter(field_name="production_run_id")
     status = django_filters.ChoiceFilter(choices=Task.Status.choices)
 
@@ -406,6 +418,7 @@ class PartnerTaskView(PartnerView):
 
 
 class PartnerTaskList(PartnerTaskView, generics.ListAPIView):
+    queryset = Task.objects.none()  # for the schema; get_queryset scopes to the caller
     serializer_class = TaskOutput
     filterset_class = PartnerTaskFilter
 
@@ -414,6 +427,7 @@ class PartnerTaskList(PartnerTaskView, generics.ListAPIView):
 
 
 class PartnerTaskDetail(PartnerTaskView, generics.RetrieveAPIView):
+    queryset = Task.objects.none()  # for the schema; get_queryset scopes to the caller
     serializer_class = TaskOutput
 
     def get_queryset(self):

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from config.api import IdFilter, id_field
+from config.api import IdFilter, StrictBooleanField, StrictCharField, StrictFilterSet, StrictIntegerField, id_field
 from partners.permissions import IsStaff
 from tasks.models import Task, TaskTemplate, TaskTemplateCategory
 from tasks.services import category_create, template_create, template_delete, template_update
@@ -16,8 +16,8 @@ class CategoryOutput(serializers.ModelSerializer):
 
 
 class CategoryInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    name = StrictCharField(max_length=200)
+    description = StrictCharField(required=False, allow_blank=True, max_length=10000)
 
 
 class CategoryListCreate(generics.ListAPIView):
@@ -39,7 +39,7 @@ class CategoryDetail(generics.RetrieveAPIView):
 
 
 class TemplateOutput(serializers.ModelSerializer):
-    category_name = serializers.CharField(source="category.name", default=None, read_only=True)
+    category_name = serializers.CharField(source="category.name", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = TaskTemplate
@@ -48,12 +48,12 @@ class TemplateOutput(serializers.ModelSerializer):
 
 
 class TemplateInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = StrictCharField(max_length=200)
     category = id_field(allow_null=True)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    sequence = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
-    estimated_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
-    is_active = serializers.BooleanField(required=False)
+    description = StrictCharField(required=False, allow_blank=True, max_length=10000)
+    sequence = StrictIntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    estimated_minutes = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    is_active = StrictBooleanField(required=False)
 
     def validate_category(self, value):
         if value is None:
@@ -64,7 +64,7 @@ class TemplateInput(serializers.Serializer):
         return category
 
 
-class TemplateFilter(django_filters.FilterSet):
+class TemplateFilter(StrictFilterSet):
     category = IdFilter(field_name="category_id")
 
     class Meta:
@@ -110,7 +110,7 @@ class TaskOutput(serializers.ModelSerializer):
                   "design", "started_at", "completed_at", "cancelled_at", "created_at", "updated_at"]
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(StrictFilterSet):
     production_run = IdFilter(field_name="production_run_id")
     partner = IdFilter(field_name="partner_id")
     status = django_filters.ChoiceFilter(choices=Task.Status.choices)

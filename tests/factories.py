@@ -1,7 +1,7 @@
 """Factories for the fixed actors and the domain. State is arranged through services."""
 
-import factory
 from django.contrib.auth import get_user_model
+import factory
 
 from designs.models import Design
 from orders.models import Product, ProductVariant

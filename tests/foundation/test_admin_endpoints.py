@@ -1,7 +1,7 @@
 """The first staff endpoints: partners, designs, products, task templates (API.md: Admin API)."""
 
-import pytest
 from django.contrib.auth import get_user_model
+import pytest
 
 from designs.models import Design, DesignPartner
 from orders.models import Product, ProductVariant

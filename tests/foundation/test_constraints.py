@@ -1,7 +1,7 @@
 """Invariants hold in the database itself, not only in Python checks."""
 
-import pytest
 from django.db import IntegrityError, transaction
+import pytest
 
 from orders.models import Order, OrderLineItem
 from production.models import ProductionRun, RunStatus

@@ -1,8 +1,8 @@
 """Partner B never sees or touches partner A's objects: 404 everywhere, never in lists."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+import pytest
 
 from config.urls import partner_api
 from tasks.models import Task

@@ -1,0 +1,227 @@
+"""Random sequences of staff and partner actions through the services keep every invariant.
+
+Hypothesis drives create / place order / allocate / dispatch / confirm / start and
+complete tasks / complete / cancel in any order, with valid and invalid input.
+After every step the invariants below must hold; a refused action (DomainError)
+must have changed nothing. Each example runs in a transaction rolled back at the end.
+"""
+
+from django.db import transaction
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+import pytest
+
+from config.errors import DomainError
+from orders.services import order_create, order_place
+from production import services
+from production.models import TERMINAL, ProductionRun, RunStatus
+from production.selectors import runs_for_partner, tasks_for_partner
+from production.services import runs_create_for_order
+from tasks.models import Task
+from tasks.selectors import TemplateSelection
+from tests.factories import (
+    CategoryFactory,
+    DesignFactory,
+    PartnerFactory,
+    ProductFactory,
+    StaffFactory,
+    TemplateFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = 40
+STEPS = 25
+STATS = {"examples": 0, "actions": 0, "refused": 0}
+
+
+def _fingerprint(run_id):
+    run = ProductionRun.objects.get(pk=run_id)
+    return (run.status, run.dispatch_state, run.produced_quantity, run.rejected_quantity,
+            tuple(Task.objects.filter(production_run=run).order_by("id").values_list("status", flat=True)))
+
+
+class ProductionMachine(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        self.staff = StaffFactory()
+        self.partners = [PartnerFactory(), PartnerFactory(), PartnerFactory()]
+        self.design = DesignFactory()
+        self.product = ProductFactory(design=self.design)
+        self.category = CategoryFactory()
+        for i in range(3):
+            TemplateFactory(category=self.category, sequence=i)
+        self.frozen: dict[int, tuple] = {}
+        STATS["examples"] += 1
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+
+    # --- helpers ---------------------------------------------------------------------
+    def _pick(self, queryset, i):
+        ids = list(queryset.order_by("id").values_list("id", flat=True))
+        return ProductionRun.objects.get(pk=ids[i % len(ids)]) if ids else None
+
+    def _attempt(self, run_id, action):
+        """Run a service; if it refuses, nothing about the run may have changed."""
+        before = _fingerprint(run_id) if run_id else None
+        STATS["actions"] += 1
+        try:
+            action()
+        except DomainError:
+            STATS["refused"] += 1
+            if run_id:
+                assert _fingerprint(run_id) == before, "a refused action changed the run"
+
+    # --- staff actions ------------------------------------------------------------------
+    @rule(quantity=st.integers(min_value=1, max_value=12), sample=st.booleans())
+    def create_run(self, quantity, sample):
+        services.run_create(design=self.design, quantity=quantity, actor=self.staff,
+                            run_type="sample" if sample else "production")
+
+    @rule(quantities=st.lists(st.integers(min_value=1, max_value=9), min_size=1, max_size=3), twice=st.booleans())
+    def place_order(self, quantities, twice):
+        order = order_create(customer_email="c@example.com",
+                             items=[{"product": self.product, "quantity": q} for q in quantities])
+        order_place(order=order)
+        # on_commit does not fire inside the test transaction: call the receiver's service, maybe twice.
+        runs_create_for_order(order_id=order.pk)
+        if twice:
+            runs_create_for_order(order_id=order.pk)
+
+    @rule(i=st.integers(0, 100), shares=st.lists(st.integers(0, 6), min_size=1, max_size=3), off_by=st.sampled_from([0, 0, 0, 1, -1]))
+    def allocate(self, i, shares, off_by):
+        run = self._pick(ProductionRun.objects.filter(status=RunStatus.PENDING_REVIEW), i)
+        if run is None:
+            return
+        parts = [max(s, 1) for s in shares]
+        parts[-1] += run.quantity - sum(parts) + off_by
+        assignments = [services.Assignment(partner_id=self.partners[k].pk, role=f"role{k}", quantity=q)
+                       for k, q in enumerate(parts)]
+        self._attempt(run.pk, lambda: services.run_approve(run=run, actor=self.staff, assignments=assignments))
+
+    @rule(i=st.integers(0, 100), with_selection=st.booleans())
+    def dispatch(self, i, with_selection):
+        run = self._pick(ProductionRun.objects.exclude(status__in=TERMINAL), i)
+        if run is None:
+            return
+        selection = TemplateSelection(category_id=self.category.pk) if with_selection else None
+        self._attempt(run.pk, lambda: services.dispatch_start(run=run, actor=self.staff, selection=selection))
+
+    @rule(i=st.integers(0, 100))
+    def confirm(self, i):
+        run = self._pick(ProductionRun.objects.all(), i)
+        if run is None:
+            return
+        self._attempt(run.pk, lambda: services.dispatch_confirm(
+            run=run, actor=self.staff, selection=TemplateSelection(category_id=self.category.pk)))
+
+    @rule(i=st.integers(0, 100))
+    def cancel_dispatch(self, i):
+        run = self._pick(ProductionRun.objects.all(), i)
+        if run is not None:
+            self._attempt(run.pk, lambda: services.dispatch_cancel(run=run, actor=self.staff))
+
+    @rule(i=st.integers(0, 100))
+    def cancel(self, i):
+        run = self._pick(ProductionRun.objects.all(), i)
+        if run is not None:
+            self._attempt(run.pk, lambda: services.run_cancel(run=run, actor=self.staff, reason="random"))
+
+    # --- partner actions ------------------------------------------------------------------
+    @precondition(lambda self: Task.objects.exists())
+    @rule(i=st.integers(0, 1000), complete=st.booleans())
+    def work_on_task(self, i, complete):
+        ids = list(Task.objects.order_by("id").values_list("id", flat=True))
+        task = Task.objects.get(pk=ids[i % len(ids)])
+        action = services.task_complete if complete else services.task_start
+        self._attempt(task.production_run_id, lambda: action(task=task, actor=None))
+
+    @rule(i=st.integers(0, 100))
+    def start_run(self, i):
+        run = self._pick(ProductionRun.objects.all(), i)
+        if run is not None:
+            self._attempt(run.pk, lambda: services.run_start(run=run, actor=None))
+
+    @rule(i=st.integers(0, 100), produced=st.none() | st.integers(0, 15), rejected=st.none() | st.integers(0, 15))
+    def complete_run(self, i, produced, rejected):
+        run = self._pick(ProductionRun.objects.filter(status=RunStatus.IN_PROGRESS, parent_run__isnull=False), i)
+        if run is None:
+            return
+        self._attempt(run.pk, lambda: services.run_complete(
+            run=run, actor=None, produced_quantity=produced, rejected_quantity=rejected))
+
+    @rule(i=st.integers(0, 100))
+    def finish_all_tasks_then_complete(self, i):
+        run = self._pick(ProductionRun.objects.filter(status__in=[RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS]), i)
+        if run is None:
+            return
+        for task in run.tasks.filter(status__in=Task.OPEN):
+            services.task_complete(task=task, actor=None)
+        services.run_complete(run=ProductionRun.objects.get(pk=run.pk), actor=None)
+
+    # --- invariants ------------------------------------------------------------------------
+    @invariant()
+    def children_add_up_to_their_parent(self):
+        for parent in ProductionRun.objects.filter(children__isnull=False).distinct():
+            assert sum(parent.children.values_list("quantity", flat=True)) == parent.quantity
+
+    @invariant()
+    def terminal_runs_never_change(self):
+        for run_id, fingerprint in self.frozen.items():
+            assert _fingerprint(run_id) == fingerprint, f"terminal run {run_id} changed"
+        for run_id in ProductionRun.objects.filter(status__in=TERMINAL).values_list("id", flat=True):
+            self.frozen.setdefault(run_id, _fingerprint(run_id))
+
+    @invariant()
+    def tasks_exist_exactly_when_dispatched(self):
+        for run in ProductionRun.objects.all():
+            has_tasks = run.tasks.exists()
+            assert has_tasks == (run.sent_at is not None) == (run.dispatch_state == "completed"), run.pk
+
+    @invariant()
+    def parents_agree_with_children(self):
+        for parent in ProductionRun.objects.filter(children__isnull=False).distinct():
+            statuses = list(parent.children.values_list("status", flat=True))
+            finished = all(s in TERMINAL for s in statuses)
+            if parent.status == RunStatus.CANCELLED:
+                assert finished
+            elif finished:
+                expected = RunStatus.COMPLETED if RunStatus.COMPLETED in statuses else RunStatus.CANCELLED
+                assert parent.status == expected
+            elif any(s in (RunStatus.IN_PROGRESS, RunStatus.COMPLETED) for s in statuses):
+                assert parent.status == RunStatus.IN_PROGRESS
+            else:
+                assert parent.status == RunStatus.APPROVED
+            if parent.status == RunStatus.COMPLETED:
+                done = parent.children.filter(status=RunStatus.COMPLETED)
+                assert parent.produced_quantity == sum(done.values_list("produced_quantity", flat=True))
+
+    @invariant()
+    def partner_selectors_return_only_own_objects(self):
+        for partner in self.partners:
+            assert set(runs_for_partner(partner).values_list("partner_id", flat=True)) <= {partner.pk}
+            assert set(tasks_for_partner(partner).values_list("partner_id", flat=True)) <= {partner.pk}
+            assert set(tasks_for_partner(partner).values_list("production_run__partner_id", flat=True)) <= {partner.pk}
+
+    @invariant()
+    def one_root_run_per_line_item(self):
+        items = list(ProductionRun.objects.filter(parent_run__isnull=True, order_line_item__isnull=False)
+                     .values_list("order_line_item_id", flat=True))
+        assert len(items) == len(set(items))
+
+
+def test_random_action_sequences_keep_the_invariants(db, capsys):
+    run_state_machine_as_test(
+        ProductionMachine,
+        settings=settings(max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]),
+    )
+    with capsys.disabled():
+        print(f"\nstate machine: {STATS['examples']} examples, {STATS['actions']} service calls "
+              f"({STATS['refused']} refused with a domain error), up to {STEPS} steps each")
+    assert STATS["examples"] >= EXAMPLES
