@@ -3,9 +3,12 @@
 import io
 import re
 
+from axes.models import AccessLog
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 import pytest
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from designs.models import Design
@@ -80,14 +83,32 @@ def test_seed_demo_gives_logins_runs_for_review_and_dispatched_runs(django_captu
 
 
 @pytest.mark.django_db(transaction=True)
-def test_bench_prints_the_table_and_removes_its_data():
+def test_bench_prints_every_row_writes_the_results_and_removes_its_data(require_postgres, tmp_path):
+    results = tmp_path / "bench" / "RESULTS.md"
     out = io.StringIO()
-    call_command("bench", sizes=[1, 3], repeat=1, stdout=out)
+    call_command("bench", quick=True, output=str(results), stdout=out)  # gunicorn serves the test database
 
     output = out.getvalue()
-    assert "CPU:" in output and "Database:" in output
-    rows = re.findall(r"^\s*(\d+) \|\s+(\d+) \|\s+[\d.]+ \|\s+\S+ \|\s+(\d+)\s*$", output, flags=re.MULTILINE)
-    assert [(lines, runs) for lines, runs, _ in rows] == [("1", "1"), ("3", "3")]
-    assert rows[0][2] == rows[1][2]  # queries per placement do not grow with lines
-    assert (Design.objects.count(), Product.objects.count(), Order.objects.count(), ProductionRun.objects.count()) == (
-        0, 0, 0, 0)
+    assert "CPU:" in output and "Database: postgresql" in output
+    placements = re.findall(r"^\| 1 \| order placement +\| (\d+) lines? -> (\d+) runs? .*\| +(\d+) \|$", output,
+                            flags=re.MULTILINE)
+    assert [(lines, runs) for lines, runs, _ in placements] == [("1", "1"), ("3", "3")]
+    assert placements[0][2] == placements[1][2]  # queries per placement do not grow with lines
+    served = re.findall(r"^\| 2 \| (partner runs API|bare Django view).*\| +[\d.]+ req/s \| +p50 [\d.]+ ms \| "
+                        r"+p95 [\d.]+ ms \| +(\d+) \|$", output, flags=re.MULTILINE)
+    assert [label for label, _ in served] == ["partner runs API", "bare Django view"]
+    assert int(served[1][1]) < int(served[0][1])  # the bare view does fewer queries
+    assert re.search(r"^\| 2 \| API / bare \(throughput ratio\) .*\| +\d+\.\d\d \|", output, flags=re.MULTILINE)
+    assert re.search(r"^\| 3 \| dispatch confirm +\| 3 templates -> 3 tasks .*\| +[\d.]+ ms \| +\| +\d+ \|$",
+                     output, flags=re.MULTILINE)
+    assert re.search(r"^\| 4 \| portal hub page .*\| +[\d.]+ ms \| +\| +\d+ \|$", output, flags=re.MULTILINE)
+
+    written = results.read_text()
+    table = "\n".join(line for line in output.splitlines() if line.startswith("|"))
+    assert table in written and "CPU:" in written and "Database: postgresql" in written
+    assert len(table.splitlines()) == 2 + 2 + 3 + 1 + 1  # header, rule, 2 sizes, API + bare + ratio, confirm, hub
+
+    leftovers = [User, Partner, Design, TaskTemplateCategory, TaskTemplate, Product, Order, ProductionRun, Task,
+                 Token, Session, AccessLog]
+    assert {model.__name__: model.objects.count() for model in leftovers} == dict.fromkeys(
+        (model.__name__ for model in leftovers), 0)
