@@ -9,7 +9,7 @@ from django.contrib import admin
 
 from config.errors import DomainError
 from designs.models import Design, DesignPartner
-from designs.services import _EDITABLE, _check_routing, design_create, design_update
+from designs.services import EDITABLE_FIELDS, design_create, design_update, routing_check
 
 
 class DesignForm(forms.ModelForm):
@@ -24,7 +24,7 @@ class DesignForm(forms.ModelForm):
         routing = self.cleaned_data["routing"]
         try:
             # parse_routing plus "every partner exists": the same check the service runs on save.
-            _check_routing(routing)
+            routing_check(routing)
         except DomainError as exc:
             raise forms.ValidationError(exc.message) from exc
         return routing
@@ -52,7 +52,7 @@ class DesignAdmin(admin.ModelAdmin):
         return bool(obj.routing)
 
     def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in _EDITABLE}
+        data = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS}
         if change:
             design_update(design=obj, **{name: data[name] for name in form.changed_data if name in data})
             return

@@ -1,7 +1,7 @@
 """A design's default routing: who produces it, in which shares, with which templates."""
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 
 from config.errors import InvalidInput
@@ -52,14 +52,10 @@ def parse_routing(raw) -> Routing | None:
         if not isinstance(role, str) or len(role) > 100:
             raise InvalidInput(f"routing.assignments[{i}].role must be text.", field="routing")
         share = item["share"]
-        if isinstance(share, bool) or not isinstance(share, (int, float, str)):
+        # JSON numbers only: a string like "1e-999999999" would make the exact arithmetic below crawl.
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 10**9:
             raise InvalidInput(f"routing.assignments[{i}].share must be a positive number.", field="routing")
-        try:
-            share = Fraction(Decimal(str(share)))
-        except (InvalidOperation, ValueError, OverflowError):
-            raise InvalidInput(f"routing.assignments[{i}].share must be a positive number.", field="routing")
-        if share <= 0 or share > 10**9:
-            raise InvalidInput(f"routing.assignments[{i}].share must be a positive number.", field="routing")
+        share = Fraction(Decimal(repr(share)) if isinstance(share, float) else share)
         if (partner_id, role) in seen:
             raise InvalidInput(f"routing.assignments[{i}] repeats partner {partner_id} in role {role!r}.", field="routing")
         seen.add((partner_id, role))

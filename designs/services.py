@@ -6,10 +6,11 @@ from designs.models import Design, DesignPartner
 from designs.routing import parse_routing
 from partners.models import Partner
 
-_EDITABLE = ("name", "code", "status", "specs", "routing")
+EDITABLE_FIELDS = ("name", "code", "status", "specs", "routing")
 
 
-def _check_routing(raw) -> None:
+def routing_check(raw) -> None:
+    """Raise InvalidInput unless ``raw`` is a valid routing naming existing partners (forms show the message)."""
     routing = parse_routing(raw)
     if routing is None:
         return
@@ -37,19 +38,19 @@ def _save(design: Design) -> Design:
 def design_create(*, name: str, status: str = Design.Status.CONCEPTUAL, code: str = "", specs: dict | None = None,
                   routing: dict | None = None) -> Design:
     _check_code_free(code)
-    _check_routing(routing)
+    routing_check(routing)
     return _save(Design(name=name, status=status, code=code, specs=specs or {}, routing=routing))
 
 
 @transaction.atomic
 def design_update(*, design: Design, **changes) -> Design:
-    unknown = set(changes) - set(_EDITABLE)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Cannot change {', '.join(sorted(unknown))}.")
     if "code" in changes:
         _check_code_free(changes["code"], exclude_id=design.id)
     if "routing" in changes:
-        _check_routing(changes["routing"])
+        routing_check(changes["routing"])
     for field, value in changes.items():
         setattr(design, field, value)
     return _save(design)

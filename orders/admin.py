@@ -102,9 +102,7 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.action(description="Place selected orders", permissions=["change"])
     def place_orders(self, request, queryset):
         for order in queryset.order_by("id"):
-            if order.status == Order.Status.PLACED:
-                self.message_user(request, f"{order} was already placed; nothing changed.", messages.INFO)
-                continue
+            # Placing a placed order again is safe: it only creates runs that are missing.
             try:
                 order = order_place(order=order)
             except DomainError as exc:
@@ -113,7 +111,7 @@ class OrderAdmin(admin.ModelAdmin):
             # Runs are made by the order-placed event after commit, i.e. before order_place returned here.
             runs = order.production_runs.filter(parent_run__isnull=True).count()
             self.message_user(
-                request, f"{order} placed: {runs} production run(s) created for its designed lines.", messages.SUCCESS,
+                request, f"{order} placed: it has {runs} production run(s) for its designed lines.", messages.SUCCESS,
             )
 
 

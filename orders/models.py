@@ -71,8 +71,8 @@ class OrderLineItem(models.Model):
         return f"{self.quantity} × {self.title or self.product}"
 
     @property
-    def design_id_resolved(self) -> int | None:
-        """The variant's design wins over the product's design."""
+    def design(self):
+        """The design this line is made from: the variant's design wins over the product's. None: not produced."""
         if self.variant_id and self.variant.design_id:
-            return self.variant.design_id
-        return self.product.design_id
+            return self.variant.design
+        return self.product.design

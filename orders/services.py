@@ -1,6 +1,6 @@
 import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.errors import InvalidInput, InvalidTransition
@@ -22,9 +22,14 @@ def product_create(*, title: str, design: Design | None = None, variants: list[d
     if taken:
         raise InvalidInput(f"SKUs already exist: {', '.join(taken)}.", field="variants")
     product = Product.objects.create(title=title, design=design)
-    ProductVariant.objects.bulk_create(
-        ProductVariant(product=product, sku=v["sku"], title=v.get("title", ""), design=v.get("design")) for v in variants
-    )
+    try:
+        with transaction.atomic():
+            ProductVariant.objects.bulk_create(
+                ProductVariant(product=product, sku=v["sku"], title=v.get("title", ""), design=v.get("design"))
+                for v in variants
+            )
+    except IntegrityError as exc:  # a concurrent request took one of the SKUs
+        raise InvalidInput("One of these SKUs was just created by another request.", field="variants") from exc
     return product
 
 
@@ -42,7 +47,11 @@ def order_create(*, customer_email: str, items: list[dict], external_id: str = "
                                field="items")
         if item["quantity"] <= 0:
             raise InvalidInput(f"items[{i}]: quantity must be positive.", field="items")
-    order = Order.objects.create(customer_email=customer_email, external_id=external_id)
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(customer_email=customer_email, external_id=external_id)
+    except IntegrityError as exc:  # a concurrent request created it first
+        raise InvalidInput(f"An order with the external id {external_id!r} already exists.", field="external_id") from exc
     OrderLineItem.objects.bulk_create(
         OrderLineItem(
             order=order, product=item["product"], variant=item.get("variant"), quantity=item["quantity"],
@@ -57,17 +66,18 @@ def order_create(*, customer_email: str, items: list[dict], external_id: str = "
 def order_place(*, order: Order) -> Order:
     """Mark a draft order placed and announce it after commit.
 
-    Placing a placed order changes nothing and announces nothing again (the
-    production side is idempotent anyway, so a repeated event is harmless).
+    Placing a placed order changes nothing but announces it again: the
+    production side creates only the runs that are missing (a database
+    constraint makes it idempotent), so a retry heals a placement whose run
+    creation failed after the order had committed.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status == Order.Status.PLACED:
-        return order
-    if order.status != Order.Status.DRAFT:
+    if order.status not in (Order.Status.DRAFT, Order.Status.PLACED):
         raise InvalidTransition(f"Order {order.pk} is {order.status} and cannot be placed.")
-    order.status = Order.Status.PLACED
-    order.placed_at = timezone.now()
-    order.save(update_fields=["status", "placed_at", "updated_at"])
+    if order.status == Order.Status.DRAFT:
+        order.status = Order.Status.PLACED
+        order.placed_at = timezone.now()
+        order.save(update_fields=["status", "placed_at", "updated_at"])
     order_id = order.pk
     transaction.on_commit(lambda: order_placed.send(sender=Order, order_id=order_id))
     return order

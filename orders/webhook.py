@@ -130,7 +130,8 @@ class OrderPlacedWebhook(APIView):
         existing = _existing(v["external_id"])
         if existing is not None:
             logger.info("order webhook: replay of %s (order %s)", v["external_id"], existing.pk)
-            return _answer(existing, status.HTTP_200_OK)
+            # Placing again creates only missing runs: a replay heals a delivery whose run creation failed.
+            return _answer(order_place(order=existing), status.HTTP_200_OK)
 
         variants = _variants_by_sku({item["sku"] for item in v["items"]})
         items = [

@@ -13,6 +13,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django_fsm import can_proceed
 
 from config.errors import DomainError
 from designs.admin import DesignAdmin as BaseDesignAdmin
@@ -20,7 +21,7 @@ from designs.models import Design
 from orders.admin import OrderAdmin as BaseOrderAdmin
 from orders.models import Order
 from production import admin_views, gating, services
-from production.models import DispatchState, ProductionPolicy, ProductionRun, ProductionRunActivity, RunStatus
+from production.models import ProductionPolicy, ProductionRun, ProductionRunActivity, RunStatus
 
 # Runs shown on a design's page; the rest are one click away in the filtered run list.
 RECENT_RUNS = 20
@@ -187,15 +188,13 @@ class ProductionRunAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _run_page_context(self, run):
-        pending = run.status == RunStatus.PENDING_REVIEW
+        # Buttons follow the state machine itself (transition sources and guards); the services
+        # still have the last word when the button is pressed.
         return {
-            "can_allocate": pending,
-            "can_approve": pending and run.partner_id is not None,
-            # The service has the last word (e.g. a parent is dispatched child by child).
-            "can_dispatch": run.status == RunStatus.APPROVED and run.dispatch_state == DispatchState.IDLE
-                            and run.partner_id is not None,
+            "can_allocate": can_proceed(run.approve),
+            "can_dispatch": can_proceed(run.dispatch_begin),
             "awaiting_templates": run.is_awaiting_templates(),
-            "can_cancel": not run.is_terminal,
+            "can_cancel": can_proceed(run.cancel),
             "confirm_url": admin_views.confirm_templates_url(run),
             "children": run.children.select_related("partner").order_by("id"),
             "tasks": run.tasks.select_related("template").order_by("sequence", "id"),

@@ -45,11 +45,6 @@ def _run_to_change(model_admin, request, pk: int) -> ProductionRun:
 
 # --- buttons on the run page ---------------------------------------------------------
 
-def _approve(request, run):
-    services.run_approve(run=run, actor=request.user)
-    return f"{run} approved."
-
-
 def _cancel(request, run):
     services.run_cancel(run=run, actor=request.user, reason=request.POST.get("reason", "").strip()[:500])
     return f"{run} cancelled, with its open children and tasks."
@@ -66,7 +61,7 @@ def _dispatch_cancel(request, run):
     return f"Dispatch of {run} cancelled; it can be dispatched again."
 
 
-TRANSITIONS = {"approve": _approve, "cancel": _cancel, "dispatch": _dispatch, "dispatch-cancel": _dispatch_cancel}
+TRANSITIONS = {"cancel": _cancel, "dispatch": _dispatch, "dispatch-cancel": _dispatch_cancel}
 
 
 def run_transition(model_admin, request, pk: int, action: str):

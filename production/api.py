@@ -74,20 +74,12 @@ class ActivityOutput(serializers.ModelSerializer):
         return activity.actor_label
 
 
-def _children():
-    return Prefetch("children", queryset=ProductionRun.objects.only("id", "parent_run_id").order_by("id"))
-
-
 def _tasks():
     return Prefetch("tasks", queryset=Task.objects.order_by("sequence", "id"))
 
 
-def _staff_runs():
-    return ProductionRun.objects.select_related("design", "partner").prefetch_related(_children())
-
-
 def _run_detail(run_id: int) -> dict:
-    run = _staff_runs().prefetch_related(_tasks()).get(pk=run_id)
+    run = selectors.runs_for_staff().prefetch_related(_tasks()).get(pk=run_id)
     return RunDetailOutput(run).data
 
 
@@ -103,7 +95,9 @@ Conflict = OpenApiResponse(
 def _run_and_children(run, children) -> dict:
     return {
         "run": _run_detail(run.pk),
-        "children": RunOutput(_staff_runs().filter(pk__in=[c.pk for c in children]).order_by("id"), many=True).data,
+        "children": RunOutput(
+            selectors.runs_for_staff().filter(pk__in=[c.pk for c in children]).order_by("id"), many=True
+        ).data,
     }
 
 
@@ -142,6 +136,13 @@ class SelectionInput(serializers.Serializer):
     template_category = id_field(required=False)
     template_names = serializers.ListField(child=StrictCharField(max_length=200), required=False, max_length=500)
     template_ids = serializers.ListField(child=id_field(), required=False, max_length=500)
+
+    def validate(self, attrs):
+        # A misspelt key would otherwise start a paused dispatch instead of completing it.
+        unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
+        if unknown:
+            raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return attrs
 
     def selection(self, *, required: bool) -> TemplateSelection | None:
         d = self.validated_data
@@ -182,7 +183,7 @@ class RunListCreate(generics.ListAPIView):
     filterset_class = RunFilter
 
     def get_queryset(self):
-        return _staff_runs().order_by("-created_at", "-id")
+        return selectors.runs_for_staff().order_by("-created_at", "-id")
 
     @extend_schema(request=RunCreateInput, responses={201: RunDetailOutput})
     def post(self, request):
@@ -201,7 +202,7 @@ class RunDetail(generics.RetrieveAPIView):
     serializer_class = RunDetailOutput
 
     def get_queryset(self):
-        return _staff_runs().prefetch_related(_tasks())
+        return selectors.runs_for_staff().prefetch_related(_tasks())
 
 
 class DesignRunCreate(APIView):
@@ -321,8 +322,13 @@ class DesignSummary(serializers.ModelSerializer):
         fields = ["id", "name", "code", "status"]
 
 
+# What a partner may see of a design snapshot: never the routing or the other partners' links.
+PARTNER_SNAPSHOT_KEYS = ("name", "code", "status", "specs", "captured_at")
+
+
 class PartnerRunOutput(serializers.ModelSerializer):
     design_name = serializers.CharField(source="design.name", read_only=True)
+    snapshot = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
 
     class Meta:
@@ -331,6 +337,9 @@ class PartnerRunOutput(serializers.ModelSerializer):
                   "parent_run", "order", "snapshot", "captured_at", "produced_quantity", "rejected_quantity",
                   "completion_notes", "sent_at", "started_at", "completed_at", "cancelled_at", "created_at",
                   "updated_at", "progress"]
+
+    def get_snapshot(self, run) -> dict:
+        return {key: run.snapshot[key] for key in PARTNER_SNAPSHOT_KEYS if key in run.snapshot}
 
     def get_progress(self, run) -> dict:
         return {"tasks_total": run.tasks_total, "tasks_completed": run.tasks_completed}

@@ -30,16 +30,15 @@ class NotRoutable(Exception):
     """Why a run cannot be approved and dispatched automatically."""
 
 
-def review_reason_when_created() -> str:
+def review_note_when_created(*, auto_dispatch: bool) -> str:
     """The note on a new order-born run: why it waits (or that a job will look at it)."""
-    if ProductionPolicy.load().auto_dispatch:
+    if auto_dispatch:
         return "Automatic dispatch is on: checking the design's routing."
     return "Waiting for review: automatic dispatch is off."
 
 
 def queue_auto_dispatch(run_ids: list[int]) -> None:
-    if not run_ids or not ProductionPolicy.load().auto_dispatch:
-        return
+    """After commit, one job per run; the job itself checks the policy again when it runs."""
     for run_id in run_ids:
         transaction.on_commit(lambda run_id=run_id: async_task("production.jobs.auto_dispatch_run", run_id))
 
@@ -89,51 +88,65 @@ def _record_skip(run: ProductionRun, reason: str) -> None:
                                              to_status=run.status, note=reason)
 
 
-@transaction.atomic
-def run_auto_dispatch(*, run_id: int) -> ProductionRun | None:
-    """Approve a run by its design's routing and dispatch its children; or record why not.
+def _lock_pending_root(run_id: int) -> ProductionRun:
+    """Lock a root run waiting for review, or raise NotRoutable saying why it is not one."""
+    run = ProductionRun.objects.select_for_update(of=("self",)).select_related("design").get(pk=run_id)
+    if run.parent_run_id is not None:
+        raise NotRoutable("Child runs follow their parent; they are not routed.")
+    if run.status != RunStatus.PENDING_REVIEW:
+        raise NotRoutable(f"Run {run.pk} is {run.status}, not pending review.")
+    return run
 
-    Idempotent and race-safe: the run is locked first and only a run still
-    ``pending_review`` is approved, so a second delivery, or a staff approval
-    that took the lock first, turns this into a no-op.
+
+def _approve_by_routing(run: ProductionRun, *, actor, note: str) -> ProductionRun:
+    """Approve a locked run into children by its design's routing and start dispatching each child.
+
+    All or nothing: a refusal by a service (say a partner deactivated a moment
+    ago) rolls the whole approval back and comes out as NotRoutable.
     """
     from production.services import dispatch_start, run_approve
 
+    assignments, selection = routing_plan(run)
+    try:
+        with transaction.atomic():
+            run, children = run_approve(run=run, actor=actor, assignments=assignments, note=note)
+            for child in children:
+                dispatch_start(run=child, actor=actor, selection=selection)
+    except DomainError as exc:
+        raise NotRoutable(exc.message) from exc
+    return run
+
+
+@transaction.atomic
+def run_auto_dispatch(*, run_id: int) -> ProductionRun | None:
+    """The job: approve a run by its design's routing and dispatch its children, or record why not.
+
+    Idempotent and race-safe: the run is locked first and only a root run still
+    ``pending_review`` is approved, so a second delivery, or a staff approval
+    that took the lock first, turns this into a no-op.
+    """
     run = ProductionRun.objects.select_for_update(of=("self",)).select_related("design").filter(pk=run_id).first()
     if run is None or run.status != RunStatus.PENDING_REVIEW or run.parent_run_id is not None:
-        return run
+        return run  # gone, a child, or decided already (by staff, or by an earlier delivery)
     if not ProductionPolicy.load().auto_dispatch:
         _record_skip(run, "Automatic dispatch is off.")
         return run
     try:
-        assignments, selection = routing_plan(run)
+        return _approve_by_routing(run, actor=None, note="Approved by the design's routing.")
     except NotRoutable as exc:
         _record_skip(run, str(exc))
         return run
-    run, children = run_approve(run=run, actor=None, assignments=assignments, note="Approved by the design's routing.")
-    for child in children:
-        dispatch_start(run=child, actor=None, selection=selection)
-    return run
 
 
 def runs_approve_by_routing(*, runs, actor) -> tuple[list[ProductionRun], dict[int, str]]:
-    """Staff's bulk "approve by routing": like the job, but acted by a person. Returns (done, {run id: reason})."""
-    from production.services import dispatch_start, run_approve
-
+    """Staff's bulk "approve by routing": the job's rule, acted by a person. Returns (done, {run id: reason})."""
     done, refused = [], {}
     for run in runs:
         try:
             with transaction.atomic():
-                run = ProductionRun.objects.select_for_update(of=("self",)).select_related("design").get(pk=run.pk)
-                if run.status != RunStatus.PENDING_REVIEW:
-                    raise NotRoutable(f"Run is {run.status}, not pending review.")
-                assignments, selection = routing_plan(run)
-                run, children = run_approve(run=run, actor=actor, assignments=assignments, note="Approved by routing.")
-                for child in children:
-                    dispatch_start(run=child, actor=actor, selection=selection)
-                done.append(run)
-        except (NotRoutable, DomainError) as exc:
-            refused[run.pk] = str(exc) if isinstance(exc, NotRoutable) else exc.message
+                done.append(_approve_by_routing(_lock_pending_root(run.pk), actor=actor, note="Approved by routing."))
+        except NotRoutable as exc:
+            refused[run.pk] = str(exc)
     return done, refused
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django_q.tasks import async_task
 
 from partners.services import partner_notify
-from production.models import ProductionRun
+from production.models import ProductionRun, RunStatus
 
 
 def queue_dispatch_notification(run_id: int) -> None:
@@ -13,7 +13,10 @@ def queue_dispatch_notification(run_id: int) -> None:
 
 
 def notify_partner_of_dispatch(run_id: int) -> None:
-    run = ProductionRun.objects.select_related("partner", "design").filter(pk=run_id, sent_at__isnull=False).first()
+    # A run cancelled before the job ran is no news for the partner.
+    run = (ProductionRun.objects.select_related("partner", "design")
+           .filter(pk=run_id, sent_at__isnull=False, status__in=[RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS])
+           .first())
     if run is None or run.partner is None:
         return
     tasks = run.tasks.count()

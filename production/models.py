@@ -21,16 +21,11 @@ class DispatchState(models.TextChoices):
 
 TERMINAL = (RunStatus.COMPLETED, RunStatus.CANCELLED)
 NON_TERMINAL = [s for s in RunStatus.values if s not in TERMINAL]
-# Statuses in which a run has been dispatched to its partner (what the partner sees).
-DISPATCHED = (RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS, RunStatus.COMPLETED)
 
 
 class ProductionRunQuerySet(models.QuerySet):
     def roots(self):
         return self.filter(parent_run__isnull=True)
-
-    def open(self):
-        return self.exclude(status__in=TERMINAL)
 
     def dispatched(self):
         """Runs a partner may see: sent to it at some point (``sent_at`` is set once, on dispatch)."""
@@ -135,7 +130,12 @@ class ProductionRun(FSMModelMixin, models.Model):
         return self.children.exists()
 
     def can_dispatch(self) -> bool:
-        return self.status == RunStatus.APPROVED and self.partner_id is not None and not self.has_children()
+        return (
+            self.status == RunStatus.APPROVED
+            and self.partner_id is not None
+            and self.partner.is_active
+            and not self.has_children()
+        )
 
     def is_awaiting_templates(self) -> bool:
         return self.dispatch_state == DispatchState.AWAITING_TEMPLATES

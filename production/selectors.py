@@ -21,7 +21,3 @@ def runs_for_partner(partner: Partner) -> QuerySet[ProductionRun]:
 
 def tasks_for_partner(partner: Partner) -> QuerySet[Task]:
     return scope_to_partner(Task.objects.filter(production_run__sent_at__isnull=False), partner)
-
-
-def run_tasks(run: ProductionRun) -> QuerySet[Task]:
-    return run.tasks.order_by("sequence", "id")

@@ -16,11 +16,20 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from config.errors import InvalidInput, InvalidTransition
-from designs.models import Design
+from designs.models import Design, DesignPartner
 from designs.services import design_link_partner, design_snapshot
 from orders.models import Order, OrderLineItem
 from partners.models import Partner
-from production.models import TERMINAL, DispatchState, ProductionRun, ProductionRunActivity, RunStatus
+from production import gating
+from production.jobs import queue_dispatch_notification
+from production.models import (
+    TERMINAL,
+    DispatchState,
+    ProductionPolicy,
+    ProductionRun,
+    ProductionRunActivity,
+    RunStatus,
+)
 from tasks.models import Task
 from tasks.selectors import TemplateSelection, resolve_templates
 
@@ -112,26 +121,19 @@ def runs_create_for_order(*, order_id: int) -> list[ProductionRun]:
         .select_related("product__design", "variant__design")
         .order_by("id")
     )
-    designs: dict[int, Design] = {}
-    for item in items:
-        design = (item.variant.design if item.variant_id and item.variant.design_id else None) or item.product.design
-        if design is not None:
-            designs[design.pk] = design
+    designs = {item.design.pk: item.design for item in items if item.design is not None}
     links: dict[int, list] = {pk: [] for pk in designs}
-    if designs:
-        from designs.models import DesignPartner
-
-        for link in DesignPartner.objects.filter(design_id__in=designs).order_by("id"):
-            links[link.design_id].append(link)
+    for link in DesignPartner.objects.filter(design_id__in=designs).order_by("id") if designs else ():
+        links[link.design_id].append(link)
     snapshots = {pk: design_snapshot(d, partner_links=links[pk]) for pk, d in designs.items()}
 
     now = timezone.now()
     runs = []
     for item in items:
-        design_id = item.design_id_resolved
-        if design_id is None:
+        if item.design is None:
             logger.info("order %s line %s has no design; no production run", order.pk, item.pk)
             continue
+        design_id = item.design.pk
         runs.append(ProductionRun(
             design_id=design_id, quantity=item.quantity, order=order, order_line_item=item, product_id=item.product_id,
             variant_id=item.variant_id, snapshot=snapshots[design_id], captured_at=now,
@@ -148,11 +150,11 @@ def runs_create_for_order(*, order_id: int) -> list[ProductionRun]:
         # the constraint held, so there is nothing left to create.
         logger.warning("order %s: root runs already exist; created none", order.pk)
         return []
-    from production.gating import queue_auto_dispatch, review_reason_when_created
-
-    note = f"From order {order.pk}. {review_reason_when_created()}"
+    auto_dispatch = ProductionPolicy.load().auto_dispatch
+    note = f"From order {order.pk}. {gating.review_note_when_created(auto_dispatch=auto_dispatch)}"
     ProductionRunActivity.objects.bulk_create(_activity(run, actor=None, verb="created", note=note) for run in runs)
-    queue_auto_dispatch([run.pk for run in runs])
+    if auto_dispatch:
+        gating.queue_auto_dispatch([run.pk for run in runs])
     return runs
 
 
@@ -323,8 +325,6 @@ def _confirm_locked(run: ProductionRun, *, actor, selection: TemplateSelection, 
     run.save()
     _record(run, actor=actor, verb="dispatched", from_status=from_status,
             note=f"{len(tasks)} tasks created", data={"selection": selection.as_data(), "template_ids": template_ids})
-    from production.jobs import queue_dispatch_notification
-
     queue_dispatch_notification(run.pk)
     return run
 
@@ -341,6 +341,7 @@ def dispatch_start(*, run: ProductionRun, actor=None, selection: TemplateSelecti
         reason = (
             "it has child runs: dispatch them one by one" if run.has_children()
             else "it has no partner" if run.partner_id is None
+            else f"its partner {run.partner.name} is inactive" if not run.partner.is_active
             else f"it is {run.status} with dispatch {run.dispatch_state}"
         )
         raise InvalidTransition(f"Run {run.pk} cannot be dispatched: {reason}.")
@@ -476,8 +477,6 @@ def task_complete(*, task: Task, actor=None) -> Task:
 
 @transaction.atomic
 def policy_update(*, auto_dispatch: bool, actor=None):
-    from production.models import ProductionPolicy
-
     policy = ProductionPolicy.load()
     policy = ProductionPolicy.objects.select_for_update().get(pk=policy.pk)
     if policy.auto_dispatch != auto_dispatch:

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from django_fsm import can_proceed
 
 from config.errors import DomainError
 from designs.models import DesignPartner
@@ -137,8 +138,9 @@ def _run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
         "snapshot": snapshot,
         "specs": _specs_rows(snapshot.get("specs", run.design.specs)),
         "can_change_tasks": run.status in (RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS),
-        "can_start": run.status == RunStatus.SENT_TO_PARTNER,
-        "can_complete": run.status == RunStatus.IN_PROGRESS,
+        # Buttons follow the state machine; the services still decide when pressed.
+        "can_start": can_proceed(run.start),
+        "can_complete": can_proceed(run.complete),
         "complete_form": complete_form or RunCompleteForm(),
     }, status=status)
 

@@ -65,7 +65,9 @@ def test_buttons_follow_the_state(staff_client, staff, allocated):
     assert child_page["can_dispatch"] and child_page["can_cancel"] and not child_page["can_allocate"]
     pending = services.run_create(design=parent.design, quantity=2, actor=staff)
     pending_page = staff_client.get(run_url(pending))
-    assert pending_page.context["can_allocate"] and not pending_page.context["can_approve"]
+    assert pending_page.context["can_allocate"] and not pending_page.context["can_dispatch"]
+    parent_page = staff_client.get(run_url(parent)).context
+    assert not parent_page["can_dispatch"] and parent_page["can_cancel"] and not parent_page["can_allocate"]
     assert reverse("admin:production_productionrun_allocate", args=[pending.pk]) in pending_page.content.decode()
 
 
@@ -84,21 +86,17 @@ def test_dispatch_then_cancel_dispatch_buttons(staff_client, allocated):
 
 
 def test_dispatching_a_parent_shows_the_reason_instead_of_failing(staff_client, allocated):
-    parent, _ = allocated
+    parent, (child, _) = allocated
+    dispatch_form = "/do/dispatch/"  # the Dispatch button's form action
+    # The page offers Dispatch only where the state machine allows it: on children, not on their parent.
+    assert dispatch_form not in staff_client.get(run_url(parent)).content.decode()
+    assert dispatch_form in staff_client.get(run_url(child)).content.decode()
     response = _transition(staff_client, parent, "dispatch")
     assert response.status_code == 200
     assert messages_of(response) == [
         f"Run {parent.pk} cannot be dispatched: it has child runs: dispatch them one by one."]
     parent.refresh_from_db()
     assert parent.dispatch_state == "idle"
-
-
-def test_approve_without_a_partner_is_refused_with_the_service_message(staff_client, staff, allocated):
-    pending = services.run_create(design=allocated[0].design, quantity=2, actor=staff)
-    response = _transition(staff_client, pending, "approve")
-    assert messages_of(response) == ["This run has no partner: approve it with assignments."]
-    pending.refresh_from_db()
-    assert pending.status == "pending_review"
 
 
 def test_cancel_with_a_reason_cascades_and_records_it(staff_client, staff, allocated):

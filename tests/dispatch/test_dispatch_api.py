@@ -174,6 +174,16 @@ def test_a_run_without_a_partner_cannot_be_dispatched(staff_api):
     assert ProductionRun.objects.get(pk=run_id).dispatch_state == "idle"
 
 
+def test_a_run_of_a_partner_deactivated_after_approval_cannot_be_dispatched(staff_api, child_id, partner_a):
+    partner_a.is_active = False
+    partner_a.save()
+    response = staff_api.post(_url(child_id, "dispatch"), {}, format="json")
+    assert response.status_code == 409
+    assert response.data["code"] == "invalid_transition"
+    assert "inactive" in response.data["detail"]
+    assert ProductionRun.objects.get(pk=child_id).dispatch_state == "idle"
+
+
 def test_a_run_pending_review_cannot_be_dispatched(staff_api, partner_a):
     # No service makes a partnered run that still waits for review (approval is what
     # assigns partners), so the row is made directly: only the status guard is left to refuse.
@@ -240,3 +250,10 @@ def test_start_and_confirm_are_in_the_activity_log(staff_api, staff, awaiting, c
     confirmed = response.data["results"][-1]
     assert confirmed["data"]["selection"] == {"template_category": cutting.pk}
     assert confirmed["data"]["template_ids"] == ProductionRun.objects.get(pk=awaiting).template_ids
+
+
+def test_a_misspelt_selection_key_is_refused_instead_of_pausing(staff_api, child_id):
+    response = staff_api.post(_url(child_id, "dispatch"), {"template_name": ["Cut"]}, format="json")
+    assert response.status_code == 400
+    assert "template_name" in response.data
+    assert ProductionRun.objects.get(pk=child_id).dispatch_state == "idle"

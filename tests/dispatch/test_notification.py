@@ -48,3 +48,13 @@ def test_notification_job_for_a_run_not_sent_does_nothing(awaiting):
     notify_partner_of_dispatch(awaiting)
     assert mail.outbox == []
     assert not Notification.objects.exists()
+
+
+def test_notification_job_for_a_run_cancelled_before_it_ran_does_nothing(staff_api, awaiting, cutting, user_a):
+    staff_api.post(f"/api/admin/production-runs/{awaiting}/dispatch/confirm", {"template_category": cutting.pk},
+                   format="json")
+    assert staff_api.post(f"/api/admin/production-runs/{awaiting}/cancel", {}, format="json").status_code == 200
+    mail.outbox.clear()
+    notify_partner_of_dispatch(awaiting)
+    assert mail.outbox == []
+    assert not Notification.objects.exists()

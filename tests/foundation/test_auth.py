@@ -1,7 +1,7 @@
 """Token login and the two kinds of users (API.md: Conventions)."""
 
-import pytest
 from django.contrib.staticfiles import finders
+import pytest
 
 from tests.factories import PASSWORD
 

@@ -5,6 +5,7 @@ import pytest
 
 from designs.models import Design
 from designs.services import design_update
+from production import gating
 from production.gating import SKIPPED, review_reason, run_auto_dispatch
 from production.models import ProductionRun, ProductionRunActivity
 from production.services import Assignment, run_approve
@@ -208,3 +209,17 @@ def test_job_ignores_child_runs_and_missing_runs(policy_on, staff, partner_a, cu
     assert (child.status, child.dispatch_state) == ("approved", "idle")
     assert not child.children.exists()
     assert ProductionRun.objects.count() == 2
+
+
+def test_a_refusal_at_approval_time_rolls_back_and_is_recorded(policy_on, partner_a, cutting, monkeypatch):
+    """The plan was fine a moment ago, then a service refused (say the partner was just deactivated)."""
+    design = make_design(routing=routing((partner_a, "cutting", 1), category=cutting))
+    run = pending_run(design, 4)
+    gone = PartnerFactory(is_active=False)
+    monkeypatch.setattr(gating, "routing_plan", lambda run: (
+        [Assignment(partner_id=gone.pk, role="cutting", quantity=4)], None))
+
+    run_auto_dispatch(run_id=run.pk)
+
+    _assert_still_in_review(run, "Inactive partners cannot be assigned")
+    assert not Task.objects.exists()

@@ -37,7 +37,8 @@ def test_routing_can_be_cleared(staff_api, partner_a):
 
 
 @pytest.mark.parametrize("bad", [
-    "share-zero", "share-negative", "share-not-a-number", "no-share", "unknown-partner",
+    "share-zero", "share-negative", "share-not-a-number", "share-as-text", "share-tiny-text", "share-huge",
+    "no-share", "unknown-partner",
     "category-and-ids", "not-an-object", "unknown-key", "same-partner-role-twice",
 ])
 def test_invalid_routing_is_refused_and_nothing_changes(staff_api, partner_a, bad):
@@ -49,6 +50,10 @@ def test_invalid_routing_is_refused_and_nothing_changes(staff_api, partner_a, ba
         "share-zero": {"assignments": [{**one, "share": 0}]},
         "share-negative": {"assignments": [{**one, "share": -1}]},
         "share-not-a-number": {"assignments": [{**one, "share": "a lot"}]},
+        "share-as-text": {"assignments": [{**one, "share": "2"}]},
+        # Exact arithmetic on this would take forever: refused as text before any arithmetic.
+        "share-tiny-text": {"assignments": [{**one, "share": "1e-999999999"}]},
+        "share-huge": {"assignments": [{**one, "share": 10**12}]},
         "no-share": {"assignments": [{"partner": partner_a.pk}]},
         "unknown-partner": {"assignments": [{**one, "partner": 987654321}]},
         "category-and-ids": {"assignments": [one], "template_category": CategoryFactory().pk, "template_ids": [1]},

@@ -7,8 +7,10 @@ commits, so placements run under ``django_capture_on_commit_callbacks(execute=Tr
 import pytest
 
 from orders.models import Order, OrderLineItem
+from orders.services import order_place
 from orders.signals import order_placed
 from production.models import ProductionRun
+import production.receivers
 from tests.factories import DesignFactory, ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +127,25 @@ def test_order_placed_event_sent_twice_leaves_one_run_per_line(staff_api, django
     runs = ProductionRun.objects.filter(order_id=order["id"])
     assert runs.count() == 2
     assert sorted(runs.values_list("order_line_item_id", flat=True)) == [i["id"] for i in order["items"][:2]]
+
+
+def test_placing_again_heals_a_placement_whose_run_creation_failed(
+    staff_api, monkeypatch, django_capture_on_commit_callbacks
+):
+    product = ProductFactory()
+    order = _create_order(staff_api, [{"product": product.pk, "quantity": 2}])
+
+    def broken(**kwargs):
+        raise RuntimeError("database hiccup after the order committed")
+
+    monkeypatch.setattr(production.receivers, "runs_create_for_order", broken)
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        order_place(order=Order.objects.get(pk=order["id"]))
+    assert Order.objects.get(pk=order["id"]).status == "placed"
+    assert _runs(staff_api, order["id"]) == []
+
+    monkeypatch.undo()
+    _place(staff_api, order["id"], django_capture_on_commit_callbacks)
+    assert len(_runs(staff_api, order["id"])) == 1
+    _place(staff_api, order["id"], django_capture_on_commit_callbacks)  # and again: nothing new
+    assert len(_runs(staff_api, order["id"])) == 1

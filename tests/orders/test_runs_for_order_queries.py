@@ -35,11 +35,10 @@ def test_runs_create_for_order_query_count_does_not_grow_with_lines(
     # SELECT its line items without a root run, joined to product, variant and their designs
     # SELECT the designs' partner links
     # SAVEPOINT, INSERT the runs (one bulk statement), RELEASE SAVEPOINT
-    # SELECT the production policy (the note saying why the runs wait for review)
+    # SELECT the production policy (the note saying why the runs wait; auto dispatch off: nothing queued)
     # INSERT the activity rows (one bulk statement)
-    # SELECT the production policy (auto dispatch off: nothing queued)
     # RELEASE SAVEPOINT
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         runs = runs_create_for_order(order_id=order.pk)
 
     assert len(runs) == lines

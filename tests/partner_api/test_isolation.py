@@ -5,6 +5,8 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from config.urls import partner_api
+from designs.services import design_snapshot, design_update
+from production.models import ProductionRun
 from tasks.models import Task
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +89,17 @@ def test_staff_list_uses_the_same_queries_for_10_and_100_runs(staff_api):
     assert count == 100
     # count, page of runs with design + partner joined, children prefetch
     assert small == large == 3
+
+
+def test_run_snapshot_shows_a_partner_nothing_of_other_partners(api_a, allocated, partner_a, partner_b):
+    _, run_a, _ = allocated
+    # Make the design's snapshot carry other partners: links and a routing naming partner B.
+    design_update(design=run_a.design, routing={"assignments": [{"partner": partner_b.pk, "share": 1}]})
+    ProductionRun.objects.filter(pk=run_a.pk).update(snapshot=design_snapshot(run_a.design))
+    assert str(partner_b.pk) in str(ProductionRun.objects.get(pk=run_a.pk).snapshot["routing"])
+
+    detail = api_a.get(f"/api/partners/production-runs/{run_a.pk}/").data
+    listed = api_a.get("/api/partners/production-runs/").data["results"][0]
+    for snapshot in (detail["snapshot"], listed["snapshot"]):
+        assert set(snapshot) <= {"name", "code", "status", "specs", "captured_at"}
+        assert snapshot["name"] == run_a.design.name
