@@ -91,3 +91,10 @@ def test_unknown_and_huge_ids_are_404(portal_a):
 @pytest.mark.parametrize("url", ["/portal/tasks/1/start/", "/portal/runs/1/complete/", "/portal/notifications/read/"])
 def test_actions_refuse_get(portal_a, url):
     assert portal_a.get(url).status_code == 405
+
+
+@pytest.mark.parametrize("url", ["/admin/", "/admin/production/productionrun/", "/admin/login/"])
+def test_partner_users_cannot_enter_the_admin(user_a, url):
+    response = logged_in(user_a).get(url)
+    assert response.status_code == 302
+    assert response["Location"] == "/portal/"
