@@ -1,9 +1,6 @@
 """Confirming a dispatch at the same moment from many places creates the tasks once (PostgreSQL)."""
 
-import threading
-
 from django.core import mail
-from django.db import connection
 from django_q.models import OrmQ
 import pytest
 
@@ -14,34 +11,12 @@ from production.models import ProductionRun, ProductionRunActivity
 from production.services import Assignment, dispatch_confirm, dispatch_start, run_create_allocated
 from tasks.models import Task
 from tasks.selectors import TemplateSelection
+from tests.concurrency import race
 from tests.factories import CategoryFactory, DesignFactory, TemplateFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 8
-
-
-def _run_concurrently(target, count):
-    """Call ``target()`` from ``count`` threads released together; returns each outcome (result or exception)."""
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[i] = target()
-        except Exception as exc:  # recorded, asserted on below
-            outcomes[i] = exc
-        finally:
-            connection.close()  # each thread has its own connection
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a confirm never finished (deadlock?)"
-    return outcomes
 
 
 def test_concurrent_confirms_create_one_set_of_tasks(require_postgres, staff, partner_a, user_a):
@@ -52,9 +27,7 @@ def test_concurrent_confirms_create_one_set_of_tasks(require_postgres, staff, pa
     dispatch_start(run=child, actor=staff)
     selection = TemplateSelection(category_id=category.pk)
 
-    outcomes = _run_concurrently(
-        lambda: dispatch_confirm(run=ProductionRun(pk=child.pk), actor=staff, selection=selection), THREADS
-    )
+    outcomes = race(*[lambda: dispatch_confirm(run=ProductionRun(pk=child.pk), actor=staff, selection=selection)] * THREADS)
 
     sent = [o for o in outcomes if isinstance(o, ProductionRun)]
     refused = [o for o in outcomes if isinstance(o, InvalidTransition)]

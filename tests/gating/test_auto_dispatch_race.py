@@ -1,8 +1,5 @@
 """The auto-dispatch job racing a staff approval of the same run (PostgreSQL row locks)."""
 
-import threading
-
-from django.db import connection
 import pytest
 
 from config.errors import InvalidTransition
@@ -10,35 +7,13 @@ from production.gating import SKIPPED, run_auto_dispatch
 from production.models import ProductionRun, ProductionRunActivity
 from production.services import Assignment, policy_update, run_approve
 from tasks.models import Task
+from tests.concurrency import race
 from tests.factories import CategoryFactory, TemplateFactory
 from tests.gating.helpers import make_design, pending_run, routing
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROUNDS = 3  # each round is a fresh run; the winner may differ from round to round
-
-
-def _race(*targets):
-    """Run each target in its own thread, released together; returns each outcome (result or exception)."""
-    barrier = threading.Barrier(len(targets))
-    outcomes = [None] * len(targets)
-
-    def worker(i, target):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[i] = target()
-        except Exception as exc:  # recorded, asserted on below
-            outcomes[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a racer never finished (deadlock?)"
-    return outcomes
 
 
 def test_job_racing_staff_approval_approves_once(require_postgres, staff, partner_a, partner_b):
@@ -51,7 +26,7 @@ def test_job_racing_staff_approval_approves_once(require_postgres, staff, partne
 
     for _ in range(ROUNDS):
         run = pending_run(design, 6)
-        job, approval = _race(
+        job, approval = race(
             lambda run=run: run_auto_dispatch(run_id=run.pk),
             lambda run=run: run_approve(run=ProductionRun(pk=run.pk), actor=staff, assignments=by_staff),
         )

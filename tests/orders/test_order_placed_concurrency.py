@@ -4,16 +4,15 @@ Real threads on real connections: each commits on its own, so the order row
 lock and the ``one_root_run_per_line_item`` constraint are what is tested.
 """
 
-import threading
 from unittest import mock
 
-from django.db import connection
 import pytest
 
 from orders.models import Order
 from orders.services import order_create, order_place
 from orders.signals import order_placed
 from production.models import ProductionRun
+from tests.concurrency import race
 from tests.factories import ProductFactory
 
 pytestmark = [pytest.mark.postgres]
@@ -31,25 +30,7 @@ def _order_with_lines() -> Order:
 
 def _race(action) -> list[BaseException]:
     """Run ``action`` in THREADS threads released together; return what they raised."""
-    barrier = threading.Barrier(THREADS, timeout=30)
-    errors: list[BaseException] = []
-
-    def worker():
-        try:
-            barrier.wait()
-            action()
-        except BaseException as exc:  # noqa: BLE001 - every failure is reported by the test
-            errors.append(exc)
-        finally:
-            connection.close()  # each thread has its own connection; do not leak it
-
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread is stuck (deadlock?)"
-    return errors
+    return [outcome for outcome in race(*[action] * THREADS) if isinstance(outcome, BaseException)]
 
 
 def _root_runs_per_line(order: Order) -> list[int]:

@@ -3,16 +3,15 @@
 import hashlib
 import hmac
 import json
-import threading
 from unittest import mock
 
-from django.db import connection
 import pytest
 from rest_framework.test import APIClient
 
 from orders import webhook
 from orders.models import Order, OrderLineItem
 from production.models import ProductionRun
+from tests.concurrency import race
 from tests.factories import DesignFactory, ProductFactory, VariantFactory
 
 URL = "/api/webhooks/orders/placed"
@@ -171,23 +170,9 @@ def test_delivery_that_loses_the_race_after_the_replay_check_answers_200(catalog
 @pytest.mark.postgres
 def test_concurrent_deliveries_of_one_new_order_create_it_once(catalogue, require_postgres, transactional_db):
     body = json.dumps(_payload()).encode()
-    barrier = threading.Barrier(6, timeout=30)
-    statuses, errors = [], []
-
-    def deliver():
-        try:
-            barrier.wait()
-            statuses.append(_deliver(body=body).status_code)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    outcomes = race(*[lambda: _deliver(body=body).status_code] * 6)
+    errors = [o for o in outcomes if isinstance(o, BaseException)]
+    statuses = [o for o in outcomes if isinstance(o, int)]
 
     assert errors == []
     assert sorted(statuses) == [200] * 5 + [201]

@@ -1,8 +1,5 @@
 """Parents follow their children; cancel cascades down (API.md: Cascades)."""
 
-import threading
-
-from django.db import connection
 import pytest
 
 from config.errors import DomainError
@@ -11,6 +8,7 @@ from production.models import ProductionRun
 from production.services import Assignment, dispatch_start, run_create_allocated
 from tasks.models import Task
 from tasks.selectors import TemplateSelection
+from tests.concurrency import race
 from tests.factories import CategoryFactory, DesignFactory, TemplateFactory
 
 
@@ -84,29 +82,6 @@ def test_a_child_starting_moves_its_approved_parent_to_in_progress(staff, partne
     assert ProductionRun.objects.get(pk=parent.pk).status == "in_progress"
 
 
-def _race(*targets):
-    """Run each target in its own thread, released together; returns each result or exception."""
-    barrier = threading.Barrier(len(targets))
-    outcomes = [None] * len(targets)
-
-    def worker(i, target):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[i] = target()
-        except Exception as exc:  # asserted on by the caller
-            outcomes[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a racer never finished (deadlock?)"
-    return outcomes
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_cancel_racing_partner_work_never_deadlocks_or_leaves_open_tasks(
@@ -125,7 +100,7 @@ def _cancel_while_working(staff, partner_a, partner_b, category):
     parent, (run_a, run_b) = _family(staff, partner_a, partner_b, category)
     tasks_a = list(Task.objects.filter(production_run=run_a).values_list("pk", flat=True))
     tasks_b = list(Task.objects.filter(production_run=run_b).values_list("pk", flat=True))
-    outcomes = _race(
+    outcomes = race(
         lambda: services.run_cancel(run=ProductionRun(pk=parent.pk), actor=staff),
         lambda: services.task_complete(task=Task(pk=tasks_a[0]), actor=None),
         lambda: services.task_start(task=Task(pk=tasks_b[0]), actor=None),
