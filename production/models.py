@@ -129,6 +129,9 @@ class ProductionRun(FSMModelMixin, models.Model):
     def has_children(self) -> bool:
         return self.children.exists()
 
+    def has_no_children(self) -> bool:
+        return not self.has_children()
+
     def can_dispatch(self) -> bool:
         return (
             self.status == RunStatus.APPROVED
@@ -158,7 +161,8 @@ class ProductionRun(FSMModelMixin, models.Model):
     def follow_children_start(self, *, at):
         self.started_at = at
 
-    @transition(field=status, source=RunStatus.IN_PROGRESS, target=RunStatus.COMPLETED)
+    # A parent completes only by following its children (follow_children_complete).
+    @transition(field=status, source=RunStatus.IN_PROGRESS, target=RunStatus.COMPLETED, conditions=[has_no_children])
     def complete(self, *, at, produced: int, rejected: int):
         self.completed_at = at
         self.produced_quantity = produced

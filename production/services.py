@@ -415,6 +415,8 @@ def run_complete(*, run: ProductionRun, actor=None, produced_quantity: int | Non
     run = _lock_family(run.pk)
     if run.status != RunStatus.IN_PROGRESS:
         raise InvalidTransition(f"Run {run.pk} is {run.status}; only a run in progress can be completed.")
+    if run.has_children():
+        raise InvalidTransition(f"Run {run.pk} completes when its child runs do; complete those.")
     open_tasks = Task.objects.filter(production_run=run, status__in=Task.OPEN).count()
     if open_tasks:
         raise InvalidTransition(f"Run {run.pk} still has {open_tasks} open task(s).", code="open_tasks")

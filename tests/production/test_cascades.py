@@ -112,3 +112,14 @@ def _cancel_while_working(staff, partner_a, partner_b, category):
     assert ProductionRun.objects.get(pk=parent.pk).status == "cancelled"
     assert set(ProductionRun.objects.filter(parent_run=parent).values_list("status", flat=True)) == {"cancelled"}
     assert not Task.objects.filter(production_run__parent_run=parent, status__in=Task.OPEN).exists()
+
+
+@pytest.mark.django_db
+def test_a_parent_in_progress_cannot_be_completed_directly(staff, partner_a, partner_b, category):
+    """Found by the state-machine test: a parent completes only by following its children."""
+    parent, (run_a, _) = _family(staff, partner_a, partner_b, category)
+    services.run_start(run=run_a, actor=None)
+    with pytest.raises(DomainError) as refused:
+        services.run_complete(run=ProductionRun(pk=parent.pk), actor=None)
+    assert refused.value.code == "invalid_transition"
+    assert ProductionRun.objects.get(pk=parent.pk).status == "in_progress"
