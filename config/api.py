@@ -61,25 +61,23 @@ class JSONObjectField(SafeJSONField):
 # JSON has types: the API takes them at their word. DRF's fields coerce ("5" -> 5,
 # 0 -> False, 5 -> "5"), which would hide client bugs and disagree with the schema.
 
-class StrictCharField(serializers.CharField):
+class _TextOnly:
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
 
 
-class StrictEmailField(serializers.EmailField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+class StrictCharField(_TextOnly, serializers.CharField):
+    pass
 
 
-class StrictSlugField(serializers.SlugField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+class StrictEmailField(_TextOnly, serializers.EmailField):
+    pass
+
+
+class StrictSlugField(_TextOnly, serializers.SlugField):
+    pass
 
 
 class StrictIntegerField(serializers.IntegerField):
