@@ -31,16 +31,6 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 COUNTS = {"staff": 0, "partner": 0}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _print_request_counts(request):
-    """After the module: how many requests the fuzzers sent, printed in the test log."""
-    yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"schemathesis: {COUNTS['staff']} staff requests, {COUNTS['partner']} partner requests "
-                            f"(up to {EXAMPLES} examples per operation)")
-
-
 @pytest.fixture
 def world(db):
     staff = StaffFactory()
