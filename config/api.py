@@ -5,8 +5,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-MAX_ID = 2**63 - 1
-MAX_QUANTITY = 2**31 - 1  # PostgreSQL integer
+from config.numbers import MAX_ID, MAX_QUANTITY
 
 
 class IdFormField(forms.IntegerField):

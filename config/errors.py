@@ -6,7 +6,8 @@ current state does not allow the action.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -58,19 +59,11 @@ def api_exception_handler(exc, context):
 def page_not_found(request, exception):
     """404 for unknown URLs: JSON under /api/ (clients parse it), Django's page elsewhere."""
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
         return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
-    from django.views.defaults import page_not_found as default
-
-    return default(request, exception)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
         return JsonResponse({"detail": "Server error.", "code": "server_error"}, status=500)
-    from django.views.defaults import server_error as default
-
-    return default(request)
+    return defaults.server_error(request)

@@ -5,6 +5,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from config.errors import InvalidInput
+from config.numbers import MAX_ID, is_whole_number
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Routing:
 
 
 def _positive_int(value, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if not is_whole_number(value, maximum=MAX_ID):
         raise InvalidInput(f"{what} must be a positive integer id.", field="routing")
     return value
 

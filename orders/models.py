@@ -32,9 +32,9 @@ class ProductVariant(models.Model):
 
 class Order(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft"
-        PLACED = "placed"
-        CANCELLED = "cancelled"
+        DRAFT = "draft", "Draft"
+        PLACED = "placed", "Placed"
+        CANCELLED = "cancelled", "Cancelled"
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     customer_email = models.EmailField()

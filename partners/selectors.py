@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from partners.models import Partner, PartnerMembership
+from partners.models import Notification, Partner, PartnerMembership
 
 
 def partner_for_user(user) -> Partner | None:
@@ -36,6 +36,4 @@ def partner_users_emails(partner: Partner) -> list[str]:
 
 
 def notifications_for_partner(partner: Partner) -> QuerySet:
-    from partners.models import Notification
-
     return scope_to_partner(Notification.objects.all(), partner)

@@ -2,29 +2,22 @@
 
 Runs are never edited as a form: every field is read-only (``status`` and
 ``dispatch_state`` are protected FSM fields) and every change is a button,
-an action or a custom page that calls production.services / production.gating.
-This module also extends the Design and Order admins with their runs, since
-designs and orders import nothing from production.
+an action or a custom page that calls ``production.services``. A design's
+and an order's admin pages show their runs through the ``production_admin``
+template tags (designs and orders import nothing from production).
 """
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django_fsm import can_proceed
 
 from config.errors import DomainError
-from designs.admin import DesignAdmin as BaseDesignAdmin
-from designs.models import Design
-from orders.admin import OrderAdmin as BaseOrderAdmin
-from orders.models import Order
-from production import admin_views, gating, services
+from production import admin_views, selectors, services
 from production.models import ProductionPolicy, ProductionRun, ProductionRunActivity, RunStatus
-
-# Runs shown on a design's page; the rest are one click away in the filtered run list.
-RECENT_RUNS = 20
 
 
 class RootFilter(admin.SimpleListFilter):
@@ -105,7 +98,7 @@ class ProductionRunAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if _in_review_queue(request):
-            queryset = gating.with_review_reason(queryset)
+            queryset = selectors.with_review_reason(queryset)
         return queryset
 
     def get_list_display(self, request):
@@ -131,7 +124,7 @@ class ProductionRunAdmin(admin.ModelAdmin):
     def review_reason(self, run):
         if run.status != RunStatus.PENDING_REVIEW:
             return "—"
-        return gating.review_reason(run) or "—"
+        return selectors.review_reason(run) or "—"
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -160,7 +153,7 @@ class ProductionRunAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve by routing (and dispatch)", permissions=["change"])
     def approve_by_routing(self, request, queryset):
-        done, refused = gating.runs_approve_by_routing(runs=queryset.order_by("id"), actor=request.user)
+        done, refused = services.runs_approve_by_routing(runs=queryset.order_by("id"), actor=request.user)
         if done:
             self.message_user(request, "Approved by routing: " + ", ".join(str(run) for run in done), messages.SUCCESS)
         for run_id, reason in refused.items():
@@ -192,7 +185,7 @@ class ProductionRunAdmin(admin.ModelAdmin):
         # still have the last word when the button is pressed.
         return {
             "can_allocate": can_proceed(run.approve),
-            "can_dispatch": can_proceed(run.dispatch_begin),
+            "can_dispatch": can_proceed(run.dispatch_start),
             "awaiting_templates": run.is_awaiting_templates(),
             "can_cancel": can_proceed(run.cancel),
             "confirm_url": admin_views.confirm_templates_url(run),
@@ -244,50 +237,3 @@ class ProductionPolicyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.policy_update(auto_dispatch=form.cleaned_data["auto_dispatch"], actor=request.user)
-
-
-# --- designs and orders, with their production runs ---------------------------------------------
-
-def _runs_context(queryset, changelist_filter: str, limit: int | None = None) -> dict:
-    runs = queryset.select_related("partner").order_by("-created_at", "-id")
-    return {
-        "runs": list(runs[:limit] if limit else runs),
-        "runs_url": f"{reverse('admin:production_productionrun_changelist')}?{changelist_filter}",
-        "runs_limit": limit,
-    }
-
-
-admin.site.unregister(Design)
-
-
-@admin.register(Design)
-class DesignAdmin(BaseDesignAdmin):
-    def get_urls(self):
-        return [
-            path("<int:pk>/create-run/", self.admin_site.admin_view(self.create_run_view),
-                 name="designs_design_create_run"),
-            *super().get_urls(),
-        ]
-
-    def create_run_view(self, request, pk):
-        if not request.user.has_perm("production.add_productionrun"):
-            raise PermissionDenied
-        design = get_object_or_404(Design, pk=pk)
-        return admin_views.run_create(self, request, design=design)
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None:
-            context.update(_runs_context(obj.production_runs.all(), f"design__id__exact={obj.pk}", limit=RECENT_RUNS))
-            context["create_run_url"] = reverse("admin:designs_design_create_run", args=[obj.pk])
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-
-admin.site.unregister(Order)
-
-
-@admin.register(Order)
-class OrderAdmin(BaseOrderAdmin):
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None:
-            context.update(_runs_context(obj.production_runs.all(), f"order__id__exact={obj.pk}"))
-        return super().render_change_form(request, context, add, change, form_url, obj)

@@ -12,13 +12,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django_fsm import can_proceed
 
 from config.errors import DomainError
 from designs.models import Design
-from designs.routing import parse_routing, split_by_shares
-from production import services
+from production import gating, selectors, services
 from production.admin_forms import ConfirmTemplatesForm, RunCreateForm, allocation_formset
-from production.models import DispatchState, ProductionRun, RunStatus
+from production.assignments import Assignment
+from production.models import ProductionRun
 
 
 def run_url(run_or_pk) -> str:
@@ -80,15 +81,12 @@ def run_transition(model_admin, request, pk: int, action: str):
 # --- allocate --------------------------------------------------------------------------
 
 def _rows_from_routing(run: ProductionRun) -> list[dict]:
-    """A starting point for the form: the design's routing split over the run's quantity."""
+    """A starting point for the form: the design's routing split over the run's quantity (none without one)."""
     try:
-        routing = parse_routing(run.design.routing)
-    except DomainError:
+        assignments = gating.routing_split(run)
+    except gating.NotRoutable:
         return []
-    if routing is None or not routing.assignments:
-        return []
-    parts = split_by_shares(run.quantity, [a.share for a in routing.assignments])
-    return [{"partner": a.partner_id, "role": a.role, "quantity": q} for a, q in zip(routing.assignments, parts, strict=True)]
+    return [{"partner": a.partner_id, "role": a.role, "quantity": a.quantity} for a in assignments]
 
 
 def _typed_total(formset) -> int:
@@ -105,8 +103,9 @@ def _typed_total(formset) -> int:
 
 def run_allocate(model_admin, request, pk: int):
     run = _run_to_change(model_admin, request, pk)
-    if run.status != RunStatus.PENDING_REVIEW:
-        messages.warning(request, f"{run} is {run.status}; only a run pending review can be allocated.")
+    if not can_proceed(run.approve):
+        messages.warning(request, f"{run} is {run.get_status_display().lower()}; only a run pending review "
+                                  "can be allocated.")
         return redirect(run_url(run))
     try:
         extra = min(max(int(request.GET.get("rows", 2)), 2), 20)
@@ -116,7 +115,7 @@ def run_allocate(model_admin, request, pk: int):
         formset = allocation_formset()(request.POST, prefix="rows")
         if formset.is_valid():
             assignments = [
-                services.Assignment(partner_id=f.cleaned_data["partner"].pk, role=f.cleaned_data.get("role", ""),
+                Assignment(partner_id=f.cleaned_data["partner"].pk, role=f.cleaned_data.get("role", ""),
                                     quantity=f.cleaned_data["quantity"])
                 for f in formset.forms if f.cleaned_data
             ]
@@ -138,8 +137,12 @@ def run_allocate(model_admin, request, pk: int):
 
 # --- create -------------------------------------------------------------------------------
 
-def run_create(model_admin, request, design: Design | None = None):
-    """Create a root run (pending review); ``design`` fixed when started from a design's page."""
+def run_create(model_admin, request):
+    """Create a root run (pending review); ``?design=<id>`` fixes the design (the link on a design's page)."""
+    design = None
+    if request.GET.get("design"):
+        design_id = request.GET["design"]
+        design = get_object_or_404(Design, pk=int(design_id) if design_id.isdigit() and len(design_id) < 19 else 0)
     form = RunCreateForm(request.POST or None, design=design)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -159,15 +162,10 @@ def run_create(model_admin, request, design: Design | None = None):
 
 # --- confirm templates ---------------------------------------------------------------------
 
-def awaiting_runs():
-    return (ProductionRun.objects.filter(dispatch_state=DispatchState.AWAITING_TEMPLATES)
-            .select_related("design", "partner", "dispatch_started_by").order_by("dispatch_started_at", "id"))
-
-
 def confirm_templates(model_admin, request):
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
-    runs = awaiting_runs()
+    runs = selectors.runs_awaiting_templates()
     if request.method == "POST":
         form = ConfirmTemplatesForm(request.POST, runs=runs)
         if form.is_valid():

@@ -1,4 +1,8 @@
-"""django-q2 jobs. Each takes ids, loads, calls one service, and is safe to run twice."""
+"""django-q2 jobs that tell partners what happened. Each takes ids, loads, and is safe to run twice.
+
+(The automatic-dispatch job is ``production.services.auto_dispatch.run_auto_dispatch``:
+it is the service itself, queued by the order intake.)
+"""
 
 from django.db import transaction
 from django.urls import reverse
@@ -9,13 +13,13 @@ from production.models import ProductionRun, RunStatus
 
 
 def queue_dispatch_notification(run_id: int) -> None:
-    transaction.on_commit(lambda: async_task("production.jobs.notify_partner_of_dispatch", run_id))
+    transaction.on_commit(lambda: async_task(notify_partner_of_dispatch, run_id))
 
 
 def notify_partner_of_dispatch(run_id: int) -> None:
     # A run cancelled before the job ran is no news for the partner.
-    run = (ProductionRun.objects.select_related("partner", "design")
-           .filter(pk=run_id, sent_at__isnull=False, status__in=[RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS])
+    run = (ProductionRun.objects.dispatched().select_related("partner", "design")
+           .filter(pk=run_id, status__in=[RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS])
            .first())
     if run is None or run.partner is None:
         return
@@ -28,9 +32,3 @@ def notify_partner_of_dispatch(run_id: int) -> None:
         body=f"Production run #{run.pk} for {run.design.name} has been sent to you with {tasks} task(s).",
         link=reverse("portal:run-detail", args=[run.pk]),
     )
-
-
-def auto_dispatch_run(run_id: int) -> None:
-    from production.gating import run_auto_dispatch
-
-    run_auto_dispatch(run_id=run_id)

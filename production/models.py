@@ -5,22 +5,47 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 
 class RunStatus(models.TextChoices):
-    PENDING_REVIEW = "pending_review"
-    APPROVED = "approved"
-    SENT_TO_PARTNER = "sent_to_partner"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
+    PENDING_REVIEW = "pending_review", "Pending review"
+    APPROVED = "approved", "Approved"
+    SENT_TO_PARTNER = "sent_to_partner", "Sent to partner"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class DispatchState(models.TextChoices):
-    IDLE = "idle"
-    AWAITING_TEMPLATES = "awaiting_templates"
-    COMPLETED = "completed"
+    IDLE = "idle", "Not dispatched"
+    AWAITING_TEMPLATES = "awaiting_templates", "Waiting for templates"
+    COMPLETED = "completed", "Dispatched"
+
+
+class ActivityVerb(models.TextChoices):
+    """What an activity row records: the one vocabulary of the log, the API and admin."""
+
+    CREATED = "created", "Created"
+    APPROVED = "approved", "Approved"
+    ALLOCATED = "allocated", "Allocated"
+    DISPATCH_STARTED = "dispatch_started", "Dispatch started"
+    DISPATCHED = "dispatched", "Dispatched"
+    DISPATCH_CANCELLED = "dispatch_cancelled", "Dispatch cancelled"
+    STARTED = "started", "Started"
+    TASK_STARTED = "task_started", "Task started"
+    TASK_COMPLETED = "task_completed", "Task completed"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    AUTO_DISPATCH_SKIPPED = "auto_dispatch_skipped", "Not dispatched automatically"
 
 
 TERMINAL = (RunStatus.COMPLETED, RunStatus.CANCELLED)
 NON_TERMINAL = [s for s in RunStatus.values if s not in TERMINAL]
+
+
+def sent_q(prefix: str = "") -> Q:
+    """The one rule of what a partner may see: a run once sent to it (``sent_at`` is set on dispatch, never cleared).
+
+    ``prefix`` reaches the run from a related model, e.g. ``"production_run__"`` for tasks.
+    """
+    return Q(**{f"{prefix}sent_at__isnull": False})
 
 
 class ProductionRunQuerySet(models.QuerySet):
@@ -28,8 +53,8 @@ class ProductionRunQuerySet(models.QuerySet):
         return self.filter(parent_run__isnull=True)
 
     def dispatched(self):
-        """Runs a partner may see: sent to it at some point (``sent_at`` is set once, on dispatch)."""
-        return self.filter(sent_at__isnull=False)
+        """Runs a partner may see (see ``sent_q``)."""
+        return self.filter(sent_q())
 
     def with_progress(self):
         return self.annotate(
@@ -42,8 +67,6 @@ class ProductionRun(FSMModelMixin, models.Model):
     class RunType(models.TextChoices):
         PRODUCTION = "production"
         SAMPLE = "sample"
-
-    Status = RunStatus
 
     status = FSMField(default=RunStatus.PENDING_REVIEW, choices=RunStatus.choices, protected=True, db_index=True)
     dispatch_state = FSMField(default=DispatchState.IDLE, choices=DispatchState.choices, protected=True, db_index=True)
@@ -132,16 +155,27 @@ class ProductionRun(FSMModelMixin, models.Model):
     def has_no_children(self) -> bool:
         return not self.has_children()
 
+    def dispatch_refusal(self) -> str | None:
+        """Why this run cannot be dispatched now, or None: the one statement of the dispatch guard."""
+        if self.has_children():
+            return "it has child runs: dispatch them one by one"
+        if self.partner_id is None:
+            return "it has no partner"
+        if not self.partner.is_active:
+            return f"its partner {self.partner.name} is inactive"
+        if self.status != RunStatus.APPROVED or self.dispatch_state != DispatchState.IDLE:
+            return f"it is {self.status} with dispatch {self.dispatch_state}"
+        return None
+
     def can_dispatch(self) -> bool:
-        return (
-            self.status == RunStatus.APPROVED
-            and self.partner_id is not None
-            and self.partner.is_active
-            and not self.has_children()
-        )
+        return self.dispatch_refusal() is None
 
     def is_awaiting_templates(self) -> bool:
         return self.dispatch_state == DispatchState.AWAITING_TEMPLATES
+
+    def accepts_task_work(self) -> bool:
+        """Tasks change only while the run is with its partner (sent or in progress)."""
+        return self.status in (RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS)
 
     # --- status transitions: pure, timestamps only -----------------------------
     @transition(field=status, source=RunStatus.PENDING_REVIEW, target=RunStatus.APPROVED)
@@ -179,20 +213,20 @@ class ProductionRun(FSMModelMixin, models.Model):
     def cancel(self, *, at):
         self.cancelled_at = at
 
-    # --- dispatch transitions ---------------------------------------------------
+    # --- dispatch transitions (named as the services and the log name them) -------
     @transition(field=dispatch_state, source=DispatchState.IDLE, target=DispatchState.AWAITING_TEMPLATES,
                 conditions=[can_dispatch])
-    def dispatch_begin(self, *, by, at):
+    def dispatch_start(self, *, by, at):
         self.dispatch_started_by = by
         self.dispatch_started_at = at
 
     @transition(field=dispatch_state, source=DispatchState.AWAITING_TEMPLATES, target=DispatchState.IDLE)
-    def dispatch_abort(self):
+    def dispatch_cancel(self):
         self.dispatch_started_by = None
         self.dispatch_started_at = None
 
     @transition(field=dispatch_state, source=DispatchState.AWAITING_TEMPLATES, target=DispatchState.COMPLETED)
-    def dispatch_finish(self, *, template_ids: list[int]):
+    def dispatch_confirm(self, *, template_ids: list[int]):
         self.template_ids = template_ids
 
 
@@ -201,7 +235,7 @@ class ProductionRunActivity(models.Model):
 
     run = models.ForeignKey(ProductionRun, on_delete=models.CASCADE, related_name="activities")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    verb = models.CharField(max_length=50)
+    verb = models.CharField(max_length=50, choices=ActivityVerb.choices)
     from_status = models.CharField(max_length=30, blank=True, default="")
     to_status = models.CharField(max_length=30, blank=True, default="")
     note = models.TextField(blank=True, default="")
@@ -213,7 +247,7 @@ class ProductionRunActivity(models.Model):
         verbose_name_plural = "production run activities"
 
     def __str__(self) -> str:
-        return f"{self.verb} {self.from_status}->{self.to_status}"
+        return f"{self.get_verb_display()} {self.from_status}->{self.to_status}"
 
     @property
     def actor_label(self) -> str:

@@ -1,6 +1,6 @@
 from django import forms
 
-from config.api import MAX_QUANTITY
+from config.numbers import MAX_QUANTITY
 
 
 class RunCompleteForm(forms.Form):

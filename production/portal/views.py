@@ -137,7 +137,7 @@ def _run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
         "tasks": tasks,
         "snapshot": snapshot,
         "specs": _specs_rows(snapshot.get("specs", run.design.specs)),
-        "can_change_tasks": run.status in (RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS),
+        "can_change_tasks": run.accepts_task_work(),
         # Buttons follow the state machine; the services still decide when pressed.
         "can_start": can_proceed(run.start),
         "can_complete": can_proceed(run.complete),

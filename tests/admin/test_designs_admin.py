@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _create_run_url(design):
-    return reverse("admin:designs_design_create_run", args=[design.pk])
+    return f"{reverse('admin:production_productionrun_add')}?design={design.pk}"
 
 
 def _design_form(design, **changes):

@@ -4,7 +4,7 @@ from django.urls import reverse
 import pytest
 
 from designs.models import Design
-from production import gating, services
+from production import selectors, services
 from production.models import ProductionPolicy, ProductionRun
 from tests.admin.conftest import make_category, messages_of
 from tests.factories import DesignFactory
@@ -41,10 +41,10 @@ def test_policy_list_opens_the_single_row_and_saving_goes_through_the_service(st
 def test_review_queue_shows_why_each_run_was_not_dispatched(staff_client, staff, routed_design):
     services.policy_update(auto_dispatch=True, actor=staff)
     not_ready = services.run_create(design=DesignFactory(name="Draft coat"), quantity=3, actor=staff)
-    gating.run_auto_dispatch(run_id=not_ready.pk)
+    services.run_auto_dispatch(not_ready.pk)
     response = staff_client.get(CHANGELIST, {"status__exact": "pending_review"})
     assert "why_waiting" in response.context["cl"].list_display
-    reason = gating.review_reason(not_ready)
+    reason = selectors.review_reason(not_ready)
     assert reason == "Design 'Draft coat' is approved, not commerce_ready."
     assert reason.replace("'", "&#x27;") in response.content.decode()
     # Outside the queue the column is not there.
@@ -53,7 +53,7 @@ def test_review_queue_shows_why_each_run_was_not_dispatched(staff_client, staff,
 
 def test_review_queue_reasons_cost_no_query_per_row(staff_client, staff, django_assert_max_num_queries):
     for _ in range(5):
-        gating.run_auto_dispatch(run_id=services.run_create(design=DesignFactory(), quantity=1, actor=staff).pk)
+        services.run_auto_dispatch(services.run_create(design=DesignFactory(), quantity=1, actor=staff).pk)
     # Same 10 queries as the plain list (see test_admin_pages): the reason is a subquery of the page query.
     with django_assert_max_num_queries(10):
         staff_client.get(CHANGELIST, {"status__exact": "pending_review"})

@@ -3,7 +3,7 @@
 from django.urls import reverse
 import pytest
 
-from production import gating, services
+from production import services
 from production.models import ProductionRun
 from tasks.selectors import TemplateSelection
 from tests.admin.conftest import make_category, messages_of, run_url
@@ -41,7 +41,7 @@ def test_child_page_shows_tasks_and_timeline_with_actors(staff_client, staff, al
 
 def test_timeline_names_the_system_for_automatic_steps(staff_client, staff):
     run = services.run_create(design=DesignFactory(), quantity=2, actor=staff)
-    gating.run_auto_dispatch(run_id=run.pk)  # policy off: the system records why it did nothing
+    services.run_auto_dispatch(run.pk)  # policy off: the system records why it did nothing
     timeline = staff_client.get(run_url(run)).content.decode().split('id="run-timeline"')[1]
     assert "auto_dispatch_skipped" in timeline and "system" in timeline
     assert "Automatic dispatch is off." in timeline

@@ -1,4 +1,4 @@
-"""production.gating.run_auto_dispatch: each reason to stay in review, the happy paths, idempotency."""
+"""production.services.run_auto_dispatch (the gating job): each reason to stay in review, the happy paths, idempotency."""
 
 from django_q.models import OrmQ
 import pytest
@@ -6,9 +6,9 @@ import pytest
 from designs.models import Design
 from designs.services import design_update
 from production import gating
-from production.gating import SKIPPED, review_reason, run_auto_dispatch
-from production.models import ProductionRun, ProductionRunActivity
-from production.services import Assignment, run_approve
+from production.models import ActivityVerb, ProductionRun, ProductionRunActivity
+from production.selectors import review_reason
+from production.services import Assignment, run_approve, run_auto_dispatch
 from tasks.models import Task, TaskTemplate
 from tests.factories import CategoryFactory, PartnerFactory
 from tests.gating.helpers import make_design, pending_run, routing
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _skips(run):
-    return list(ProductionRunActivity.objects.filter(run=run, verb=SKIPPED).values_list("note", flat=True))
+    return list(ProductionRunActivity.objects.filter(run=run, verb=ActivityVerb.AUTO_DISPATCH_SKIPPED).values_list("note", flat=True))
 
 
 def _assert_still_in_review(run, reason_fragment):
@@ -27,7 +27,7 @@ def _assert_still_in_review(run, reason_fragment):
     (note,) = _skips(run)
     assert reason_fragment in note
     assert review_reason(run) == note
-    skip = ProductionRunActivity.objects.get(run=run, verb=SKIPPED)
+    skip = ProductionRunActivity.objects.get(run=run, verb=ActivityVerb.AUTO_DISPATCH_SKIPPED)
     assert skip.actor_id is None
     assert (skip.from_status, skip.to_status) == ("pending_review", "pending_review")
 
@@ -119,7 +119,7 @@ def test_routed_run_is_approved_into_children_sent_with_tasks(policy_on, partner
     assert set(family.values_list("verb", flat=True)) == {"created", "approved", "allocated", "dispatch_started",
                                                          "dispatched"}
     assert not family.filter(actor__isnull=False).exists()
-    assert not family.filter(verb=SKIPPED).exists()
+    assert not family.filter(verb=ActivityVerb.AUTO_DISPATCH_SKIPPED).exists()
 
 
 def test_routed_run_without_templates_waits_for_staff(policy_on, partner_a, partner_b):
@@ -216,8 +216,8 @@ def test_a_refusal_at_approval_time_rolls_back_and_is_recorded(policy_on, partne
     design = make_design(routing=routing((partner_a, "cutting", 1), category=cutting))
     run = pending_run(design, 4)
     gone = PartnerFactory(is_active=False)
-    monkeypatch.setattr(gating, "routing_plan", lambda run: (
-        [Assignment(partner_id=gone.pk, role="cutting", quantity=4)], None))
+    monkeypatch.setattr(gating, "plan", lambda run: gating.RoutingPlan(
+        assignments=[Assignment(partner_id=gone.pk, role="cutting", quantity=4)], selection=None))
 
     run_auto_dispatch(run_id=run.pk)
 

@@ -3,9 +3,8 @@
 import pytest
 
 from config.errors import InvalidTransition
-from production.gating import SKIPPED, run_auto_dispatch
-from production.models import ProductionRun, ProductionRunActivity
-from production.services import Assignment, policy_update, run_approve
+from production.models import ActivityVerb, ProductionRun, ProductionRunActivity
+from production.services import Assignment, policy_update, run_approve, run_auto_dispatch
 from tasks.models import Task
 from tests.concurrency import race
 from tests.factories import CategoryFactory, TemplateFactory
@@ -34,7 +33,7 @@ def test_job_racing_staff_approval_approves_once(require_postgres, staff, partne
         run.refresh_from_db()
         assert run.status == "approved"
         assert ProductionRunActivity.objects.filter(run=run, verb="approved").count() == 1
-        assert not ProductionRunActivity.objects.filter(run=run, verb=SKIPPED).exists()
+        assert not ProductionRunActivity.objects.filter(run=run, verb=ActivityVerb.AUTO_DISPATCH_SKIPPED).exists()
         children = list(run.children.order_by("id").values_list("partner_id", "role", "quantity", "status"))
         if isinstance(approval, InvalidTransition):  # the job won; staff got a 409
             assert isinstance(job, ProductionRun), job

@@ -14,7 +14,7 @@ from django.conf import settings
 import pytest
 
 from production import services
-from production.models import ProductionRun
+from production.models import RunStatus
 from tasks.selectors import TemplateSelection
 from tests.factories import PASSWORD, DesignFactory
 from tests.portal.conftest import make_category
@@ -85,7 +85,7 @@ def test_partner_works_through_a_run_in_the_browser(live_server, partner_a, part
     run_a.refresh_from_db()
     parent.refresh_from_db()
     assert (run_a.status, run_a.produced_quantity, run_a.rejected_quantity) == ("completed", 2, 1)
-    assert parent.status == ProductionRun.Status.COMPLETED
+    assert parent.status == RunStatus.COMPLETED
     assert (parent.produced_quantity, parent.rejected_quantity) == (4, 1)
 
 

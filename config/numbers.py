@@ -1,0 +1,24 @@
+"""Whole numbers the domain accepts: one rule for quantities and ids, used by services, forms and the API.
+
+Services call ``require_whole_number`` (their callers may be jobs or admin, not only
+the API); serializers and forms take the same bounds so a bad value is refused
+with the same limits wherever it comes in.
+"""
+
+from config.errors import InvalidInput
+
+MAX_ID = 2**63 - 1
+MAX_QUANTITY = 2**31 - 1  # PostgreSQL integer
+
+
+def is_whole_number(value, *, minimum: int = 1, maximum: int = MAX_QUANTITY) -> bool:
+    """A JSON/Python int (never a bool, a float or a numeric string) within the bounds."""
+    return not isinstance(value, bool) and isinstance(value, int) and minimum <= value <= maximum
+
+
+def require_whole_number(value, *, field: str, minimum: int = 1, what: str = "Quantity") -> int:
+    """``value`` if it is a whole number of at least ``minimum``, else InvalidInput (400) on ``field``."""
+    if not is_whole_number(value, minimum=minimum):
+        kind = "a positive whole number" if minimum == 1 else f"a whole number of at least {minimum}"
+        raise InvalidInput(f"{what} must be {kind}.", field=field)
+    return value

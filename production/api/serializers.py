@@ -1,0 +1,177 @@
+"""What the production API reads and writes: output serializers (staff and partner views of a run) and inputs.
+
+Inputs only check shape and JSON types; the services decide what is allowed.
+"""
+
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+from config.api import StrictBooleanField, StrictCharField, StrictIntegerField, id_field, quantity_field
+from config.numbers import MAX_QUANTITY
+from designs.models import Design
+from production.assignments import Assignment
+from production.models import ProductionPolicy, ProductionRun, ProductionRunActivity
+from tasks.api import TaskOutput
+from tasks.selectors import TemplateSelection
+
+# --- output: staff -------------------------------------------------------------------
+
+RUN_FIELDS = [
+    "id", "status", "dispatch_state", "run_type", "quantity", "design", "design_name", "partner", "partner_name",
+    "role", "parent_run", "children", "order", "order_line_item", "product", "variant", "snapshot", "captured_at",
+    "metadata", "produced_quantity", "rejected_quantity", "completion_notes", "template_ids", "dispatch_started_at",
+    "dispatch_started_by", "approved_at", "sent_at", "started_at", "completed_at", "cancelled_at", "created_at",
+    "updated_at",
+]
+
+
+class RunOutput(serializers.ModelSerializer):
+    design_name = serializers.CharField(source="design.name", read_only=True)
+    partner_name = serializers.CharField(source="partner.name", default=None, allow_null=True, read_only=True)
+    children = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductionRun
+        fields = RUN_FIELDS
+
+    def get_children(self, run) -> list[int]:
+        return [child.pk for child in run.children.all()]
+
+
+class RunDetailOutput(RunOutput):
+    tasks = TaskOutput(many=True, read_only=True)
+
+    class Meta(RunOutput.Meta):
+        fields = RUN_FIELDS + ["tasks"]
+
+
+RunAndChildren = inline_serializer(
+    "RunAndChildren", fields={"run": RunDetailOutput(), "children": RunOutput(many=True)}
+)
+Conflict = OpenApiResponse(
+    inline_serializer("Conflict", fields={"detail": StrictCharField(), "code": StrictCharField()}),
+    description="Not allowed in the run's current state (code invalid_transition, not_awaiting_templates, open_tasks).",
+)
+
+
+class ActivityOutput(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductionRunActivity
+        fields = ["id", "verb", "actor", "from_status", "to_status", "note", "data", "created_at"]
+
+    def get_actor(self, activity) -> str:
+        return activity.actor_label
+
+
+class PolicyOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ProductionPolicy
+        fields = ["auto_dispatch", "updated_at"]
+
+
+# --- output: partner -----------------------------------------------------------------
+
+class DesignSummary(serializers.ModelSerializer):
+    class Meta:
+        model = Design
+        fields = ["id", "name", "code", "status"]
+
+
+# What a partner may see of a design snapshot: never the routing or the other partners' links.
+PARTNER_SNAPSHOT_KEYS = ("name", "code", "status", "specs", "captured_at")
+
+
+class PartnerRunOutput(serializers.ModelSerializer):
+    design_name = serializers.CharField(source="design.name", read_only=True)
+    snapshot = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductionRun
+        fields = ["id", "status", "dispatch_state", "run_type", "quantity", "design", "design_name", "partner", "role",
+                  "parent_run", "order", "snapshot", "captured_at", "produced_quantity", "rejected_quantity",
+                  "completion_notes", "sent_at", "started_at", "completed_at", "cancelled_at", "created_at",
+                  "updated_at", "progress"]
+
+    def get_snapshot(self, run) -> dict:
+        return {key: run.snapshot[key] for key in PARTNER_SNAPSHOT_KEYS if key in run.snapshot}
+
+    def get_progress(self, run) -> dict:
+        return {"tasks_total": run.tasks_total, "tasks_completed": run.tasks_completed}
+
+
+class PartnerRunDetailOutput(PartnerRunOutput):
+    tasks = TaskOutput(many=True, read_only=True)
+    design_summary = DesignSummary(source="design", read_only=True)
+
+    class Meta(PartnerRunOutput.Meta):
+        fields = PartnerRunOutput.Meta.fields + ["tasks", "design_summary"]
+
+
+# --- input -----------------------------------------------------------------------------
+
+class AssignmentInput(serializers.Serializer):
+    partner = id_field()
+    role = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
+    quantity = quantity_field()
+
+
+class AssignmentsInput(serializers.Serializer):
+    assignments = AssignmentInput(many=True, required=False, allow_empty=False)
+
+    def assignments_or_none(self) -> list[Assignment] | None:
+        items = self.validated_data.get("assignments")
+        if items is None:
+            return None
+        return [Assignment(partner_id=a["partner"], role=a["role"], quantity=a["quantity"]) for a in items]
+
+
+class RunCreateInput(serializers.Serializer):
+    design = id_field()
+    quantity = quantity_field()
+    run_type = serializers.ChoiceField(choices=ProductionRun.RunType.choices, required=False,
+                                       default=ProductionRun.RunType.PRODUCTION)
+
+
+class DesignRunCreateInput(AssignmentsInput):
+    quantity = quantity_field()
+    run_type = serializers.ChoiceField(choices=ProductionRun.RunType.choices, required=False,
+                                       default=ProductionRun.RunType.PRODUCTION)
+
+
+class SelectionInput(serializers.Serializer):
+    template_category = id_field(required=False)
+    template_names = serializers.ListField(child=StrictCharField(max_length=200), required=False, max_length=500)
+    template_ids = serializers.ListField(child=id_field(), required=False, max_length=500)
+
+    def validate(self, attrs):
+        # A misspelt key would otherwise start a paused dispatch instead of completing it.
+        unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
+        if unknown:
+            raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return attrs
+
+    def selection(self, *, required: bool) -> TemplateSelection | None:
+        d = self.validated_data
+        if not d and not required:
+            return None
+        return TemplateSelection(
+            category_id=d.get("template_category"), names=tuple(d.get("template_names") or ()),
+            ids=tuple(d.get("template_ids") or ()),
+        )
+
+
+class CancelInput(serializers.Serializer):
+    reason = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class PolicyInput(serializers.Serializer):
+    auto_dispatch = StrictBooleanField()
+
+
+class RunCompleteInput(serializers.Serializer):
+    produced_quantity = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_QUANTITY)
+    rejected_quantity = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_QUANTITY)
+    notes = StrictCharField(required=False, allow_blank=True, max_length=5000, default="")

@@ -1,0 +1,47 @@
+"""Every state change of production runs and their tasks, one function each.
+
+The API, the portal, Django admin and django-q2 jobs all call these. Each
+locks the rows it changes (parent run, then run, then task: ``_base``), lets
+the model's FSM decide whether the step is allowed (a refusal is a 409), writes
+an activity row and queues side effects with ``transaction.on_commit``.
+
+Where each step lives:
+
+- ``allocation``: a run is created (``run_create``) and approved, split into
+  partners' child runs (``run_approve``, ``run_create_allocated``).
+- ``order_runs``: a placed order's line items become root runs.
+- ``dispatch``: a child run is dispatched (start, confirm, cancel).
+- ``partner_work``: the partner starts and completes runs and tasks.
+- ``cancellation``: a run is cancelled with its children and tasks.
+- ``cascade``: a parent run follows its children.
+- ``auto_dispatch``: the gating policy acts on the routing planner's plan.
+- ``policy``: the switchable gating policy.
+"""
+
+from production.assignments import Assignment
+from production.services.allocation import run_approve, run_create, run_create_allocated
+from production.services.auto_dispatch import run_auto_dispatch, runs_approve_by_routing
+from production.services.cancellation import run_cancel
+from production.services.dispatch import dispatch_cancel, dispatch_confirm, dispatch_start
+from production.services.order_runs import runs_create_for_order
+from production.services.partner_work import run_complete, run_start, task_complete, task_start
+from production.services.policy import policy_update
+
+__all__ = [
+    "Assignment",
+    "dispatch_cancel",
+    "dispatch_confirm",
+    "dispatch_start",
+    "policy_update",
+    "run_approve",
+    "run_auto_dispatch",
+    "run_cancel",
+    "run_complete",
+    "run_create",
+    "run_create_allocated",
+    "run_start",
+    "runs_approve_by_routing",
+    "runs_create_for_order",
+    "task_complete",
+    "task_start",
+]

@@ -1,0 +1,76 @@
+"""Private to ``production.services``: the lock order, the activity log, and FSM refusals as 409s.
+
+The one lock order: a run's parent, then the run, then its tasks. Every
+service takes its locks through ``lock_family`` / ``lock_task``, so two
+services never wait on each other in opposite orders.
+"""
+
+from django_fsm import TransitionNotAllowed, can_proceed
+
+from config.errors import InvalidTransition
+from production.models import ActivityVerb, ProductionRun, ProductionRunActivity
+from tasks.models import Task
+
+
+def lock(run_id: int) -> ProductionRun:
+    return ProductionRun.objects.select_for_update().get(pk=run_id)
+
+
+def lock_family(run_id: int) -> ProductionRun:
+    """Lock a run's parent (if any), then the run."""
+    parent_id = ProductionRun.objects.values_list("parent_run_id", flat=True).get(pk=run_id)
+    if parent_id is not None:
+        lock(parent_id)
+    return lock(run_id)
+
+
+def lock_task(task_id: int) -> tuple[ProductionRun, Task]:
+    """Lock a task's run family, then the task."""
+    run_id = Task.objects.values_list("production_run_id", flat=True).get(pk=task_id)
+    run = lock_family(run_id)
+    return run, Task.objects.select_for_update().get(pk=task_id)
+
+
+def activity(run: ProductionRun, *, actor, verb: ActivityVerb, from_status: str = "", note: str = "",
+             data: dict | None = None) -> ProductionRunActivity:
+    """An unsaved activity row (``bulk_create`` them, or ``record`` one). ``actor`` None is the system."""
+    return ProductionRunActivity(
+        run=run, actor=actor if getattr(actor, "pk", None) else None, verb=verb,
+        from_status=from_status, to_status=run.status, note=note, data=data or {},
+    )
+
+
+def record(run: ProductionRun, **kwargs) -> ProductionRunActivity:
+    row = activity(run, **kwargs)
+    row.save()
+    return row
+
+
+# How a refused transition reads: "Run 7 is completed and cannot be cancelled."
+_PARTICIPLES = {
+    "approve": "approved", "start": "started", "complete": "completed", "cancel": "cancelled",
+    "send_to_partner": "sent to its partner", "follow_children_start": "started",
+    "follow_children_complete": "completed",
+}
+
+
+def refusal(run: ProductionRun, transition: str) -> InvalidTransition:
+    message = (f"Run {run.pk} is {run.get_status_display().lower()} and cannot be "
+               f"{_PARTICIPLES.get(transition, transition.replace('_', ' '))}.")
+    if transition == "complete" and run.has_children():
+        message += " A parent run completes when its child runs do."
+    return InvalidTransition(message)
+
+
+def require(run: ProductionRun, transition: str) -> None:
+    """409 unless the model's FSM allows ``transition`` now (its sources and conditions are the rule)."""
+    if not can_proceed(getattr(run, transition)):
+        raise refusal(run, transition)
+
+
+def apply(run: ProductionRun, transition: str, **kwargs) -> None:
+    """Run a transition; a refusal by the FSM is a 409 (nothing was saved yet)."""
+    try:
+        getattr(run, transition)(**kwargs)
+    except TransitionNotAllowed as exc:
+        raise refusal(run, transition) from exc

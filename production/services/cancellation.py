@@ -1,0 +1,39 @@
+"""Cancelling a run: down to its children and open tasks, then up to its parent."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from production.models import TERMINAL, ActivityVerb, ProductionRun
+from production.services._base import apply, lock_family, record, require
+from production.services.cascade import parent_follow_children
+from tasks.models import Task
+
+
+def _cancel_locked(run: ProductionRun, *, actor, note: str, now) -> None:
+    """Cancel a locked run and its open tasks; a dispatch waiting for templates ends with it."""
+    from_status = run.status
+    if run.is_awaiting_templates():
+        apply(run, "dispatch_cancel")
+    apply(run, "cancel", at=now)
+    run.save()
+    open_tasks = list(Task.objects.select_for_update().filter(production_run=run, status__in=Task.OPEN))
+    for task in open_tasks:
+        task.cancel(at=now)
+    if open_tasks:
+        Task.objects.bulk_update(open_tasks, ["status", "cancelled_at", "updated_at"])
+    record(run, actor=actor, verb=ActivityVerb.CANCELLED, from_status=from_status, note=note,
+           data={"cancelled_tasks": len(open_tasks)} if open_tasks else {})
+
+
+@transaction.atomic
+def run_cancel(*, run: ProductionRun, actor=None, reason: str = "") -> ProductionRun:
+    """Cancel a run, its non-terminal children and every open task below it."""
+    run = lock_family(run.pk)
+    require(run, "cancel")
+    now = timezone.now()
+    for child in ProductionRun.objects.select_for_update().filter(parent_run=run).exclude(status__in=TERMINAL).order_by("id"):
+        _cancel_locked(child, actor=actor, note=f"Parent run {run.pk} cancelled. {reason}".strip(), now=now)
+    _cancel_locked(run, actor=actor, note=reason, now=now)
+    if run.parent_run_id:
+        parent_follow_children(run.parent_run_id, actor=actor)
+    return run

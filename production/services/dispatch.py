@@ -1,0 +1,86 @@
+"""Dispatch, paused and resumed: start (waits for templates), confirm (tasks, sent, partner told), cancel.
+
+The pause is persisted state (``dispatch_state = awaiting_templates``), not a
+waiting process; confirm may come any time later, from the API, admin or a job.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from config.errors import InvalidTransition
+from production.jobs import queue_dispatch_notification
+from production.models import ActivityVerb, ProductionRun
+from production.services._base import apply, lock_family, record
+from tasks.models import Task
+from tasks.selectors import TemplateSelection, resolve_templates
+
+
+def _confirm_locked(run: ProductionRun, *, actor, selection: TemplateSelection, templates) -> ProductionRun:
+    tasks = Task.objects.bulk_create(
+        Task(production_run=run, partner_id=run.partner_id, design_id=run.design_id, template=t, title=t.name,
+             description=t.description, sequence=i)
+        for i, t in enumerate(templates, start=1)
+    )
+    from_status = run.status
+    template_ids = [t.pk for t in templates]
+    apply(run, "send_to_partner", at=timezone.now())
+    apply(run, "dispatch_confirm", template_ids=template_ids)
+    run.save()
+    record(run, actor=actor, verb=ActivityVerb.DISPATCHED, from_status=from_status,
+           note=f"{len(tasks)} tasks created", data={"selection": selection.as_data(), "template_ids": template_ids})
+    queue_dispatch_notification(run.pk)
+    return run
+
+
+def _require_awaiting(run: ProductionRun, transition: str) -> None:
+    if not can_proceed(getattr(run, transition)):
+        raise InvalidTransition(
+            f"Run {run.pk} has no dispatch waiting for templates (dispatch {run.dispatch_state}).",
+            code="not_awaiting_templates",
+        )
+
+
+@transaction.atomic
+def dispatch_start(*, run: ProductionRun, actor=None, selection: TemplateSelection | None = None) -> ProductionRun:
+    """Start dispatching a childless, approved run to its partner.
+
+    Without a selection the workflow pauses (``awaiting_templates``) until
+    ``dispatch_confirm``; with one it completes at once.
+    """
+    run = lock_family(run.pk)
+    reason = run.dispatch_refusal()
+    if reason:
+        raise InvalidTransition(f"Run {run.pk} cannot be dispatched: {reason}.")
+    templates = resolve_templates(selection) if selection is not None else None
+    apply(run, "dispatch_start", by=actor if getattr(actor, "pk", None) else None, at=timezone.now())
+    run.save()
+    record(run, actor=actor, verb=ActivityVerb.DISPATCH_STARTED, from_status=run.status,
+           note="Waiting for template selection.")
+    if selection is not None:
+        _confirm_locked(run, actor=actor, selection=selection, templates=templates)
+    return run
+
+
+@transaction.atomic
+def dispatch_confirm(*, run: ProductionRun, actor=None, selection: TemplateSelection) -> ProductionRun:
+    """Resume a waiting dispatch: create the tasks, send the run, notify the partner.
+
+    Exactly once: the row lock plus the state check turn a second (or
+    concurrent) confirm into ``not_awaiting_templates``.
+    """
+    run = lock_family(run.pk)
+    _require_awaiting(run, "dispatch_confirm")
+    templates = resolve_templates(selection)
+    return _confirm_locked(run, actor=actor, selection=selection, templates=templates)
+
+
+@transaction.atomic
+def dispatch_cancel(*, run: ProductionRun, actor=None) -> ProductionRun:
+    """End a dispatch waiting for templates; the run can be dispatched again."""
+    run = lock_family(run.pk)
+    _require_awaiting(run, "dispatch_cancel")
+    apply(run, "dispatch_cancel")
+    run.save()
+    record(run, actor=actor, verb=ActivityVerb.DISPATCH_CANCELLED, from_status=run.status)
+    return run
