@@ -1,15 +1,23 @@
 """Design admin. Saves go through designs.services so routing and code rules live in one place.
 
-production/admin.py extends this admin with the design's production runs and a
-"Create production run" page (designs imports none of the other apps).
+The design page shows its production runs and a "Create production run" link
+through production's template tags (designs imports none of the other apps).
 """
 
 from django import forms
 from django.contrib import admin
 
 from config.errors import DomainError
+from config.service_admin import ServiceAdminMixin, formset_written, saved_as
 from designs.models import Design, DesignPartner
-from designs.services import EDITABLE_FIELDS, design_create, design_update, routing_check
+from designs.services import (
+    EDITABLE_FIELDS,
+    design_create,
+    design_link_partner,
+    design_unlink_partner,
+    design_update,
+    routing_check,
+)
 
 
 class DesignForm(forms.ModelForm):
@@ -39,7 +47,7 @@ class DesignPartnerInline(admin.TabularInline):
 
 
 @admin.register(Design)
-class DesignAdmin(admin.ModelAdmin):
+class DesignAdmin(ServiceAdminMixin, admin.ModelAdmin):
     form = DesignForm
     list_display = ["name", "code", "status", "has_routing", "created_at", "updated_at"]
     list_filter = ["status", ("routing", admin.EmptyFieldListFilter)]
@@ -56,8 +64,18 @@ class DesignAdmin(admin.ModelAdmin):
         if change:
             design_update(design=obj, **{name: data[name] for name in form.changed_data if name in data})
             return
-        created = design_create(**data)
-        # The admin keeps using ``obj`` (inlines, log entry, redirect): make it the saved row.
-        obj.pk = created.pk
-        obj._state.adding = False
-        obj.refresh_from_db()
+        saved_as(obj, design_create(**data))
+
+    def save_formset(self, request, form, formset, change):
+        """Partner links through the link services (a changed row is an unlink plus a link)."""
+        design = form.instance
+        for row in formset.forms:
+            if not row.has_changed() or not row.cleaned_data:
+                continue
+            link = row.instance if row.instance.pk else None
+            if link is not None:
+                design_unlink_partner(link=link)
+            if not row.cleaned_data.get("DELETE"):
+                design_link_partner(design=design, partner=row.cleaned_data["partner"],
+                                    role=row.cleaned_data.get("role") or "")
+        formset_written(formset)

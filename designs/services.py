@@ -65,6 +65,12 @@ def design_link_partner(*, design: Design, partner: Partner, role: str = "") -> 
         return DesignPartner.objects.get(design=design, partner=partner, role=role or ""), False
 
 
+@transaction.atomic
+def design_unlink_partner(*, link: DesignPartner) -> None:
+    """The partner no longer works on the design (its runs keep their snapshot)."""
+    DesignPartner.objects.filter(pk=link.pk).delete()
+
+
 def design_snapshot(design: Design, *, partner_links=None) -> dict:
     """What a production run keeps of its design at the moment it is captured.
 

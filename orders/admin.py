@@ -1,7 +1,7 @@
-"""Products and orders. An order's status only changes through orders.services.order_place.
+"""Products and orders. Orders and their lines are written through ``orders.services``.
 
-production/admin.py extends OrderAdmin with the order's production runs
-(orders imports nothing from production).
+The order page lists the order's production runs through production's
+template tags (orders imports nothing from production).
 """
 
 from django import forms
@@ -9,8 +9,9 @@ from django.contrib import admin, messages
 from django.db.models import Count
 
 from config.errors import DomainError
+from config.service_admin import ServiceAdminMixin, formset_written, saved_as
 from orders.models import Order, OrderLineItem, Product, ProductVariant
-from orders.services import order_place
+from orders.services import line_problem, order_cancel, order_create, order_place, order_update
 
 
 class ProductVariantInline(admin.TabularInline):
@@ -52,9 +53,10 @@ class LineItemForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        product, variant = data.get("product"), data.get("variant")
-        if product and variant and variant.product_id != product.pk:
-            raise forms.ValidationError(f"Variant {variant} does not belong to product {product}.")
+        if data.get("product") and not data.get("DELETE"):
+            problem = line_problem(product=data["product"], variant=data.get("variant"), quantity=data.get("quantity"))
+            if problem:
+                raise forms.ValidationError(problem[0].upper() + problem[1:])
         return data
 
 
@@ -64,6 +66,7 @@ class OrderLineItemInline(admin.TabularInline):
     model = OrderLineItem
     form = LineItemForm
     extra = 0
+    min_num = 1  # an order needs at least one line (order_create says so too)
     autocomplete_fields = ["product", "variant"]
 
     def get_queryset(self, request):
@@ -83,14 +86,14 @@ class OrderLineItemInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "customer_email", "status", "item_count", "placed_at", "created_at"]
     list_filter = ["status", "placed_at"]
     search_fields = ["id__exact", "external_id", "customer_email", "items__title", "items__external_id"]
     readonly_fields = ["status", "placed_at", "created_at", "updated_at"]
     date_hierarchy = "created_at"
     inlines = [OrderLineItemInline]
-    actions = ["place_orders"]
+    actions = ["place_orders", "cancel_orders"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(item_count=Count("items"))
@@ -98,6 +101,37 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description="items", ordering="item_count")
     def item_count(self, obj):
         return obj.item_count
+
+    def has_change_permission(self, request, obj=None):
+        # A placed or cancelled order is history: its page is view-only (placing works from the list).
+        if obj is not None and obj.status != Order.Status.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        pass  # the order and its lines are written together by the service, in save_related
+
+    def save_related(self, request, form, formsets, change):
+        (lines,) = formsets
+        items = [
+            {name: line.cleaned_data.get(name) for name in ("product", "variant", "quantity", "title", "external_id")}
+            for line in lines.forms if line.cleaned_data and not line.cleaned_data.get("DELETE")
+        ]
+        data = {"customer_email": form.cleaned_data["customer_email"],
+                "external_id": form.cleaned_data["external_id"], "items": items}
+        order = form.instance
+        saved_as(order, order_update(order=order, **data) if change else order_create(**data))
+        formset_written(lines)
+
+    @admin.action(description="Cancel selected draft orders", permissions=["change"])
+    def cancel_orders(self, request, queryset):
+        for order in queryset.order_by("id"):
+            try:
+                order_cancel(order=order)
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(request, f"{order} cancelled.", messages.SUCCESS)
 
     @admin.action(description="Place selected orders", permissions=["change"])
     def place_orders(self, request, queryset):
@@ -117,23 +151,18 @@ class OrderAdmin(admin.ModelAdmin):
 
 @admin.register(OrderLineItem)
 class OrderLineItemAdmin(admin.ModelAdmin):
-    form = LineItemForm
+    """A searchable list of lines; they are added and changed on their order's page, through the order services."""
+
     list_display = ["__str__", "order", "product", "variant", "quantity", "external_id"]
     list_select_related = ["order", "product", "variant"]
     list_filter = ["order__status"]
     search_fields = ["order__id__exact", "order__external_id", "title", "external_id", "product__title", "variant__sku"]
-    autocomplete_fields = ["order", "product", "variant"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "order":
-            kwargs["queryset"] = Order.objects.filter(status=Order.Status.DRAFT)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def _draft(self, obj) -> bool:
-        return obj is None or obj.order.status == Order.Status.DRAFT
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return self._draft(obj) and super().has_change_permission(request, obj)
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return self._draft(obj) and super().has_delete_permission(request, obj)
+        return False

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.errors import InvalidInput, InvalidTransition
+from config.numbers import is_whole_number
 from designs.models import Design
 from orders.models import Order, OrderLineItem, Product, ProductVariant
 from orders.signals import order_placed
@@ -33,25 +34,37 @@ def product_create(*, title: str, design: Design | None = None, variants: list[d
     return product
 
 
-@transaction.atomic
-def order_create(*, customer_email: str, items: list[dict], external_id: str = "") -> Order:
-    """A draft order. ``items``: dicts with product, variant (optional), quantity, title, external_id."""
+def line_problem(*, product: Product, variant: ProductVariant | None, quantity) -> str | None:
+    """What is wrong with an order line, or None: the one statement of a valid line (services and admin forms)."""
+    if variant is not None and variant.product_id != product.id:
+        return f"variant {variant} does not belong to product {product}."
+    if not is_whole_number(quantity):
+        return "quantity must be a positive whole number."
+    return None
+
+
+def _check_order(*, items: list[dict], external_id: str, exclude_id: int | None = None) -> None:
     if not items:
         raise InvalidInput("An order needs at least one item.", field="items")
-    if external_id and Order.objects.filter(external_id=external_id).exists():
+    if external_id and Order.objects.filter(external_id=external_id).exclude(pk=exclude_id).exists():
         raise InvalidInput(f"An order with the external id {external_id!r} already exists.", field="external_id")
     for i, item in enumerate(items):
-        variant = item.get("variant")
-        if variant is not None and variant.product_id != item["product"].id:
-            raise InvalidInput(f"items[{i}]: variant {variant.id} does not belong to product {item['product'].id}.",
-                               field="items")
-        if item["quantity"] <= 0:
-            raise InvalidInput(f"items[{i}]: quantity must be positive.", field="items")
+        problem = line_problem(product=item["product"], variant=item.get("variant"), quantity=item["quantity"])
+        if problem:
+            raise InvalidInput(f"items[{i}]: {problem}", field="items")
+
+
+def _save_order(order: Order) -> Order:
     try:
         with transaction.atomic():
-            order = Order.objects.create(customer_email=customer_email, external_id=external_id)
-    except IntegrityError as exc:  # a concurrent request created it first
-        raise InvalidInput(f"An order with the external id {external_id!r} already exists.", field="external_id") from exc
+            order.save()
+    except IntegrityError as exc:  # a concurrent request took the external id first
+        raise InvalidInput(f"An order with the external id {order.external_id!r} already exists.",
+                           field="external_id") from exc
+    return order
+
+
+def _add_lines(order: Order, items: list[dict]) -> None:
     OrderLineItem.objects.bulk_create(
         OrderLineItem(
             order=order, product=item["product"], variant=item.get("variant"), quantity=item["quantity"],
@@ -59,6 +72,39 @@ def order_create(*, customer_email: str, items: list[dict], external_id: str = "
         )
         for item in items
     )
+
+
+@transaction.atomic
+def order_create(*, customer_email: str, items: list[dict], external_id: str = "") -> Order:
+    """A draft order. ``items``: dicts with product, variant (optional), quantity, title, external_id."""
+    _check_order(items=items, external_id=external_id)
+    order = _save_order(Order(customer_email=customer_email, external_id=external_id))
+    _add_lines(order, items)
+    return order
+
+
+@transaction.atomic
+def order_update(*, order: Order, customer_email: str, external_id: str, items: list[dict]) -> Order:
+    """Change a draft order: its customer, external id and lines (the lines are replaced). 409 once placed."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != Order.Status.DRAFT:
+        raise InvalidTransition(f"{order} is {order.get_status_display().lower()}; only a draft can be changed.")
+    _check_order(items=items, external_id=external_id, exclude_id=order.pk)
+    order.customer_email, order.external_id = customer_email, external_id
+    _save_order(order)
+    order.items.all().delete()
+    _add_lines(order, items)
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, order: Order) -> Order:
+    """Cancel a draft order: it will never be placed. A placed order's runs are cancelled run by run."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != Order.Status.DRAFT:
+        raise InvalidTransition(f"{order} is {order.get_status_display().lower()}; only a draft can be cancelled.")
+    order.status = Order.Status.CANCELLED
+    order.save(update_fields=["status", "updated_at"])
     return order
 
 
@@ -73,7 +119,7 @@ def order_place(*, order: Order) -> Order:
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status not in (Order.Status.DRAFT, Order.Status.PLACED):
-        raise InvalidTransition(f"Order {order.pk} is {order.status} and cannot be placed.")
+        raise InvalidTransition(f"{order} is {order.get_status_display().lower()} and cannot be placed.")
     if order.status == Order.Status.DRAFT:
         order.status = Order.Status.PLACED
         order.placed_at = timezone.now()

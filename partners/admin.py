@@ -1,14 +1,33 @@
+"""Partners and their people in admin. Every save goes through ``partners.services``.
+
+A partner is created with its owner user (``partner_create``), so the add
+page asks for the owner's email and password; people join a partner through
+"Add partner user" (``partner_user_create``) and leave through
+``partner_user_remove``, which also ends their login.
+"""
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 
+from config.service_admin import ServiceAdminMixin, saved_as
 from partners.models import Notification, Partner, PartnerMembership
+from partners.services import (
+    PARTNER_EDITABLE_FIELDS,
+    partner_create,
+    partner_update,
+    partner_user_create,
+    partner_user_remove,
+    partner_user_set_role,
+)
 
 
 class PartnerForm(forms.ModelForm):
     class Meta:
         model = Partner
-        fields = ["name", "handle", "email", "roles", "is_active"]
+        fields = list(PARTNER_EDITABLE_FIELDS)
 
     def clean_roles(self):
         # An emptied JSON box means "no roles", not NULL (the column is NOT NULL).
@@ -17,27 +36,57 @@ class PartnerForm(forms.ModelForm):
             return []
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise forms.ValidationError('Roles are a JSON list of words, e.g. ["cutting", "stitching"].')
-        return sorted(set(roles))
+        return roles
+
+
+class PartnerAddForm(PartnerForm):
+    """A partner is never without someone who can log in: its owner comes with it."""
+
+    owner_email = forms.EmailField(help_text="The owner logs in to the portal with this address.")
+    owner_password = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    owner_first_name = forms.CharField(required=False, max_length=150)
+    owner_last_name = forms.CharField(required=False, max_length=150)
 
 
 class PartnerMembershipInline(admin.TabularInline):
-    """Makes existing users partner users; a user belongs to at most one partner."""
+    """The partner's people, read-only here: add them with "Add partner user", remove them from their own page."""
 
     model = PartnerMembership
     extra = 0
-    autocomplete_fields = ["user"]
     fields = ["user", "role", "created_at"]
-    readonly_fields = ["created_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(ServiceAdminMixin, admin.ModelAdmin):
     form = PartnerForm
+    add_form = PartnerAddForm
     list_display = ["name", "handle", "email", "roles", "is_active", "member_count", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "handle", "email"]
     prepopulated_fields = {"handle": ["name"]}
     inlines = [PartnerMembershipInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # a new partner's only person is its owner, below
+
+    def get_fields(self, request, obj=None):
+        fields = list(PARTNER_EDITABLE_FIELDS)
+        if obj is None:
+            fields += ["owner_email", "owner_password", "owner_first_name", "owner_last_name"]
+        return fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("memberships"))
@@ -46,14 +95,80 @@ class PartnerAdmin(admin.ModelAdmin):
     def member_count(self, obj):
         return obj.member_count
 
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in PARTNER_EDITABLE_FIELDS}
+        if change:
+            partner_update(partner=obj, **{name: data[name] for name in form.changed_data if name in data})
+            return
+        owner = {"email": form.cleaned_data["owner_email"], "password": form.cleaned_data["owner_password"],
+                 "first_name": form.cleaned_data["owner_first_name"],
+                 "last_name": form.cleaned_data["owner_last_name"]}
+        saved_as(obj, partner_create(owner=owner, **data))
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: runs and tasks keep pointing at the partner
+
+
+class PartnerUserAddForm(forms.ModelForm):
+    """A new partner user: the login (email + password) and the membership, made together by the service."""
+
+    email = forms.EmailField(help_text="The person logs in to the portal with this address.")
+    password = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    first_name = forms.CharField(required=False, max_length=150)
+    last_name = forms.CharField(required=False, max_length=150)
+
+    class Meta:
+        model = PartnerMembership
+        fields = ["partner", "role"]
+
 
 @admin.register(PartnerMembership)
-class PartnerMembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "partner", "role", "created_at"]
+class PartnerMembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Partner users: added with a login (email + password), changed in role only, removed with their login."""
+
+    list_display = ["user", "partner", "role", "user_active", "created_at"]
     list_filter = ["role", "partner"]
     list_select_related = ["user", "partner"]
     search_fields = ["user__username", "user__email", "partner__name"]
-    autocomplete_fields = ["user", "partner"]
+
+    @admin.display(boolean=True, description="can log in")
+    def user_active(self, membership):
+        return membership.user.is_active
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = PartnerUserAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["partner", "email", "password", "role", "first_name", "last_name"]
+        return ["user_link", "partner", "role", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user_link", "partner", "created_at"] if obj is not None else []
+
+    @admin.display(description="user")
+    def user_link(self, membership):
+        url = reverse("admin:auth_user_change", args=[membership.user_id])
+        return format_html('<a href="{}">{}</a>', url, membership.user)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            partner_user_set_role(membership=obj, role=data["role"])
+            return
+        saved_as(obj, partner_user_create(
+            partner=data["partner"], email=data["email"], password=data["password"], role=data["role"],
+            first_name=data["first_name"], last_name=data["last_name"],
+        ))
+
+    def delete_model(self, request, obj):
+        partner_user_remove(membership=obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user"):
+            partner_user_remove(membership=membership)
 
 
 @admin.register(Notification)

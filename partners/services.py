@@ -1,11 +1,15 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from config.errors import InvalidInput
-from partners.models import Partner, PartnerMembership
+from partners.models import Notification, Partner, PartnerMembership
+from partners.selectors import partner_users_emails
 
 User = get_user_model()
 
@@ -71,6 +75,50 @@ def partner_create(
     return partner
 
 
+PARTNER_EDITABLE_FIELDS = ("name", "handle", "email", "roles", "is_active")
+
+
+@transaction.atomic
+def partner_update(*, partner: Partner, **changes) -> Partner:
+    """Change a partner's details; the email is normalised and roles kept as a sorted set, as on create."""
+    unknown = set(changes) - set(PARTNER_EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Cannot change {', '.join(sorted(unknown))}.")
+    if "email" in changes:
+        changes["email"] = normalize_email(changes["email"])
+    if "roles" in changes:
+        changes["roles"] = sorted(set(changes["roles"] or []))
+    handle = changes.get("handle")
+    if handle is not None and Partner.objects.filter(handle=handle).exclude(pk=partner.pk).exists():
+        raise InvalidInput(f"A partner with the handle {handle!r} already exists.", field="handle")
+    for field, value in changes.items():
+        setattr(partner, field, value)
+    try:
+        with transaction.atomic():
+            partner.save()
+    except IntegrityError as exc:
+        raise InvalidInput(f"A partner with the handle {partner.handle!r} already exists.", field="handle") from exc
+    return partner
+
+
+@transaction.atomic
+def partner_user_set_role(*, membership: PartnerMembership, role: str) -> PartnerMembership:
+    if role not in PartnerMembership.Role.values:
+        raise InvalidInput(f"Unknown role {role!r}.", field="role")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def partner_user_remove(*, membership: PartnerMembership) -> None:
+    """A person leaves a partner: the membership goes and the login is deactivated (the user row stays for the log)."""
+    user = membership.user
+    membership.delete()
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+
 @transaction.atomic
 def partner_notify(*, partner: Partner, key: str, title: str, body: str, link: str = ""):
     """Tell a partner something: one in-app notification and one email, however often called.
@@ -78,13 +126,6 @@ def partner_notify(*, partner: Partner, key: str, title: str, body: str, link: s
     ``key`` identifies the event; a job delivered twice finds the row it wrote
     (unique constraint) and its ``emailed_at``, under a row lock.
     """
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.utils import timezone
-
-    from partners.models import Notification
-    from partners.selectors import partner_users_emails
-
     try:
         with transaction.atomic():
             Notification.objects.get_or_create(partner=partner, key=key, defaults={"title": title, "body": body, "link": link})
@@ -103,8 +144,4 @@ def partner_notify(*, partner: Partner, key: str, title: str, body: str, link: s
 @transaction.atomic
 def notifications_mark_read(*, partner: Partner) -> int:
     """Mark every unread notification of ``partner`` read; returns how many changed."""
-    from django.utils import timezone
-
-    from partners.models import Notification
-
     return Notification.objects.filter(partner=partner, read_at__isnull=True).update(read_at=timezone.now())

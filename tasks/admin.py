@@ -1,24 +1,45 @@
-"""Task templates are edited here; tasks are made by dispatch and moved by the partner.
+"""Task templates are edited here, through ``tasks.services``; tasks are made by dispatch and moved by the partner.
 
 A task's status is a protected FSM field owned by production.services, so the
-task admin shows it read-only and neither adds nor deletes tasks.
+task admin shows it read-only and neither adds nor deletes tasks; staff may
+correct its wording (``task_reword``).
 """
 
 from django.contrib import admin
 from django.db.models import Count
 
+from config.service_admin import ServiceAdminMixin, saved_as
 from tasks.models import Task, TaskTemplate, TaskTemplateCategory
+from tasks.services import (
+    category_create,
+    category_update,
+    task_reword,
+    template_create,
+    template_delete,
+    template_update,
+)
+
+TEMPLATE_FIELDS = ["name", "category", "description", "sequence", "estimated_minutes", "is_active"]
 
 
 class TaskTemplateInline(admin.TabularInline):
+    """The category's templates at a glance; each is edited on its own page (through the template services)."""
+
     model = TaskTemplate
     extra = 0
     fields = ["name", "sequence", "estimated_minutes", "is_active"]
+    readonly_fields = fields
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TaskTemplateCategory)
-class TaskTemplateCategoryAdmin(admin.ModelAdmin):
+class TaskTemplateCategoryAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "template_count", "description", "created_at"]
     search_fields = ["name", "description"]
     inlines = [TaskTemplateInline]
@@ -30,15 +51,37 @@ class TaskTemplateCategoryAdmin(admin.ModelAdmin):
     def template_count(self, obj):
         return obj.template_count
 
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            category_update(category=obj, name=data["name"], description=data["description"])
+        else:
+            saved_as(obj, category_create(name=data["name"], description=data["description"]))
+
 
 @admin.register(TaskTemplate)
-class TaskTemplateAdmin(admin.ModelAdmin):
+class TaskTemplateAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    fields = TEMPLATE_FIELDS
     list_display = ["name", "category", "sequence", "estimated_minutes", "is_active"]
     list_editable = ["sequence", "is_active"]
     list_filter = ["is_active", "category"]
     list_select_related = ["category"]
     search_fields = ["name", "description", "category__name"]
     ordering = ["category__name", "sequence", "id"]
+
+    def save_model(self, request, obj, form, change):
+        # Also the list's editable columns: Django saves each changed row through here.
+        if change:
+            template_update(template=obj, **{name: form.cleaned_data[name] for name in form.changed_data})
+        else:
+            saved_as(obj, template_create(**{name: form.cleaned_data[name] for name in TEMPLATE_FIELDS}))
+
+    def delete_model(self, request, obj):
+        template_delete(template=obj)
+
+    def delete_queryset(self, request, queryset):
+        for template in queryset:
+            template_delete(template=template)
 
 
 @admin.register(Task)
@@ -59,3 +102,6 @@ class TaskAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        task_reword(task=obj, title=form.cleaned_data["title"], description=form.cleaned_data["description"])

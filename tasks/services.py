@@ -1,7 +1,7 @@
 from django.db import IntegrityError, transaction
 
 from config.errors import InvalidInput
-from tasks.models import TaskTemplate, TaskTemplateCategory
+from tasks.models import Task, TaskTemplate, TaskTemplateCategory
 
 
 def _name_taken(name: str, category: TaskTemplateCategory | None, exclude_id: int | None = None) -> bool:
@@ -17,6 +17,19 @@ def category_create(*, name: str, description: str = "") -> TaskTemplateCategory
             return TaskTemplateCategory.objects.create(name=name, description=description)
     except IntegrityError as exc:
         raise InvalidInput(f"A category named {name!r} already exists.", field="name") from exc
+
+
+@transaction.atomic
+def category_update(*, category: TaskTemplateCategory, name: str, description: str) -> TaskTemplateCategory:
+    if TaskTemplateCategory.objects.filter(name=name).exclude(pk=category.pk).exists():
+        raise InvalidInput(f"A category named {name!r} already exists.", field="name")
+    category.name, category.description = name, description
+    try:
+        with transaction.atomic():
+            category.save()
+    except IntegrityError as exc:
+        raise InvalidInput(f"A category named {name!r} already exists.", field="name") from exc
+    return category
 
 
 def _save_template(template: TaskTemplate) -> TaskTemplate:
@@ -49,3 +62,11 @@ def template_update(*, template: TaskTemplate, **changes) -> TaskTemplate:
 def template_delete(*, template: TaskTemplate) -> None:
     """Delete a template; tasks made from it keep their title (template set to null)."""
     template.delete()
+
+
+@transaction.atomic
+def task_reword(*, task: Task, title: str, description: str) -> Task:
+    """Change a task's wording (staff correcting a title); who does it and where it stands belong to production."""
+    task.title, task.description = title, description
+    task.save(update_fields=["title", "description", "updated_at"])
+    return task

@@ -1,0 +1,41 @@
+"""Django admin pages that write through services.
+
+Admin forms validate input; ``save_model`` / ``save_related`` / ``delete_model``
+call the app's service instead of saving the model. A service's refusal
+(``DomainError``) that the form could not foresee (a race, a rule that needs
+the database) rolls the whole save back and comes back to the same page as an
+error message, never as a server error.
+"""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+
+from config.errors import DomainError
+
+
+class ServiceAdminMixin:
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def saved_as(obj, saved) -> None:
+    """Make the admin's unsaved ``obj`` the row a service created (inlines, the log entry and the redirect use it)."""
+    obj.pk = saved.pk
+    obj._state.adding = False
+    obj.refresh_from_db()
+
+
+def formset_written(formset) -> None:
+    """After a service wrote what ``formset`` held: Django's change message reads these lists."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
