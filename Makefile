@@ -30,7 +30,7 @@ test: setup
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: migrate
-	$(PY) manage.py bench
+	$(PY) -m bench
 
 graph: setup
 	$(PY) manage.py graph_transitions production.ProductionRun.status -o docs/run-lifecycle.png

@@ -1,6 +1,6 @@
-"""A bare Django view that ``manage.py bench`` measures the partner runs API against.
+"""A bare Django view that the bench (``make bench``) measures the partner runs API against.
 
-Never routed in the product: only ``config.bench_urls`` serves it, and only the
+Never routed in the product: only ``bench.urls`` serves it, and only the
 bench starts a server with that URLconf. It answers the same rows as the first
 page of ``GET /api/partners/production-runs/`` (same scope, order, page size,
 fields and progress counts) with none of DRF: the ``Authorization: Token <key>``
@@ -16,7 +16,7 @@ from django.http import JsonResponse
 
 from config.pagination import StrictLimitOffsetPagination
 from partners.models import Partner, PartnerMembership
-from production.api import PartnerRunOutput
+from production.api.serializers import PartnerRunOutput
 from production.selectors import runs_for_partner
 
 # The API's fields, minus the two it computes (design_name is joined below, progress built from the annotations).

@@ -86,8 +86,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# The benchmark serves config.bench_urls (the API plus a bare comparison view); nothing else changes it.
-ROOT_URLCONF = os.environ.get("DJANGO_ROOT_URLCONF", "config.urls")
+ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo` (idempotent demo data) and `manage.py bench` (leaves nothing behind)."""
+"""`manage.py seed_demo` (idempotent demo data) and the bench, `make bench` (leaves nothing behind)."""
 
 import io
 import re
@@ -6,11 +6,12 @@ import re
 from axes.models import AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from bench.command import Command as BenchCommand
 from designs.models import Design
 from orders.models import Order, OrderLineItem, Product, ProductVariant
 from partners.models import Partner
@@ -23,7 +24,7 @@ User = get_user_model()
 def _seed(capture) -> str:
     out = io.StringIO()
     with capture(execute=True):  # the demo order's runs are made on commit
-        call_command("seed_demo", stdout=out)
+        call_command("seed_demo", force=True, stdout=out)  # tests run with DEBUG off
     return out.getvalue()
 
 
@@ -31,6 +32,14 @@ def _counts() -> dict:
     models = [User, Partner, Design, TaskTemplateCategory, TaskTemplate, Product, ProductVariant, Order,
               OrderLineItem, ProductionRun, Task]
     return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not User.objects.exists() and not Partner.objects.exists()
 
 
 @pytest.mark.django_db
@@ -86,7 +95,7 @@ def test_seed_demo_gives_logins_runs_for_review_and_dispatched_runs(django_captu
 def test_bench_prints_every_row_writes_the_results_and_removes_its_data(require_postgres, tmp_path):
     results = tmp_path / "bench" / "RESULTS.md"
     out = io.StringIO()
-    call_command("bench", quick=True, output=str(results), stdout=out)  # gunicorn serves the test database
+    call_command(BenchCommand(), quick=True, output=str(results), stdout=out)  # gunicorn serves the test database
 
     output = out.getvalue()
     assert "CPU:" in output and "Database: postgresql" in output

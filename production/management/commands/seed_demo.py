@@ -3,12 +3,16 @@
 Everything is created through the services, each piece only when its natural
 key is missing (username, partner handle, category and template name, design
 code, SKU, order external id), so a second run creates nothing.
+
+It makes a staff user with a known password, so with ``DJANGO_DEBUG`` off it
+refuses to run unless told ``--force`` (a demo on a production-like setup).
 """
 
 import os
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from designs.models import Design
@@ -17,7 +21,7 @@ from orders.models import Order, ProductVariant
 from orders.services import order_create, order_place, product_create
 from partners.models import Partner
 from partners.services import partner_create
-from production.models import ProductionRun
+from production.models import ProductionRun, RunStatus
 from production.services import Assignment, dispatch_start, run_create_allocated
 from tasks.models import TaskTemplate, TaskTemplateCategory
 from tasks.selectors import TemplateSelection
@@ -66,7 +70,14 @@ ORDER_ITEMS = [("LIN-001-M", 12), ("LIN-001-L", 8), ("WOL-002-M", 5), ("GIFT-SCA
 class Command(BaseCommand):
     help = "Create demo users, partners, designs, templates, products, an order and dispatched runs (idempotent)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true",
+                            help="Run even with DJANGO_DEBUG off (it creates logins with known passwords).")
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("Debug is off: demo data would add logins with known passwords. "
+                               "Use --force if this really is a demo.")
         self.created = []
         admin_password = os.environ.get("DJANGO_SUPERUSER_PASSWORD") or DEFAULT_ADMIN_PASSWORD
         with transaction.atomic():
@@ -173,7 +184,7 @@ class Command(BaseCommand):
 
     def _summary(self, admin_password: str) -> None:
         order = Order.objects.filter(external_id=ORDER_EXTERNAL_ID).first()
-        pending = ProductionRun.objects.filter(order=order, status=ProductionRun.Status.PENDING_REVIEW).count()
+        pending = ProductionRun.objects.filter(order=order, status=RunStatus.PENDING_REVIEW).count()
         w = self.stdout.write
         w("")
         w(f"Order {ORDER_EXTERNAL_ID}: {pending} production run(s) pending review.")

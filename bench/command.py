@@ -1,0 +1,379 @@
+"""How fast the product is on this machine and database: one table, also written to bench/RESULTS.md.
+
+1. Order placement: orders of 1, 50 and 500 lines placed with real commits (the
+   ``order_placed`` receiver runs on commit, as in production).
+2. The partner runs list API served by gunicorn under load, beside a bare Django
+   view (``bench.views``) returning the same rows from the same
+   database; the ratio of their throughputs is what the API's layers cost.
+3. ``dispatch_confirm`` with 30 templates.
+4. The portal hub page of a partner with 100 dispatched runs.
+
+Run with ``make bench`` (``python -m bench``). Everything runs inside a throwaway data set of its own, tagged ``BENCH-<hex>``
+(designs, products, orders, a partner and its user, templates, runs and tasks)
+that is deleted afterwards, whatever happens, so the bench can run against a
+development database. ``--quick`` runs every part with tiny counts (the test).
+"""
+
+import contextlib
+from dataclasses import replace
+import datetime
+import json
+import os
+from pathlib import Path
+import platform
+import secrets
+import statistics
+import time
+from unittest import mock
+import uuid
+
+from axes.models import AccessLog
+import django
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+
+from bench.harness import (
+    API_PATH,
+    BARE_PATH,
+    DESIGNS,
+    HUB_PATH,
+    QUICK,
+    ROLES_PER_ALLOCATION,
+    ROUNDS,
+    Gunicorn,
+    Row,
+    Sizes,
+    cpu_model,
+    database_version,
+    gunicorn_version,
+    http_get,
+    load,
+    memory,
+    ms,
+    percentile,
+)
+from bench.views import PAGE_SIZE
+from designs.models import Design
+from designs.services import design_create
+from orders.models import Order, Product, ProductVariant
+from orders.services import order_create, order_place, product_create
+from partners.models import Partner
+from partners.services import partner_create
+from production import jobs
+from production.models import ProductionPolicy, ProductionRun
+from production.portal.views import PAGE_SIZE as HUB_PAGE_SIZE
+from production.services import (
+    Assignment,
+    auto_dispatch,
+    dispatch_confirm,
+    dispatch_start,
+    run_create_allocated,
+    task_complete,
+)
+from tasks.models import TaskTemplate, TaskTemplateCategory
+from tasks.selectors import TemplateSelection
+from tasks.services import category_create, template_create
+
+# --- the command ---------------------------------------------------------------------------
+
+class Command(BaseCommand):
+    help = ("Benchmark order placement, the partner runs API under gunicorn (beside a bare Django view), "
+            "dispatch confirm and the portal hub page, on throwaway data; writes bench/RESULTS.md.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quick", action="store_true", help="Every part with tiny counts (for the test suite).")
+        parser.add_argument("--sizes", type=int, nargs="+", help="Lines per order (default 1 50 500).")
+        parser.add_argument("--repeat", type=int, help="Orders placed per size; the median time is shown.")
+        parser.add_argument("--output", help="Results file (default bench/RESULTS.md in the repository).")
+
+    def handle(self, *args, quick, sizes, repeat, output, **options):
+        p = QUICK if quick else Sizes()
+        if sizes:
+            p = replace(p, lines=tuple(s for s in sizes if s > 0))
+        if repeat:
+            p = replace(p, repeat=max(repeat, 1))
+        path = Path(output) if output else Path(settings.BASE_DIR) / "bench" / "RESULTS.md"
+        started = time.perf_counter()
+        machine = [
+            f"CPU: {cpu_model()} ({os.cpu_count()} logical CPUs), {memory()} RAM",
+            f"Load average at start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}",
+            f"OS: {platform.platform()}",
+            f"Python {platform.python_version()}, Django {django.get_version()}, gunicorn {gunicorn_version()}",
+            f"Database: {connection.vendor} - {database_version()}",
+            f"Automatic dispatch: {'on' if ProductionPolicy.load().auto_dispatch else 'off'}",
+        ]
+        tag = f"BENCH-{uuid.uuid4().hex[:8]}"
+        rows, notes = [], []
+        # Background jobs (partner notifications) are not queued for throwaway data: a worker
+        # would find it deleted, and the broker would keep the entries.
+        with contextlib.ExitStack() as stack:
+            for module in (jobs, auto_dispatch):
+                stack.enter_context(mock.patch.object(module, "async_task", lambda *args, **kwargs: None))
+            try:
+                rows += self._placements(tag, p, notes)
+                partner, user, token = self._partner_with_runs(tag, p)
+                rows += self._api_against_bare(token, p, notes)
+                rows.append(self._hub(user, p, notes))
+                rows.append(self._confirm(tag, partner, p, notes))
+            finally:
+                self._clean_up(tag)
+        notes.append(f"Throwaway data tagged {tag} was deleted afterwards; the whole bench took "
+                     f"{time.perf_counter() - started:.0f} s.")
+
+        table = render(sorted(rows, key=lambda row: row.part))  # measured 1, 2, 4, 3: confirm adds runs
+        w = self.stdout.write
+        for line in machine:
+            w(line)
+        w("")
+        w(table)
+        w("")
+        w(ratio_line(rows))
+        w("")
+        notes.sort(key=lambda note: note[:2])  # by part; the clean-up note ("Th...") last
+        for note in notes:
+            w(f"- {note}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f"# Benchmark results\n\n`manage.py bench{' --quick' if quick else ''}` (what `make bench` runs), "
+            f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC.\n\n"
+            + "".join(f"- {line}\n" for line in machine) + f"\n{table}\n\n{ratio_line(rows)}\n\n"
+            + "".join(f"- {note}\n" for note in notes)
+        )
+        w("")
+        w(f"Written to {path}")
+
+    # 1. order placement ---------------------------------------------------------------------
+
+    def _placements(self, tag: str, p: Sizes, notes: list[str]) -> list[Row]:
+        variants = self._catalogue(tag, max(p.lines, default=1))
+        rows = []
+        for lines in p.lines:
+            runs, seconds, queries = self._place(tag, variants, lines, p.repeat)
+            rows.append(Row(
+                1, "order placement", f"{lines} line{'s' * (lines != 1)} -> {runs} run{'s' * (runs != 1)}",
+                throughput=f"{runs / seconds:,.0f} runs/s" if seconds > 0 else "-", median=ms(seconds),
+                queries=str(queries),
+            ))
+        notes.append(f"1: median of {p.repeat} placement(s) per size: order_place, its commit and the order_placed "
+                     "receiver creating the runs; runs/s = runs created / median time.")
+        return rows
+
+    def _catalogue(self, tag: str, lines: int) -> list[ProductVariant]:
+        designs = [design_create(name=f"{tag} design {i}", code=f"{tag}-D{i}", status=Design.Status.APPROVED,
+                                 specs={"fabric": "linen", "sizes": ["S", "M", "L"]}) for i in range(DESIGNS)]
+        per_product = -(-lines // DESIGNS)  # ceil: one product per design, enough variants for distinct lines
+        for i, design in enumerate(designs):
+            product_create(title=f"{tag} product {i}", design=design,
+                           variants=[{"sku": f"{tag}-P{i}-V{j}"} for j in range(per_product)])
+        return list(ProductVariant.objects.filter(sku__startswith=f"{tag}-").select_related("product").order_by("id"))
+
+    def _place(self, tag: str, variants, lines: int, repeat: int) -> tuple[int, float, int]:
+        times, runs, queries = [], 0, 0
+        for n in range(repeat):
+            order = order_create(
+                customer_email="bench@example.com", external_id=f"{tag}-{lines}-{n}",
+                items=[{"product": v.product, "variant": v, "quantity": 1 + i % 7}
+                       for i, v in enumerate(variants[:lines])],
+            )
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                order_place(order=order)
+                times.append(time.perf_counter() - started)
+            runs = ProductionRun.objects.filter(order=order).count()
+            queries = len(captured.captured_queries)
+        return runs, statistics.median(times), queries
+
+    # the partner the API and the hub page serve ------------------------------------------------
+
+    def _partner_with_runs(self, tag: str, p: Sizes) -> tuple[Partner, AbstractBaseUser, str]:
+        """A partner whose user has a token, and ``partner_runs`` runs dispatched to it with tasks."""
+        handle = tag.lower()
+        partner = partner_create(name=f"{tag} workshop", email=f"{handle}@bench.invalid", handle=handle,
+                                 owner={"email": f"{handle}-owner@bench.invalid", "password": secrets.token_urlsafe(16)})
+        user = partner.memberships.get().user
+        token = Token.objects.create(user=user).key
+        design = design_create(name=f"{tag} partner design", code=f"{tag}-R", status=Design.Status.APPROVED,
+                               specs={"fabric": "wool"})
+        category = category_create(name=f"{tag} runs")
+        for i in range(p.tasks_per_run):
+            template_create(name=f"{tag} step {i}", category=category, sequence=i)
+        selection = TemplateSelection(category_id=category.pk)
+        dispatched = 0
+        while dispatched < p.partner_runs:
+            roles = min(ROLES_PER_ALLOCATION, p.partner_runs - dispatched)
+            _, children = run_create_allocated(
+                design=design, quantity=10 * roles,
+                assignments=[Assignment(partner_id=partner.pk, quantity=10, role=f"role {r}") for r in range(roles)],
+            )
+            for child in children:
+                dispatch_start(run=child, selection=selection)
+                if dispatched % 3 == 0:  # progress that differs from run to run
+                    task_complete(task=child.tasks.order_by("sequence").first(), actor=user)
+                dispatched += 1
+        return partner, user, token
+
+    # 2. the API under gunicorn, beside the bare view -------------------------------------------
+
+    def _api_against_bare(self, token: str, p: Sizes, notes: list[str]) -> list[Row]:
+        headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+        queries = self._queries_per_request(headers)
+        server = Gunicorn(workers=p.workers, headers=headers)
+        try:
+            self._check_same_rows(server.port, headers)
+            for path in (API_PATH, BARE_PATH):
+                load(server.port, path, headers, requests=p.warmup, clients=p.clients, limit_seconds=p.load_seconds)
+            batches = {API_PATH: [], BARE_PATH: []}
+            for _ in range(ROUNDS):
+                for path in batches:
+                    batches[path].append(load(server.port, path, headers, requests=-(-p.requests // ROUNDS),
+                                              clients=p.clients, limit_seconds=p.load_seconds))
+        finally:
+            server.stop()
+
+        results = {}
+        for path, runs in batches.items():
+            errors = [e for b in runs for e in b.errors]
+            latencies = [x for b in runs for x in b.latencies]
+            if errors or not latencies:
+                raise CommandError(f"{path}: {len(errors)} failed request(s), e.g. {errors[:3]}")
+            results[path] = (len(latencies) / sum(b.seconds for b in runs), latencies, any(b.cut_short for b in runs))
+        size = f"{min(p.partner_runs, PAGE_SIZE)} of {p.partner_runs} runs, {p.clients} clients"
+        rows = [
+            Row(2, label, size, throughput=f"{rps:,.1f} req/s", median=f"p50 {ms(percentile(lat, 50))}",
+                p95=f"p95 {ms(percentile(lat, 95))}", queries=str(queries[path]))
+            for label, path, (rps, lat, _) in (
+                ("partner runs API (DRF) on gunicorn", API_PATH, results[API_PATH]),
+                ("bare Django view on gunicorn", BARE_PATH, results[BARE_PATH]),
+            )
+        ]
+        ratio = results[API_PATH][0] / results[BARE_PATH][0]
+        rows.append(Row(2, "API / bare (throughput ratio)", "", throughput=f"{ratio:.2f}"))
+        cut = [path for path, (_, _, cut_short) in results.items() if cut_short]
+        sqlite_note = (" SQLite: gunicorn's workers opened the same database file (fine for reads, not how "
+                       "production runs)." if connection.vendor == "sqlite" else "")
+        notes.append(
+            f"2: GET {API_PATH} (its default page: a count and up to {PAGE_SIZE} rows; Token auth, DRF permissions, "
+            f"filters, pagination and serializer) against GET {BARE_PATH}, a plain function view routed only in bench.urls: "
+            "the same token checked by hand in one query, then the same rows (same scope, order, page size, fields "
+            "and progress counts) in one .values() query, as JsonResponse; both answers were checked to list the "
+            f"same runs with the same progress. gunicorn {gunicorn_version()}, {p.workers} sync worker(s), DEBUG "
+            f"off, DATABASE_CONN_MAX_AGE={server.conn_max_age}, same database. Load generator in the bench process "
+            f"(threads, http.client, loopback only, a new connection per request): {p.warmup} warm-up requests per "
+            f"endpoint, then {p.requests} per endpoint in {ROUNDS} alternating rounds, {p.clients} concurrent "
+            f"clients, at most {p.load_seconds:.0f} s per batch; it shares the CPUs with gunicorn and the database. "
+            "Queries per request counted in-process with Django's test client."
+            + (f" Cut short by the time limit: {', '.join(cut)}." if cut else "") + sqlite_note
+        )
+        return rows
+
+    def _queries_per_request(self, headers: dict) -> dict[str, int]:
+        client = Client(HTTP_AUTHORIZATION=headers["Authorization"], HTTP_ACCEPT="application/json")
+        counts = {}
+        with override_settings(ROOT_URLCONF="bench.urls"):
+            for path in (API_PATH, BARE_PATH):
+                client.get(path)  # first request: settle any one-off work before counting
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(path)
+                if response.status_code != 200:
+                    raise CommandError(f"{path} answered {response.status_code}: {response.content[:300]!r}")
+                counts[path] = len(captured.captured_queries)
+        return counts
+
+    def _check_same_rows(self, port: int, headers: dict) -> None:
+        def rows(path):
+            status, body = http_get(port, path, headers)
+            if status != 200:
+                raise CommandError(f"{path} answered {status}: {body[:300]!r}")
+            return [(r["id"], r["progress"]) for r in json.loads(body)["results"]]
+
+        api, bare = rows(API_PATH), rows(BARE_PATH)
+        if api != bare or not api:
+            raise CommandError(f"The API and the bare view answer different rows:\n{api}\n{bare}")
+
+    # 3. dispatch confirm ------------------------------------------------------------------------
+
+    def _confirm(self, tag: str, partner: Partner, p: Sizes, notes: list[str]) -> Row:
+        category = category_create(name=f"{tag} confirm")
+        for i in range(p.templates):
+            template_create(name=f"{tag} confirm step {i}", category=category, sequence=i)
+        selection = TemplateSelection(category_id=category.pk)
+        design = Design.objects.get(code=f"{tag}-R")
+        times, queries, tasks = [], 0, 0
+        for _ in range(p.confirms):
+            _, (run,) = run_create_allocated(design=design, quantity=10,
+                                             assignments=[Assignment(partner_id=partner.pk, quantity=10, role="confirm")])
+            dispatch_start(run=run)  # the dispatch pauses, waiting for the templates
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                dispatch_confirm(run=run, selection=selection)
+                times.append(time.perf_counter() - started)
+            queries, tasks = len(captured.captured_queries), run.tasks.count()
+        notes.append(f"3: production.services.dispatch_confirm by a category of {p.templates} templates, median of "
+                     f"{p.confirms} confirm(s), each on a fresh run waiting for templates, with its commit. The "
+                     "partner notification job is not queued during the bench, so its broker write is not counted.")
+        return Row(3, "dispatch confirm", f"{p.templates} templates -> {tasks} tasks", median=ms(statistics.median(times)),
+                   queries=str(queries))
+
+    # 4. the portal hub page ---------------------------------------------------------------------
+
+    def _hub(self, user, p: Sizes, notes: list[str]) -> Row:
+        client = Client()
+        client.force_login(user, backend="partners.backends.EmailOrUsernameBackend")
+        try:
+            client.get(HUB_PATH)  # warm-up: templates compiled, caches filled
+            times = []
+            for _ in range(p.hub_requests):
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get(HUB_PATH)
+                    times.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    raise CommandError(f"{HUB_PATH} answered {response.status_code}")
+        finally:
+            client.logout()  # deletes the session row force_login wrote
+        notes.append(f"4: GET {HUB_PATH} as the partner user through Django's test client (in-process, session "
+                     f"login, no HTTP server), median of {p.hub_requests} after one warm-up.")
+        return Row(4, "portal hub page", f"{min(p.partner_runs, HUB_PAGE_SIZE)} of {p.partner_runs} runs",
+                   median=ms(statistics.median(times)), queries=str(len(captured.captured_queries)))
+
+    # clean-up -------------------------------------------------------------------------------------
+
+    def _clean_up(self, tag: str) -> None:
+        # Runs first (their tasks, activities and children go with them): they protect designs and partners.
+        ProductionRun.objects.filter(design__code__startswith=f"{tag}-").delete()
+        Order.objects.filter(external_id__startswith=f"{tag}-").delete()
+        Product.objects.filter(title__startswith=f"{tag} ").delete()
+        TaskTemplate.objects.filter(name__startswith=f"{tag} ").delete()
+        TaskTemplateCategory.objects.filter(name__startswith=f"{tag} ").delete()
+        Design.objects.filter(code__startswith=f"{tag}-").delete()
+        Partner.objects.filter(handle=tag.lower()).delete()  # memberships, notifications and design links cascade
+        get_user_model().objects.filter(username__startswith=f"{tag.lower()}-").delete()  # and the token
+        AccessLog.objects.filter(username__startswith=f"{tag.lower()}-").delete()  # axes logs the hub's login
+
+
+def ratio_line(rows: list[Row]) -> str:
+    ratio = next(row.throughput for row in rows if row.benchmark.startswith("API / bare"))
+    return (f"**API / bare view throughput: {ratio}**: the partner runs API serves {float(ratio):.0%} of the requests "
+            "per second a bare Django view serves for the same rows.")
+
+
+def render(rows: list[Row]) -> str:
+    """One Markdown table, columns padded so it reads in a terminal too."""
+    header = ["#", "benchmark", "size", "throughput", "median", "p95", "queries"]
+    cells = [header] + [[str(r.part), r.benchmark, r.size, r.throughput, r.median, r.p95, r.queries] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    right = {0, 3, 4, 5, 6}
+
+    def line(row):
+        return "| " + " | ".join(c.rjust(w) if i in right else c.ljust(w)
+                                 for i, (c, w) in enumerate(zip(row, widths, strict=True))) + " |"
+
+    rule = "|" + "|".join("-" * (w + 1) + ":" if i in right else "-" * (w + 2) for i, w in enumerate(widths)) + "|"
+    return "\n".join([line(header), rule, *(line(row) for row in cells[1:])])
+

@@ -1,0 +1,241 @@
+"""The bench's harness: what the machine is, a loopback load generator, and gunicorn serving ``bench.urls``."""
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+import http.client
+import itertools
+import math
+import os
+import platform
+import secrets
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.core.management.base import CommandError
+from django.db import connection
+
+DESIGNS = 5  # order lines cycle through products of a few designs, as real orders do
+API_PATH = "/api/partners/production-runs/"
+BARE_PATH = "/bench/bare-runs/"
+HUB_PATH = "/portal/"
+ROUNDS = 2  # the API and the bare view take turns, so a busy moment of the machine hits both
+ROLES_PER_ALLOCATION = 10  # the partner's runs are children of allocations, as dispatched runs are
+STARTUP_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Sizes:
+    lines: tuple[int, ...] = (1, 50, 500)
+    repeat: int = 3  # placements per order size
+    partner_runs: int = 100  # dispatched runs of the partner the API and the hub page list
+    tasks_per_run: int = 5
+    workers: int = 2  # gunicorn sync workers
+    clients: int = 8  # concurrent load-generator clients
+    requests: int = 400  # per endpoint, split over ROUNDS
+    warmup: int = 20  # per endpoint, not measured
+    load_seconds: float = 30  # hard limit per batch of requests
+    templates: int = 30  # per dispatch confirm
+    confirms: int = 10
+    hub_requests: int = 20
+
+
+QUICK = Sizes(lines=(1, 3), repeat=1, partner_runs=4, tasks_per_run=2, workers=1, clients=2, requests=8, warmup=2,
+              load_seconds=10, templates=3, confirms=1, hub_requests=2)
+
+
+@dataclass
+class Row:
+    part: int
+    benchmark: str
+    size: str
+    throughput: str = ""
+    median: str = ""
+    p95: str = ""
+    queries: str = ""
+
+
+# --- the machine -------------------------------------------------------------------------
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def memory() -> str:
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return "unknown"
+
+
+def database_version() -> str:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("select version()")
+            return cursor.fetchone()[0]
+    if connection.vendor == "sqlite":
+        return f"SQLite {sqlite3.sqlite_version}"
+    return "unknown"
+
+
+def gunicorn_version() -> str:
+    try:
+        import gunicorn
+
+        return gunicorn.__version__
+    except ImportError:
+        return "not installed"
+
+
+def database_url() -> str:
+    """The URL of the database this process uses (under pytest: the test database), for gunicorn."""
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        if connection.is_in_memory_db():
+            raise CommandError("The HTTP part needs a database another process can open, not in-memory SQLite.")
+        return f"sqlite:///{s['NAME']}"
+    if connection.vendor != "postgresql":
+        raise CommandError(f"No database URL for {connection.vendor}.")
+    user, password = quote(s.get("USER") or "", safe=""), quote(s.get("PASSWORD") or "", safe="")
+    auth = f"{user}:{password}@" if password else f"{user}@" if user else ""
+    port = f":{s['PORT']}" if s.get("PORT") else ""
+    options = urlencode({k: v for k, v in (s.get("OPTIONS") or {}).items() if isinstance(v, str | int)})
+    return f"postgres://{auth}{s.get('HOST') or ''}{port}/{quote(s['NAME'])}" + (f"?{options}" if options else "")
+
+
+# --- the load generator ------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(port: int, path: str, headers: dict) -> tuple[int, bytes]:
+    # A new connection per request: gunicorn's sync workers close every connection anyway.
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+@dataclass
+class Batch:
+    latencies: list[float]
+    errors: list[str]
+    seconds: float
+    cut_short: bool
+
+
+def load(port: int, path: str, headers: dict, *, requests: int, clients: int, limit_seconds: float) -> Batch:
+    """``requests`` GETs from ``clients`` concurrent threads, stopping early at ``limit_seconds``."""
+    tickets = itertools.count()  # next() is atomic under the GIL: each ticket is one request
+    latencies, errors = [], []
+    deadline = time.monotonic() + limit_seconds
+
+    def client() -> None:
+        while time.monotonic() < deadline and next(tickets) < requests:
+            started = time.perf_counter()
+            try:
+                status, _ = http_get(port, path, headers)
+            except OSError as exc:
+                errors.append(repr(exc))
+                continue
+            if status == 200:
+                latencies.append(time.perf_counter() - started)
+            else:
+                errors.append(f"HTTP {status}")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        for future in [pool.submit(client) for _ in range(clients)]:
+            future.result()
+    seconds = time.perf_counter() - started
+    return Batch(latencies, errors, seconds, cut_short=len(latencies) + len(errors) < requests)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+class Gunicorn:
+    """gunicorn serving ``bench.urls`` (``bench.settings``) on a free loopback port, against this process's database."""
+
+    def __init__(self, *, workers: int, headers: dict):
+        self.port = free_port()
+        self.log = tempfile.TemporaryFile()
+        self.conn_max_age = os.environ.get("DATABASE_CONN_MAX_AGE") or "60"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DATABASE_URL": database_url(),
+            # Persistent connections, as a deployment sets them; else every request also opens one.
+            "DATABASE_CONN_MAX_AGE": self.conn_max_age,
+            # Production settings (DEBUG off), on plain HTTP on loopback.
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "ORDER_WEBHOOK_SECRET": os.environ.get("ORDER_WEBHOOK_SECRET") or secrets.token_urlsafe(16),
+            "LOG_LEVEL": "WARNING",
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(workers), "--log-level", "warning", "--chdir", str(settings.BASE_DIR)],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        self._wait_until_serving(headers)
+
+    def _wait_until_serving(self, headers: dict) -> None:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise CommandError(f"gunicorn exited with {self.process.returncode}:\n{self.output()}")
+            try:
+                if http_get(self.port, API_PATH, headers)[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise CommandError(f"gunicorn did not answer within {STARTUP_SECONDS} seconds:\n{self.output()}")
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-3000:]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
