@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404
 import django_filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -40,13 +40,27 @@ class DesignFilter(StrictFilterSet):
         fields = ["status"]
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="List designs",
+        description="All designs, newest first, optionally filtered by `status`. Paginated with `limit` and "
+                    "`offset`; an empty or unknown `status` answers 400.",
+    ),
+)
 class DesignListCreate(generics.ListAPIView):
     permission_classes = [IsStaff]
     serializer_class = DesignOutput
     queryset = Design.objects.order_by("-created_at", "-id")
     filterset_class = DesignFilter
 
-    @extend_schema(request=DesignInput, responses={201: DesignOutput})
+    @extend_schema(
+        request=DesignInput,
+        responses={201: DesignOutput},
+        summary="Create a design",
+        description="Creates a design (status `conceptual` unless given), optionally with `specs` and a `routing` "
+                    "used by the gating policy. A `code` already taken by another design, or a routing that is "
+                    "malformed or names unknown partners, answers 400.",
+    )
     def post(self, request):
         data = DesignInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -54,12 +68,24 @@ class DesignListCreate(generics.ListAPIView):
         return Response(DesignOutput(design).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Retrieve a design",
+        description="One design with its specs and routing. An unknown id answers 404.",
+    ),
+)
 class DesignDetail(generics.RetrieveAPIView):
     permission_classes = [IsStaff]
     serializer_class = DesignOutput
     queryset = Design.objects.all()
 
-    @extend_schema(request=DesignInput(partial=True), responses=DesignOutput)
+    @extend_schema(
+        request=DesignInput(partial=True),
+        responses=DesignOutput,
+        summary="Update a design",
+        description="Changes only the fields sent (`name`, `status`, `code`, `specs`, `routing`). A `code` taken "
+                    "by another design or an invalid routing answers 400; an unknown id answers 404.",
+    )
     def patch(self, request, pk):
         design = self.get_object()
         data = DesignInput(data=request.data, partial=True)
@@ -79,7 +105,14 @@ class DesignPartnerLink(generics.GenericAPIView):
     permission_classes = [IsStaff]
     serializer_class = DesignPartnerInput
 
-    @extend_schema(request=DesignPartnerInput, responses={200: DesignPartnerOutput, 201: DesignPartnerOutput})
+    @extend_schema(
+        request=DesignPartnerInput,
+        responses={200: DesignPartnerOutput, 201: DesignPartnerOutput},
+        summary="Link a partner to a design",
+        description="Links the partner to the design with an optional free-text `role`, so the design appears in "
+                    "that partner's designs. Idempotent: 201 when the link is new, 200 with the same link after. "
+                    "An unknown partner answers 400; an unknown design 404.",
+    )
     def post(self, request, pk):
         design = get_object_or_404(Design, pk=pk)
         data = DesignPartnerInput(data=request.data)
@@ -97,6 +130,13 @@ class PartnerDesignOutput(serializers.ModelSerializer):
         fields = ["id", "name", "code", "status", "specs", "updated_at"]
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="List the caller's designs",
+        description="The designs linked to the caller's partner (at run approval or by staff), ordered by name. "
+                    "Paginated with `limit` and `offset`; designs of other partners are never listed.",
+    ),
+)
 class PartnerDesignList(generics.ListAPIView):
     """The designs linked to the caller's partner."""
 

@@ -1,6 +1,6 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -50,12 +50,25 @@ def _products():
     return Product.objects.prefetch_related(Prefetch("variants", queryset=ProductVariant.objects.order_by("id")))
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="List products",
+        description="All products with their variants, newest first. Paginated with `limit` and `offset`.",
+    ),
+)
 class ProductListCreate(generics.ListAPIView):
     permission_classes = [IsStaff]
     serializer_class = ProductOutput
     queryset = _products().order_by("-created_at", "-id")
 
-    @extend_schema(request=ProductInput, responses={201: ProductOutput})
+    @extend_schema(
+        request=ProductInput,
+        responses={201: ProductOutput},
+        summary="Create a product with its variants",
+        description="Creates the product and its variants; a variant's own `design`, when set, wins over the "
+                    "product's design. A SKU repeated in the request or already in use, or an unknown design id, "
+                    "answers 400 and nothing is created.",
+    )
     def post(self, request):
         data = ProductInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -71,6 +84,12 @@ class ProductListCreate(generics.ListAPIView):
         return Response(ProductOutput(_products().get(pk=product.pk)).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Retrieve a product",
+        description="One product with its variants. An unknown id answers 404.",
+    ),
+)
 class ProductDetail(generics.RetrieveAPIView):
     permission_classes = [IsStaff]
     serializer_class = ProductOutput
@@ -114,12 +133,26 @@ def _orders():
     return Order.objects.prefetch_related(Prefetch("items", queryset=OrderLineItem.objects.order_by("id")), "production_runs")
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="List orders",
+        description="All orders with their line items and production run ids, newest first. Paginated with "
+                    "`limit` and `offset`.",
+    ),
+)
 class OrderListCreate(generics.ListAPIView):
     permission_classes = [IsStaff]
     serializer_class = OrderOutput
     queryset = _orders().order_by("-created_at", "-id")
 
-    @extend_schema(request=OrderInput, responses={201: OrderOutput})
+    @extend_schema(
+        request=OrderInput,
+        responses={201: OrderOutput},
+        summary="Create a draft order",
+        description="Creates an order in `draft` with its line items; nothing is produced until it is placed. "
+                    "Empty `items`, unknown product or variant ids, a variant of another product, or an "
+                    "`external_id` already in use answers 400 and nothing is created.",
+    )
     def post(self, request):
         data = OrderInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -134,6 +167,12 @@ class OrderListCreate(generics.ListAPIView):
         return Response(OrderOutput(_orders().get(pk=order.pk)).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Retrieve an order",
+        description="One order with its line items and the ids of its production runs. An unknown id answers 404.",
+    ),
+)
 class OrderDetail(generics.RetrieveAPIView):
     permission_classes = [IsStaff]
     serializer_class = OrderOutput
@@ -145,7 +184,14 @@ class OrderPlace(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(request=None, responses=OrderOutput)
+    @extend_schema(
+        request=None,
+        responses=OrderOutput,
+        summary="Place an order",
+        description="Moves a draft order to `placed` and fires the order-placed event, which creates one "
+                    "production run per designed line item. Placing an already placed order answers 200 and "
+                    "creates only runs that are missing; a cancelled order answers 409, an unknown id 404.",
+    )
     def post(self, request, pk):
         order = get_object_or_404(Order, pk=pk)
         order_place(order=order)

@@ -99,7 +99,9 @@ class OrderPlacedWebhook(APIView):
         summary="Order placed (signed webhook)",
         description="Signed with HMAC-SHA256 of the raw body under the shared secret, hex digest in "
                     "`X-Signature-SHA256` (optionally prefixed `sha256=`). Idempotent by `external_id`: "
-                    "201 for a new order, 200 with the existing order for a replay.",
+                    "201 for a new order, 200 with the existing order for a replay. A missing or wrong signature "
+                    "answers 401 before anything is read; invalid fields or unknown SKUs answer 400 and nothing "
+                    "is written.",
         auth=[],
         parameters=[OpenApiParameter(SIGNATURE_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
                                      description="Hex HMAC-SHA256 of the raw request body.")],

@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -43,12 +44,26 @@ class PartnerCreateInput(serializers.Serializer):
     owner = OwnerInput()
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="List partners",
+        description="All partners, ordered by name, each with its users and their roles. "
+                    "Paginated with `limit` and `offset`.",
+    ),
+)
 class PartnerListCreate(generics.ListAPIView):
     permission_classes = [IsStaff]
     serializer_class = PartnerOutput
     queryset = _partners().order_by("name", "id")
 
-    @extend_schema(request=PartnerCreateInput, responses={201: PartnerOutput})
+    @extend_schema(
+        request=PartnerCreateInput,
+        responses={201: PartnerOutput},
+        summary="Create a partner with its owner user",
+        description="Creates the partner and its owner, a partner user who logs in with the owner's email address; "
+                    "without a `handle` one is derived from the name. A duplicate handle or owner email, or a "
+                    "password the validators refuse, answers 400 and nothing is created.",
+    )
     def post(self, request):
         data = PartnerCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -56,6 +71,12 @@ class PartnerListCreate(generics.ListAPIView):
         return Response(PartnerOutput(_partners().get(pk=partner.pk)).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Retrieve a partner",
+        description="One partner with its users and their roles. An unknown id answers 404.",
+    ),
+)
 class PartnerDetail(generics.RetrieveAPIView):
     permission_classes = [IsStaff]
     serializer_class = PartnerOutput
@@ -67,7 +88,12 @@ class PartnerMe(APIView):
 
     permission_classes = [IsPartnerUser]
 
-    @extend_schema(responses=PartnerOutput)
+    @extend_schema(
+        responses=PartnerOutput,
+        summary="Retrieve the caller's partner",
+        description="The partner the calling partner user belongs to, with its users and their roles. "
+                    "Staff and other non-partner users get 403.",
+    )
     def get(self, request):
         return Response(PartnerOutput(_partners().get(pk=request.partner.pk)).data)
 
@@ -75,10 +101,14 @@ class PartnerMe(APIView):
 class TokenLogin(ObtainAuthToken):
     """POST {"username", "password"} -> {"token"}. Partner users log in with their email address."""
 
+    @extend_schema(
+        summary="Obtain an API token",
+        description="Exchanges a username and password for the user's token (the same token on every login); "
+                    "send it as `Authorization: Token <key>`. Partner users log in with their email address. "
+                    "Wrong or missing credentials answer 400.",
+    )
     def post(self, request, *args, **kwargs):
         serializer = self.serializer_class(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        from rest_framework.authtoken.models import Token
-
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
