@@ -39,3 +39,29 @@ def saved_as(obj, saved) -> None:
 def formset_written(formset) -> None:
     """After a service wrote what ``formset`` held: Django's change message reads these lists."""
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+class ViewOnlyInlineMixin:
+    """An inline that lists related rows (with links); they are written on their own pages, through services."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ViewOnlyAdminMixin:
+    """A model admin to look things up in: rows are born and changed elsewhere, through services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

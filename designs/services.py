@@ -2,6 +2,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.errors import InvalidInput
+from config.saving import save_unique
 from designs.models import Design, DesignPartner
 from designs.routing import parse_routing
 from partners.models import Partner
@@ -20,24 +21,13 @@ def routing_check(raw) -> None:
         raise InvalidInput(f"Unknown partner ids in routing: {sorted(wanted - known)}.", field="routing")
 
 
-def _check_code_free(code: str, exclude_id: int | None = None) -> None:
-    if code and Design.objects.filter(code=code).exclude(id=exclude_id).exists():
-        raise InvalidInput(f"A design with the code {code!r} already exists.", field="code")
-
-
 def _save(design: Design) -> Design:
-    try:
-        with transaction.atomic():
-            design.save()
-    except IntegrityError as exc:
-        raise InvalidInput(f"A design with the code {design.code!r} already exists.", field="code") from exc
-    return design
+    return save_unique(design, message=f"A design with the code {design.code!r} already exists.", field="code")
 
 
 @transaction.atomic
 def design_create(*, name: str, status: str = Design.Status.CONCEPTUAL, code: str = "", specs: dict | None = None,
                   routing: dict | None = None) -> Design:
-    _check_code_free(code)
     routing_check(routing)
     return _save(Design(name=name, status=status, code=code, specs=specs or {}, routing=routing))
 
@@ -47,8 +37,6 @@ def design_update(*, design: Design, **changes) -> Design:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Cannot change {', '.join(sorted(unknown))}.")
-    if "code" in changes:
-        _check_code_free(changes["code"], exclude_id=design.id)
     if "routing" in changes:
         routing_check(changes["routing"])
     for field, value in changes.items():

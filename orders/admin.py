@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 
 from config.errors import DomainError
-from config.service_admin import ServiceAdminMixin, formset_written, saved_as
+from config.service_admin import ServiceAdminMixin, ViewOnlyAdminMixin, formset_written, saved_as
 from orders.models import Order, OrderLineItem, Product, ProductVariant
 from orders.services import line_problem, order_cancel, order_create, order_place, order_update
 
@@ -150,19 +150,10 @@ class OrderAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OrderLineItem)
-class OrderLineItemAdmin(admin.ModelAdmin):
+class OrderLineItemAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """A searchable list of lines; they are added and changed on their order's page, through the order services."""
 
     list_display = ["__str__", "order", "product", "variant", "quantity", "external_id"]
     list_select_related = ["order", "product", "variant"]
     list_filter = ["order__status"]
     search_fields = ["order__id__exact", "order__external_id", "title", "external_id", "product__title", "variant__sku"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

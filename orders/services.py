@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from config.errors import InvalidInput, InvalidTransition
 from config.numbers import is_whole_number
+from config.saving import save_unique
 from designs.models import Design
 from orders.models import Order, OrderLineItem, Product, ProductVariant
 from orders.signals import order_placed
@@ -55,13 +56,9 @@ def _check_order(*, items: list[dict], external_id: str, exclude_id: int | None 
 
 
 def _save_order(order: Order) -> Order:
-    try:
-        with transaction.atomic():
-            order.save()
-    except IntegrityError as exc:  # a concurrent request took the external id first
-        raise InvalidInput(f"An order with the external id {order.external_id!r} already exists.",
-                           field="external_id") from exc
-    return order
+    # The pre-check in _check_order gives the message early; this covers a concurrent request.
+    return save_unique(order, message=f"An order with the external id {order.external_id!r} already exists.",
+                       field="external_id")
 
 
 def _add_lines(order: Order, items: list[dict]) -> None:

@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
-from config.service_admin import ServiceAdminMixin, saved_as
+from config.service_admin import ServiceAdminMixin, ViewOnlyInlineMixin, saved_as
 from partners.models import Notification, Partner, PartnerMembership
 from partners.services import (
     PARTNER_EDITABLE_FIELDS,
@@ -48,20 +48,13 @@ class PartnerAddForm(PartnerForm):
     owner_last_name = forms.CharField(required=False, max_length=150)
 
 
-class PartnerMembershipInline(admin.TabularInline):
-    """The partner's people, read-only here: add them with "Add partner user", remove them from their own page."""
+class PartnerMembershipInline(ViewOnlyInlineMixin, admin.TabularInline):
+    """The partner's people: add them with "Add partner user", remove them from their own page."""
 
     model = PartnerMembership
     extra = 0
     fields = ["user", "role", "created_at"]
-    readonly_fields = fields
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Partner)

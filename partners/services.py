@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from config.errors import InvalidInput
+from config.saving import save_unique
 from partners.models import Notification, Partner, PartnerMembership
 from partners.selectors import partner_users_emails
 
@@ -26,6 +27,11 @@ def _unique_handle(name: str) -> str:
     return handle
 
 
+def _save_partner(partner: Partner) -> Partner:
+    return save_unique(partner, message=f"A partner with the handle {partner.handle!r} already exists.",
+                       field="handle")
+
+
 @transaction.atomic
 def partner_user_create(
     *, partner: Partner, email: str, password: str, role: str = PartnerMembership.Role.MEMBER,
@@ -41,11 +47,7 @@ def partner_user_create(
     except DjangoValidationError as exc:
         raise InvalidInput(" ".join(exc.messages), field="password") from exc
     user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:
-        raise InvalidInput(f"A user with the email {email} already exists.", field="email") from exc
+    save_unique(user, message=f"A user with the email {email} already exists.", field="email")
     return PartnerMembership.objects.create(user=user, partner=partner, role=role)
 
 
@@ -54,17 +56,11 @@ def partner_create(
     *, name: str, email: str, owner: dict, handle: str = "", roles: list[str] | None = None, is_active: bool = True
 ) -> Partner:
     """A partner together with its owner user, or nothing at all."""
-    if handle and Partner.objects.filter(handle=handle).exists():
-        raise InvalidInput(f"A partner with the handle {handle!r} already exists.", field="handle")
     partner = Partner(
         name=name, email=normalize_email(email), handle=handle or _unique_handle(name),
         roles=sorted(set(roles or [])), is_active=is_active,
     )
-    try:
-        with transaction.atomic():
-            partner.save()
-    except IntegrityError as exc:
-        raise InvalidInput(f"A partner with the handle {partner.handle!r} already exists.", field="handle") from exc
+    _save_partner(partner)
     try:
         partner_user_create(
             partner=partner, email=owner["email"], password=owner["password"], role=PartnerMembership.Role.OWNER,
@@ -88,17 +84,9 @@ def partner_update(*, partner: Partner, **changes) -> Partner:
         changes["email"] = normalize_email(changes["email"])
     if "roles" in changes:
         changes["roles"] = sorted(set(changes["roles"] or []))
-    handle = changes.get("handle")
-    if handle is not None and Partner.objects.filter(handle=handle).exclude(pk=partner.pk).exists():
-        raise InvalidInput(f"A partner with the handle {handle!r} already exists.", field="handle")
     for field, value in changes.items():
         setattr(partner, field, value)
-    try:
-        with transaction.atomic():
-            partner.save()
-    except IntegrityError as exc:
-        raise InvalidInput(f"A partner with the handle {partner.handle!r} already exists.", field="handle") from exc
-    return partner
+    return _save_partner(partner)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django_fsm import can_proceed
 
 from config.errors import DomainError
+from config.service_admin import ViewOnlyAdminMixin
 from production import admin_views, selectors, services
 from production.models import ProductionPolicy, ProductionRun, ProductionRunActivity, RunStatus
 
@@ -196,7 +197,7 @@ class ProductionRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProductionRunActivity)
-class ProductionRunActivityAdmin(admin.ModelAdmin):
+class ProductionRunActivityAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """The audit log: read-only."""
 
     list_display = ["created_at", "run", "actor_label", "verb", "from_status", "to_status", "note"]
@@ -208,15 +209,6 @@ class ProductionRunActivityAdmin(admin.ModelAdmin):
     @admin.display(description="actor")
     def actor_label(self, activity):
         return activity.actor_label
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProductionPolicy)

@@ -8,7 +8,7 @@ correct its wording (``task_reword``).
 from django.contrib import admin
 from django.db.models import Count
 
-from config.service_admin import ServiceAdminMixin, saved_as
+from config.service_admin import ServiceAdminMixin, ViewOnlyInlineMixin, saved_as
 from tasks.models import Task, TaskTemplate, TaskTemplateCategory
 from tasks.services import (
     category_create,
@@ -22,20 +22,13 @@ from tasks.services import (
 TEMPLATE_FIELDS = ["name", "category", "description", "sequence", "estimated_minutes", "is_active"]
 
 
-class TaskTemplateInline(admin.TabularInline):
+class TaskTemplateInline(ViewOnlyInlineMixin, admin.TabularInline):
     """The category's templates at a glance; each is edited on its own page (through the template services)."""
 
     model = TaskTemplate
     extra = 0
     fields = ["name", "sequence", "estimated_minutes", "is_active"]
-    readonly_fields = fields
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TaskTemplateCategory)

@@ -1,46 +1,28 @@
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
-from config.errors import InvalidInput
+from config.saving import save_unique
 from tasks.models import Task, TaskTemplate, TaskTemplateCategory
 
 
-def _name_taken(name: str, category: TaskTemplateCategory | None, exclude_id: int | None = None) -> bool:
-    return TaskTemplate.objects.filter(name=name, category=category).exclude(id=exclude_id).exists()
+def _save_category(category: TaskTemplateCategory) -> TaskTemplateCategory:
+    return save_unique(category, message=f"A category named {category.name!r} already exists.", field="name")
 
 
 @transaction.atomic
 def category_create(*, name: str, description: str = "") -> TaskTemplateCategory:
-    if TaskTemplateCategory.objects.filter(name=name).exists():
-        raise InvalidInput(f"A category named {name!r} already exists.", field="name")
-    try:
-        with transaction.atomic():
-            return TaskTemplateCategory.objects.create(name=name, description=description)
-    except IntegrityError as exc:
-        raise InvalidInput(f"A category named {name!r} already exists.", field="name") from exc
+    return _save_category(TaskTemplateCategory(name=name, description=description))
 
 
 @transaction.atomic
 def category_update(*, category: TaskTemplateCategory, name: str, description: str) -> TaskTemplateCategory:
-    if TaskTemplateCategory.objects.filter(name=name).exclude(pk=category.pk).exists():
-        raise InvalidInput(f"A category named {name!r} already exists.", field="name")
     category.name, category.description = name, description
-    try:
-        with transaction.atomic():
-            category.save()
-    except IntegrityError as exc:
-        raise InvalidInput(f"A category named {name!r} already exists.", field="name") from exc
-    return category
+    return _save_category(category)
 
 
 def _save_template(template: TaskTemplate) -> TaskTemplate:
-    if _name_taken(template.name, template.category, exclude_id=template.id):
-        raise InvalidInput(f"A template named {template.name!r} already exists in this category.", field="name")
-    try:
-        with transaction.atomic():
-            template.save()
-    except IntegrityError as exc:
-        raise InvalidInput(f"A template named {template.name!r} already exists in this category.", field="name") from exc
-    return template
+    # Two constraints: a name once per category, and once among uncategorised templates.
+    return save_unique(template, message=f"A template named {template.name!r} already exists in this category.",
+                       field="name")
 
 
 @transaction.atomic

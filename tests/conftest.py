@@ -4,7 +4,7 @@ from django.db import connection
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import MembershipFactory, PartnerFactory, StaffFactory
+from tests.factories import AllocatedRunFactory, DesignFactory, MembershipFactory, PartnerFactory, StaffFactory
 
 
 @pytest.fixture(autouse=True)
@@ -78,6 +78,24 @@ def api_a(user_a):
 @pytest.fixture
 def api_b(user_b):
     return _client(user_b)
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    """Django's test client logged in as staff (admin pages)."""
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def allocated(staff, partner_a, partner_b):
+    """A run of 5 "Linen shirt" approved into two children, not yet dispatched: A cuts 3, B stitches 2.
+
+    Returns (parent, [child of A, child of B]).
+    """
+    parent = AllocatedRunFactory(design=DesignFactory(name="Linen shirt", code="LS-1"), actor=staff,
+                                 assignments=[(partner_a, "cutting", 3), (partner_b, "stitching", 2)])
+    return parent, list(parent.children.order_by("id"))
 
 
 @pytest.fixture

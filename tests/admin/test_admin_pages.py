@@ -10,8 +10,7 @@ from partners.services import partner_notify
 from production import services
 from production.models import ProductionPolicy, ProductionRun
 from tasks.selectors import TemplateSelection
-from tests.admin.conftest import make_category
-from tests.factories import ProductFactory
+from tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,7 @@ REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta
 def everything(staff, allocated, partner_a, django_capture_on_commit_callbacks):
     """At least one row of every model, so list and change pages render real rows."""
     _, (child_a, _) = allocated
-    services.dispatch_start(run=child_a, actor=staff, selection=TemplateSelection(category_id=make_category().pk))
+    services.dispatch_start(run=child_a, actor=staff, selection=TemplateSelection(category_id=CategoryFactory(name="Cutting", steps=2).pk))
     product = ProductFactory()
     with django_capture_on_commit_callbacks(execute=True):
         order_place(order=order_create(customer_email="c@example.com", items=[{"product": product, "quantity": 2}]))
@@ -96,7 +95,7 @@ def test_run_changelist_queries_do_not_grow_with_rows(staff_client, staff, alloc
 
 def test_task_wording_is_editable_but_not_its_status(staff_client, staff, allocated):
     _, (child_a, _) = allocated
-    services.dispatch_start(run=child_a, actor=staff, selection=TemplateSelection(category_id=make_category().pk))
+    services.dispatch_start(run=child_a, actor=staff, selection=TemplateSelection(category_id=CategoryFactory(name="Cutting", steps=2).pk))
     task = child_a.tasks.order_by("sequence").first()
     url = reverse("admin:tasks_task_change", args=[task.pk])
     response = staff_client.post(url, {"title": "Cut carefully", "description": "Mind the grain",

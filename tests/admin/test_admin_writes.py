@@ -17,7 +17,7 @@ from production import services
 from tasks import admin as tasks_admin
 from tasks.models import TaskTemplate, TaskTemplateCategory
 from tasks.selectors import TemplateSelection
-from tests.admin.conftest import make_category, messages_of
+from tests.admin.conftest import messages_of
 from tests.factories import CategoryFactory, DesignFactory, ProductFactory, TemplateFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +165,7 @@ def test_categories_are_added_and_changed_through_the_services(staff_client, spy
 def test_a_tasks_wording_is_corrected_through_task_reword(staff_client, spy, allocated, staff):
     calls = spy(tasks_admin, "task_reword")
     _, (child, _) = allocated
-    services.dispatch_start(run=child, actor=staff, selection=TemplateSelection(category_id=make_category().pk))
+    services.dispatch_start(run=child, actor=staff, selection=TemplateSelection(category_id=CategoryFactory(name="Cutting", steps=2).pk))
     task = child.tasks.order_by("sequence").first()
     response = staff_client.post(reverse("admin:tasks_task_change", args=[task.pk]),
                                  {"title": "Cut the linen", "description": "Grain line first"})

@@ -7,8 +7,8 @@ import pytest
 from production import services
 from production.models import ProductionRun
 from tasks.models import Task
-from tests.admin.conftest import make_category, messages_of
-from tests.factories import TemplateFactory
+from tests.admin.conftest import messages_of
+from tests.factories import CategoryFactory, TemplateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_dispatch_action_moves_children_and_reports_the_parent_refusal(staff_cli
 
 
 def test_confirm_page_lists_waiting_runs_with_templates_and_their_categories(staff_client, waiting):
-    cutting = make_category("Cutting")
+    cutting = CategoryFactory(name="Cutting", steps=2)
     response = staff_client.get(CONFIRM, {"run": waiting[0].pk})
     page = response.content.decode()
     for run in waiting:
@@ -55,7 +55,7 @@ def test_confirm_page_lists_waiting_runs_with_templates_and_their_categories(sta
 def test_confirm_by_category_creates_tasks_and_sends_the_run_to_its_partner(
     staff_client, staff, waiting, user_a, q_sync, django_capture_on_commit_callbacks
 ):
-    cutting = make_category("Cutting", steps=3)
+    cutting = CategoryFactory(name="Cutting", steps=3)
     run = waiting[0]
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(CONFIRM, {"runs": [run.pk], "category": cutting.pk}, follow=True)
@@ -73,8 +73,8 @@ def test_confirm_by_category_creates_tasks_and_sends_the_run_to_its_partner(
 
 
 def test_confirm_with_picked_templates_uses_exactly_those(staff_client, waiting):
-    cutting = make_category("Cutting", steps=3)
-    extra = TemplateFactory(name="Press", category=make_category("Finishing", steps=0), sequence=1)
+    cutting = CategoryFactory(name="Cutting", steps=3)
+    extra = TemplateFactory(name="Press", category=CategoryFactory(name="Finishing", steps=0), sequence=1)
     chosen = [cutting.templates.get(name="Cutting step 2"), extra]
     staff_client.post(CONFIRM, {"runs": [r.pk for r in waiting], "templates": [t.pk for t in chosen]})
     for run in waiting:
@@ -85,7 +85,7 @@ def test_confirm_with_picked_templates_uses_exactly_those(staff_client, waiting)
 
 
 def test_category_and_templates_together_are_refused(staff_client, waiting):
-    cutting = make_category("Cutting")
+    cutting = CategoryFactory(name="Cutting", steps=2)
     response = staff_client.post(CONFIRM, {"runs": [waiting[0].pk], "category": cutting.pk,
                                            "templates": [cutting.templates.first().pk]})
     assert response.status_code == 200
@@ -95,7 +95,7 @@ def test_category_and_templates_together_are_refused(staff_client, waiting):
 
 
 def test_errors_are_reported_per_run(staff_client, staff, waiting):
-    empty = make_category("Empty", steps=0)
+    empty = CategoryFactory(name="Empty", steps=0)
     response = staff_client.post(CONFIRM, {"runs": [r.pk for r in waiting], "category": empty.pk})
     assert response.status_code == 200
     assert messages_of(response) == [f"{run}: Category 'Empty' has no active templates." for run in waiting]
@@ -104,7 +104,7 @@ def test_errors_are_reported_per_run(staff_client, staff, waiting):
 
 
 def test_a_run_no_longer_waiting_cannot_be_confirmed_twice(staff_client, staff, waiting):
-    cutting = make_category("Cutting")
+    cutting = CategoryFactory(name="Cutting", steps=2)
     staff_client.post(CONFIRM, {"runs": [waiting[0].pk], "category": cutting.pk})
     again = staff_client.post(CONFIRM, {"runs": [waiting[0].pk], "category": cutting.pk})
     assert again.status_code == 200 and "runs" in again.context["form"].errors

@@ -6,8 +6,8 @@ import pytest
 from designs.models import Design
 from production import selectors, services
 from production.models import ProductionPolicy, ProductionRun
-from tests.admin.conftest import make_category, messages_of
-from tests.factories import DesignFactory
+from tests.admin.conftest import messages_of
+from tests.factories import CategoryFactory, DesignFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ CHANGELIST = reverse("admin:production_productionrun_changelist")
 @pytest.fixture
 def routed_design(partner_a, partner_b):
     """Commerce ready, split 2:1 between A and B, confirmed with the Cutting templates."""
-    category = make_category("Cutting")
+    category = CategoryFactory(name="Cutting", steps=2)
     return DesignFactory(status=Design.Status.COMMERCE_READY, routing={
         "assignments": [{"partner": partner_a.pk, "role": "cutting", "share": 2},
                         {"partner": partner_b.pk, "role": "stitching", "share": 1}],

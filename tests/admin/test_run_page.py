@@ -6,8 +6,8 @@ import pytest
 from production import services
 from production.models import ProductionRun
 from tasks.selectors import TemplateSelection
-from tests.admin.conftest import make_category, messages_of, run_url
-from tests.factories import DesignFactory
+from tests.admin.conftest import messages_of, run_url
+from tests.factories import CategoryFactory, DesignFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_parent_page_lists_its_children(staff_client, allocated, partner_a, part
 
 def test_child_page_shows_tasks_and_timeline_with_actors(staff_client, staff, allocated):
     parent, (child_a, _) = allocated
-    services.dispatch_start(run=child_a, actor=staff, selection=TemplateSelection(category_id=make_category().pk))
+    services.dispatch_start(run=child_a, actor=staff, selection=TemplateSelection(category_id=CategoryFactory(name="Cutting", steps=2).pk))
     page = staff_client.get(run_url(child_a)).content.decode()
     assert "Tasks (2)" in page
     assert "Cutting step 1" in page and "Cutting step 2" in page

@@ -1,8 +1,8 @@
-"""Shared arrangement for the dispatch tests: an allocated run and some task templates."""
+"""Shared arrangement for the dispatch tests: template categories and a dispatch waiting for templates."""
 
 import pytest
 
-from tests.factories import CategoryFactory, DesignFactory, TemplateFactory
+from tests.factories import CategoryFactory, TemplateFactory
 
 
 @pytest.fixture
@@ -24,28 +24,9 @@ def finishing():
 
 
 @pytest.fixture
-def allocated(staff_api, partner_a, partner_b):
-    """A design run of 5 split into two approved children (A cuts 3, B stitches 2).
-
-    Returns the ids (parent, [child of A, child of B]).
-    """
-    design = DesignFactory()
-    response = staff_api.post(
-        f"/api/admin/designs/{design.pk}/production-runs/",
-        {"quantity": 5, "assignments": [
-            {"partner": partner_a.pk, "role": "cutting", "quantity": 3},
-            {"partner": partner_b.pk, "role": "stitching", "quantity": 2},
-        ]},
-        format="json",
-    )
-    assert response.status_code == 201, response.data
-    return response.data["run"]["id"], [child["id"] for child in response.data["children"]]
-
-
-@pytest.fixture
 def child_id(allocated):
-    """Partner A's child run, approved and not yet dispatched."""
-    return allocated[1][0]
+    """The id of partner A's child run (tests/conftest.py), approved and not yet dispatched."""
+    return allocated[1][0].pk
 
 
 @pytest.fixture

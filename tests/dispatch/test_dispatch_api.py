@@ -1,4 +1,4 @@
-"""The dispatch workflow through the staff API (API.md: dispatch, dispatch/confirm, dispatch/cancel)."""
+"""The dispatch workflow through the staff API (docs/api.md: dispatch, dispatch/confirm, dispatch/cancel)."""
 
 import pytest
 
@@ -155,7 +155,7 @@ def test_confirm_without_a_started_dispatch_answers_409(staff_api, child_id, cut
 # --- who may be dispatched ----------------------------------------------------------------------
 
 def test_a_parent_with_children_is_dispatched_child_by_child(staff_api, allocated):
-    parent_id, _ = allocated
+    parent_id = allocated[0].pk
     response = staff_api.post(_url(parent_id, "dispatch"), {}, format="json")
     assert response.status_code == 409
     assert response.data["code"] == "invalid_transition"

@@ -1,4 +1,4 @@
-"""The first staff endpoints: partners, designs, products, task templates (API.md: Admin API)."""
+"""The first staff endpoints: partners, designs, products, task templates (docs/api.md: Admin API)."""
 
 from django.contrib.auth import get_user_model
 import pytest

@@ -1,4 +1,4 @@
-"""Token login and the two kinds of users (API.md: Conventions)."""
+"""Token login and the two kinds of users (docs/api.md: Conventions)."""
 
 from django.contrib.staticfiles import finders
 import pytest

@@ -1,4 +1,4 @@
-"""A design's routing through PATCH /api/admin/designs/{id}/ (API.md: Designs)."""
+"""A design's routing through PATCH /api/admin/designs/{id}/ (docs/api.md: Designs)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""GET/PATCH /api/admin/production-policy/ (API.md: the gating policy switch)."""
+"""GET/PATCH /api/admin/production-policy/ (docs/api.md: the gating policy switch)."""
 
 import pytest
 

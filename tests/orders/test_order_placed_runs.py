@@ -1,4 +1,4 @@
-"""Placed orders become production runs (API.md: Orders, Order-placed event).
+"""Placed orders become production runs (docs/api.md: Orders, Order-placed event).
 
 The order_placed event is sent on commit; inside a test transaction nothing
 commits, so placements run under ``django_capture_on_commit_callbacks(execute=True)``.

@@ -3,17 +3,19 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 import pytest
+from rest_framework.authtoken.models import Token
 
 from config.urls import partner_api
 from designs.services import design_snapshot, design_update
 from production.models import ProductionRun
 from tasks.models import Task
+from tests.factories import DispatchedRunFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_every_partner_route_is_404_for_the_outsider(api_b, allocated):
-    _, run_a, _ = allocated
+def test_every_partner_route_is_404_for_the_outsider(api_b, dispatched):
+    _, run_a, _ = dispatched
     task_a = Task.objects.filter(production_run=run_a).first()
     gets = [f"/api/partners/production-runs/{run_a.pk}/", f"/api/partners/tasks/{task_a.pk}/"]
     posts = [f"/api/partners/production-runs/{run_a.pk}/start", f"/api/partners/production-runs/{run_a.pk}/complete",
@@ -30,8 +32,8 @@ def test_every_partner_route_is_404_for_the_outsider(api_b, allocated):
     assert len(with_ids) == len(gets) + len(posts)
 
 
-def test_lists_never_contain_foreign_ids(api_a, api_b, allocated):
-    _, run_a, run_b = allocated
+def test_lists_never_contain_foreign_ids(api_a, api_b, dispatched):
+    _, run_a, run_b = dispatched
     runs_b = {r["id"] for r in api_b.get("/api/partners/production-runs/").data["results"]}
     tasks_b = api_b.get("/api/partners/tasks/").data["results"]
     assert runs_b == {run_b.pk}
@@ -49,17 +51,8 @@ def _list_queries(client, path):
 
 
 def test_run_list_uses_the_same_queries_for_10_and_100_runs(anon_api, user_a, partner_a, staff, category):
-    from production.services import Assignment, dispatch_start, run_create_allocated
-    from tasks.selectors import TemplateSelection
-    from tests.factories import DesignFactory
-
     def make(n):
-        for _ in range(n):
-            _, (child,) = run_create_allocated(design=DesignFactory(), quantity=2, actor=staff,
-                                               assignments=[Assignment(partner_id=partner_a.pk, quantity=2)])
-            dispatch_start(run=child, actor=staff, selection=TemplateSelection(category_id=category.pk))
-
-    from rest_framework.authtoken.models import Token
+        DispatchedRunFactory.create_batch(n, partner=partner_a, quantity=2, role="", category=category, actor=staff)
 
     anon_api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user_a).key}")
     api_a = anon_api
@@ -91,8 +84,8 @@ def test_staff_list_uses_the_same_queries_for_10_and_100_runs(staff_api):
     assert small == large == 3
 
 
-def test_run_snapshot_shows_a_partner_nothing_of_other_partners(api_a, allocated, partner_a, partner_b):
-    _, run_a, _ = allocated
+def test_run_snapshot_shows_a_partner_nothing_of_other_partners(api_a, dispatched, partner_a, partner_b):
+    _, run_a, _ = dispatched
     # Make the design's snapshot carry other partners: links and a routing naming partner B.
     design_update(design=run_a.design, routing={"assignments": [{"partner": partner_b.pk, "share": 1}]})
     ProductionRun.objects.filter(pk=run_a.pk).update(snapshot=design_snapshot(run_a.design))

@@ -1,4 +1,4 @@
-"""The partner API: a partner's users see and do their own work (API.md: Partner API, Cascades)."""
+"""The partner API: a partner's users see and do their own work (docs/api.md: Partner API, Cascades)."""
 
 import pytest
 
@@ -14,8 +14,8 @@ def _tasks(run):
     return list(Task.objects.filter(production_run=run).order_by("sequence"))
 
 
-def test_lists_only_dispatched_runs_of_the_caller_with_progress(api_a, allocated, staff, partner_a):
-    parent, run_a, run_b = allocated
+def test_lists_only_dispatched_runs_of_the_caller_with_progress(api_a, dispatched, staff, partner_a):
+    parent, run_a, run_b = dispatched
     # An approved but undispatched run of partner A is not visible yet.
     _, (hidden,) = run_create_allocated(design=DesignFactory(), quantity=1, actor=staff,
                                         assignments=[Assignment(partner_id=partner_a.pk, quantity=1)])
@@ -29,8 +29,8 @@ def test_lists_only_dispatched_runs_of_the_caller_with_progress(api_a, allocated
     assert api_a.get("/api/partners/production-runs/?status=bogus").status_code == 400
 
 
-def test_run_detail_has_tasks_in_order_and_a_design_summary(api_a, allocated):
-    _, run_a, _ = allocated
+def test_run_detail_has_tasks_in_order_and_a_design_summary(api_a, dispatched):
+    _, run_a, _ = dispatched
     data = api_a.get(f"/api/partners/production-runs/{run_a.pk}/").data
     assert [t["title"] for t in data["tasks"]] == ["Mark", "Cut", "Bundle"]
     assert data["design_summary"]["name"] == "Linen shirt"
@@ -40,8 +40,8 @@ def test_run_detail_has_tasks_in_order_and_a_design_summary(api_a, allocated):
         assert key in data["tasks"][0]
 
 
-def test_full_work_through_the_api_completes_the_parent(api_a, api_b, allocated):
-    parent, run_a, run_b = allocated
+def test_full_work_through_the_api_completes_the_parent(api_a, api_b, dispatched):
+    parent, run_a, run_b = dispatched
     first, *rest = _tasks(run_a)
     started = api_a.post(f"/api/partners/tasks/{first.pk}/start")
     assert started.status_code == 200 and started.data["status"] == "in_progress"
@@ -76,8 +76,8 @@ def test_full_work_through_the_api_completes_the_parent(api_a, api_b, allocated)
     assert (parent.status, parent.produced_quantity, parent.rejected_quantity) == ("completed", 4, 1)
 
 
-def test_invalid_transitions_answer_409_and_change_nothing(api_a, allocated):
-    _, run_a, _ = allocated
+def test_invalid_transitions_answer_409_and_change_nothing(api_a, dispatched):
+    _, run_a, _ = dispatched
     task = _tasks(run_a)[0]
     api_a.post(f"/api/partners/tasks/{task.pk}/complete")
     again = api_a.post(f"/api/partners/tasks/{task.pk}/start")
@@ -87,8 +87,8 @@ def test_invalid_transitions_answer_409_and_change_nothing(api_a, allocated):
     assert task.status == "completed"
 
 
-def test_cancelled_runs_stay_visible_and_frozen(api_a, allocated, staff_api):
-    parent, run_a, _ = allocated
+def test_cancelled_runs_stay_visible_and_frozen(api_a, dispatched, staff_api):
+    parent, run_a, _ = dispatched
     assert staff_api.post(f"/api/admin/production-runs/{parent.pk}/cancel", {}, format="json").status_code == 200
     listed = api_a.get("/api/partners/production-runs/").data["results"]
     assert [(r["id"], r["status"]) for r in listed] == [(run_a.pk, "cancelled")]
@@ -97,13 +97,13 @@ def test_cancelled_runs_stay_visible_and_frozen(api_a, allocated, staff_api):
     assert api_a.post(f"/api/partners/tasks/{task.pk}/start").status_code == 409
 
 
-def test_my_designs(api_a, allocated):
+def test_my_designs(api_a, dispatched):
     response = api_a.get("/api/partners/designs/")
     assert [d["name"] for d in response.data["results"]] == ["Linen shirt"]
 
 
-def test_complete_rejects_bad_numbers_with_400(api_a, allocated):
-    _, run_a, _ = allocated
+def test_complete_rejects_bad_numbers_with_400(api_a, dispatched):
+    _, run_a, _ = dispatched
     api_a.post(f"/api/partners/production-runs/{run_a.pk}/start")
     for task in _tasks(run_a):
         api_a.post(f"/api/partners/tasks/{task.pk}/complete")

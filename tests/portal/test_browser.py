@@ -16,8 +16,7 @@ import pytest
 from production import services
 from production.models import RunStatus
 from tasks.selectors import TemplateSelection
-from tests.factories import PASSWORD, DesignFactory
-from tests.portal.conftest import make_category
+from tests.factories import PASSWORD, CategoryFactory, DesignFactory
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -58,8 +57,8 @@ def _arrange(partner_a, partner_b, user_b):
         services.Assignment(partner_id=partner_b.pk, role="stitching", quantity=2),
     ])
     run_a, run_b = children
-    services.dispatch_start(run=run_a, selection=TemplateSelection(category_id=make_category(steps=2).pk))
-    services.dispatch_start(run=run_b, selection=TemplateSelection(category_id=make_category(steps=1).pk))
+    services.dispatch_start(run=run_a, selection=TemplateSelection(category_id=CategoryFactory(steps=2).pk))
+    services.dispatch_start(run=run_b, selection=TemplateSelection(category_id=CategoryFactory(steps=1).pk))
     for task in run_b.tasks.all():
         services.task_complete(task=task, actor=user_b)
     services.run_complete(run=run_b, actor=user_b, produced_quantity=2)

@@ -4,15 +4,14 @@ import pytest
 
 from partners.models import Notification
 from production.jobs import notify_partner_of_dispatch
-from tests.factories import DesignFactory
-from tests.portal.conftest import dispatch_to
+from tests.factories import DesignFactory, DispatchedRunFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_designs_page_lists_only_designs_linked_to_the_partner(portal_a, partner_a, partner_b, category):
-    dispatch_to(partner_a, design=DesignFactory(name="Linen shirt", code="LS-1"), role="cutting", category=category)
-    dispatch_to(partner_b, design=DesignFactory(name="Secret coat"), category=category)
+    DispatchedRunFactory(partner=partner_a, design=DesignFactory(name="Linen shirt", code="LS-1"), role="cutting", category=category)
+    DispatchedRunFactory(partner=partner_b, design=DesignFactory(name="Secret coat"), category=category)
 
     response = portal_a.get("/portal/designs/")
 
@@ -24,7 +23,7 @@ def test_designs_page_lists_only_designs_linked_to_the_partner(portal_a, partner
 
 def test_designs_page_query_count(portal_a, partner_a, category, django_assert_num_queries):
     for _ in range(3):
-        dispatch_to(partner_a, category=category)
+        DispatchedRunFactory(partner=partner_a, category=category)
     # 1 session, 2 user, 3 membership + partner, 4 designs, 5 the partner's links to them
     # (prefetch), 6 unread notifications (nav).
     with django_assert_num_queries(6):
@@ -33,9 +32,9 @@ def test_designs_page_query_count(portal_a, partner_a, category, django_assert_n
 
 
 def test_dispatch_notification_shows_newest_first_with_unread_count(portal_a, partner_a, partner_b, category):
-    older = dispatch_to(partner_a, category=category)
-    newer = dispatch_to(partner_a, category=category)
-    foreign = dispatch_to(partner_b, category=category)
+    older = DispatchedRunFactory(partner=partner_a, category=category)
+    newer = DispatchedRunFactory(partner=partner_a, category=category)
+    foreign = DispatchedRunFactory(partner=partner_b, category=category)
     for run in (older, newer, foreign):
         notify_partner_of_dispatch(run.pk)  # what the django-q2 job does after the dispatch commits
 
@@ -53,7 +52,7 @@ def test_dispatch_notification_shows_newest_first_with_unread_count(portal_a, pa
 
 def test_mark_all_read_clears_only_the_partners_unread_count(portal_a, partner_a, partner_b, run_a, category):
     notify_partner_of_dispatch(run_a.pk)
-    foreign = dispatch_to(partner_b, category=category)
+    foreign = DispatchedRunFactory(partner=partner_b, category=category)
     notify_partner_of_dispatch(foreign.pk)
 
     response = portal_a.post("/portal/notifications/read/", follow=True)
@@ -71,7 +70,7 @@ def test_unread_count_is_shown_in_the_nav_of_the_hub(portal_a, run_a):
 
 def test_notifications_page_query_count(portal_a, partner_a, category, django_assert_num_queries):
     for _ in range(3):
-        notify_partner_of_dispatch(dispatch_to(partner_a, category=category).pk)
+        notify_partner_of_dispatch(DispatchedRunFactory(partner=partner_a, category=category).pk)
     # 1 session, 2 user, 3 membership + partner, 4 paginator count, 5 the page of
     # notifications, 6 unread notifications (nav).
     with django_assert_num_queries(6):

@@ -3,8 +3,7 @@
 import pytest
 
 from production import services
-from tests.factories import DesignFactory
-from tests.portal.conftest import dispatch_to, make_category
+from tests.factories import CategoryFactory, DesignFactory, DispatchedRunFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +13,8 @@ def _runs_on_page(response) -> set[int]:
 
 
 def test_hub_lists_only_the_partners_own_runs_with_design_names(portal_a, partner_a, partner_b, category):
-    mine = dispatch_to(partner_a, design=DesignFactory(name="Linen shirt"), category=category)
-    theirs = dispatch_to(partner_b, design=DesignFactory(name="Secret coat"), category=category)
+    mine = DispatchedRunFactory(partner=partner_a, design=DesignFactory(name="Linen shirt"), category=category)
+    theirs = DispatchedRunFactory(partner=partner_b, design=DesignFactory(name="Secret coat"), category=category)
 
     response = portal_a.get("/portal/")
 
@@ -37,8 +36,8 @@ def test_runs_not_yet_dispatched_stay_off_the_hub(portal_a, partner_a):
 
 
 def test_hub_shows_progress_and_tabs_filter_by_status(portal_a, user_a, partner_a, category):
-    sent = dispatch_to(partner_a, category=category)
-    started = dispatch_to(partner_a, category=category)
+    sent = DispatchedRunFactory(partner=partner_a, category=category)
+    started = DispatchedRunFactory(partner=partner_a, category=category)
     first_task = started.tasks.order_by("sequence").first()
     services.task_complete(task=first_task, actor=user_a)
 
@@ -64,11 +63,11 @@ def test_cancelled_run_stays_visible_under_cancelled(portal_a, staff, partner_a,
 
 @pytest.mark.parametrize("runs", [10, 100])
 def test_hub_query_count_does_not_grow_with_runs(portal_a, partner_a, partner_b, runs, django_assert_num_queries):
-    category = make_category(steps=3)
+    category = CategoryFactory(steps=3)
     design = DesignFactory()
     for _ in range(runs):
-        dispatch_to(partner_a, design=design, category=category, quantity=1)
-    dispatch_to(partner_b, design=design, category=category)  # never counted, never listed
+        DispatchedRunFactory(partner=partner_a, design=design, category=category, quantity=1)
+    DispatchedRunFactory(partner=partner_b, design=design, category=category)  # never counted, never listed
 
     # 1 session, 2 user, 3 membership joined with its partner (partner_for_user),
     # 4 tab counts (one aggregate), 5 paginator count, 6 the page of runs with their design

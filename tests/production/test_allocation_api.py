@@ -1,4 +1,4 @@
-"""Allocation, approval and cancellation through the staff API (API.md: Production runs, Cascades)."""
+"""Allocation, approval and cancellation through the staff API (docs/api.md: Production runs, Cascades)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Parents follow their children; cancel cascades down (API.md: Cascades)."""
+"""Parents follow their children; cancel cascades down (docs/api.md: Cascades)."""
 
 import pytest
 
