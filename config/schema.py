@@ -2,7 +2,7 @@
 
 Views declare their success bodies (and 409 where a state machine can refuse);
 this hook adds the shared error shapes so the schema tells clients the truth
-about 400 / 401 / 403 / 404 everywhere (API.md: Errors).
+about 400 / 401 / 403 / 404 everywhere (docs/api.md: Errors).
 """
 
 ERROR_SCHEMA = {
