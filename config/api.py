@@ -1,5 +1,7 @@
 """Small shared pieces of the REST API: bounded id fields and JSON checks."""
 
+from decimal import Decimal
+
 from django import forms
 import django_filters
 from drf_spectacular.utils import extend_schema_field
@@ -129,3 +131,32 @@ class BooleanFilter(django_filters.ChoiceFilter):
         if value in ("", None):
             return qs
         return super().filter(qs, value == "true")
+
+
+class StrictObject(serializers.Serializer):
+    """A JSON object whose keys are exactly the fields: an unknown (say misspelt) key is a 400, never ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return super().to_internal_value(data)
+
+
+MAX_HOURS = 10_000
+
+
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": MAX_HOURS})
+class HoursField(serializers.Field):
+    """A number of hours, >= 0, fractions allowed (a JSON number, not a string), kept as a Decimal."""
+
+    default_error_messages = {"invalid": f"Must be a number of hours from 0 to {MAX_HOURS}."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (int, float)) or not 0 <= data <= MAX_HOURS:
+            self.fail("invalid")
+        return Decimal(str(data)).quantize(Decimal("0.01"))
+
+    def to_representation(self, value):
+        return float(value)

@@ -241,3 +241,8 @@ LOGGING = {
 
 # Base URL used in emails (links back to the portal).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+
+# Operations staff: each staff alert (declined, parked, escalated, ...) is also emailed here when set.
+OPS_EMAIL = os.environ.get("OPS_EMAIL", "")
+# How often the reminder ladder's schedule runs (django-q2; set on migrate).
+REMINDER_INTERVAL_MINUTES = env_int("REMINDER_INTERVAL_MINUTES", 15)

@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
@@ -6,10 +7,10 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import StrictCharField, StrictEmailField, StrictSlugField
+from config.api import StrictBooleanField, StrictCharField, StrictEmailField, StrictObject, StrictSlugField
 from partners.models import Partner, PartnerMembership
 from partners.permissions import IsPartnerUser, IsStaff
-from partners.services import partner_create
+from partners.services import partner_create, partner_update
 
 
 class PartnerOutput(serializers.ModelSerializer):
@@ -17,7 +18,8 @@ class PartnerOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Partner
-        fields = ["id", "name", "handle", "email", "roles", "is_active", "users", "created_at", "updated_at"]
+        fields = ["id", "name", "handle", "email", "roles", "is_active", "auto_accept", "users", "created_at",
+                  "updated_at"]
 
     def get_users(self, partner) -> list[dict]:
         return [{"id": m.user_id, "email": m.user.email, "role": m.role} for m in partner.memberships.all()]
@@ -41,7 +43,17 @@ class PartnerCreateInput(serializers.Serializer):
     email = StrictEmailField()
     handle = StrictSlugField(max_length=100, required=False, allow_blank=True)
     roles = serializers.ListField(child=StrictCharField(max_length=100), required=False, max_length=50)
+    auto_accept = StrictBooleanField(required=False)
     owner = OwnerInput()
+
+
+class PartnerUpdateInput(StrictObject):
+    name = StrictCharField(max_length=200, required=False)
+    email = StrictEmailField(required=False)
+    handle = StrictSlugField(max_length=100, required=False)
+    roles = serializers.ListField(child=StrictCharField(max_length=100), required=False, max_length=50)
+    is_active = StrictBooleanField(required=False)
+    auto_accept = StrictBooleanField(required=False)
 
 
 @extend_schema_view(
@@ -81,6 +93,21 @@ class PartnerDetail(generics.RetrieveAPIView):
     permission_classes = [IsStaff]
     serializer_class = PartnerOutput
     queryset = _partners()
+
+    @extend_schema(
+        request=PartnerUpdateInput,
+        responses=PartnerOutput,
+        summary="Change a partner",
+        description="Any of name, email, handle, roles, `is_active` and `auto_accept` (a partner with auto-accept "
+                    "has every run dispatched to it accepted at once). Deactivating a partner refuses its users "
+                    "from then on (403). A duplicate handle answers 400.",
+    )
+    def patch(self, request, pk):
+        partner = get_object_or_404(Partner, pk=pk)
+        data = PartnerUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        partner_update(partner=partner, **data.validated_data)
+        return Response(PartnerOutput(_partners().get(pk=partner.pk)).data)
 
 
 class PartnerMe(APIView):

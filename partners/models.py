@@ -10,6 +10,8 @@ class Partner(models.Model):
     email = models.EmailField()
     roles = models.JSONField(default=list, blank=True, help_text="Roles this partner takes, e.g. cutting, stitching.")
     is_active = models.BooleanField(default=True)
+    auto_accept = models.BooleanField(
+        default=False, help_text="Runs dispatched to this partner are accepted at once (no need to answer each).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -53,12 +53,13 @@ def partner_user_create(
 
 @transaction.atomic
 def partner_create(
-    *, name: str, email: str, owner: dict, handle: str = "", roles: list[str] | None = None, is_active: bool = True
+    *, name: str, email: str, owner: dict, handle: str = "", roles: list[str] | None = None, is_active: bool = True,
+    auto_accept: bool = False,
 ) -> Partner:
     """A partner together with its owner user, or nothing at all."""
     partner = Partner(
         name=name, email=normalize_email(email), handle=handle or _unique_handle(name),
-        roles=sorted(set(roles or [])), is_active=is_active,
+        roles=sorted(set(roles or [])), is_active=is_active, auto_accept=auto_accept,
     )
     _save_partner(partner)
     try:
@@ -71,7 +72,7 @@ def partner_create(
     return partner
 
 
-PARTNER_EDITABLE_FIELDS = ("name", "handle", "email", "roles", "is_active")
+PARTNER_EDITABLE_FIELDS = ("name", "handle", "email", "roles", "is_active", "auto_accept")
 
 
 @transaction.atomic

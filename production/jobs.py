@@ -1,34 +1,85 @@
-"""django-q2 jobs that tell partners what happened. Each takes ids, loads, and is safe to run twice.
+"""django-q2 jobs that tell people what happened. Each takes ids, loads, and is safe to run twice.
 
-(The automatic-dispatch job is ``production.services.auto_dispatch.run_auto_dispatch``:
-it is the service itself, queued by the order intake.)
+(The automatic-dispatch job is ``production.services.auto_dispatch.run_auto_dispatch``
+and the reminder ladder's is ``production.services.reminders.reminders_check``: each is
+the service itself.)
 """
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django_q.tasks import async_task
 
 from partners.services import partner_notify
-from production.models import ProductionRun, RunStatus
+from production.models import Alert, ProductionRun, RunStatus
 
 
 def queue_dispatch_notification(run_id: int) -> None:
     transaction.on_commit(lambda: async_task(notify_partner_of_dispatch, run_id))
 
 
+def queue_cancellation_notification(run_id: int) -> None:
+    transaction.on_commit(lambda: async_task(notify_partner_of_cancellation, run_id))
+
+
+def queue_alert_email(alert_id: int) -> None:
+    if settings.OPS_EMAIL:
+        transaction.on_commit(lambda: async_task(email_alert, alert_id))
+
+
+def _role(run: ProductionRun) -> str:
+    return f" ({run.role})" if run.role else ""
+
+
 def notify_partner_of_dispatch(run_id: int) -> None:
-    # A run cancelled before the job ran is no news for the partner.
+    # A run cancelled (or handed back) before the job ran is no news for the partner.
     run = (ProductionRun.objects.dispatched().select_related("partner", "design")
            .filter(pk=run_id, status__in=[RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS])
            .first())
     if run is None or run.partner is None:
         return
     tasks = run.tasks.count()
-    role = f" ({run.role})" if run.role else ""
+    again = run.previous_partner_id == run.partner_id
+    key = f"run-dispatched:{run.pk}"
+    if again:  # a run sent to the same partner a second time is news again
+        key += f":{run.sent_at:%Y%m%dT%H%M%S%f}"
     partner_notify(
         partner=run.partner,
-        key=f"run-dispatched:{run.pk}",
-        title=f"New production run #{run.pk}: {run.quantity} × {run.design.name}{role}",
-        body=f"Production run #{run.pk} for {run.design.name} has been sent to you with {tasks} task(s).",
+        key=key,
+        title=f"New production run #{run.pk}: {run.quantity} × {run.design.name}{_role(run)}",
+        body=f"Production run #{run.pk} for {run.design.name} has been sent to you{' again' if again else ''} with {tasks} task(s). "
+             "Please accept it, or decline it with a reason, in the production hub.",
         link=reverse("portal:run-detail", args=[run.pk]),
     )
+
+
+def notify_partner_of_cancellation(run_id: int) -> None:
+    run = ProductionRun.objects.dispatched().select_related("partner", "design").filter(
+        pk=run_id, status=RunStatus.CANCELLED).first()
+    if run is None or run.partner is None:
+        return
+    partner_notify(
+        partner=run.partner,
+        key=f"run-cancelled:{run.pk}",
+        title=f"Production run #{run.pk} was cancelled: {run.design.name}{_role(run)}",
+        body=f"Production run #{run.pk} ({run.quantity} × {run.design.name}) was cancelled by the brand. "
+             "Please stop work on it; its open tasks are cancelled.",
+        link=reverse("portal:run-detail", args=[run.pk]),
+    )
+
+
+def email_alert(alert_id: int) -> None:
+    """Email one staff alert to OPS_EMAIL, once (the row lock and ``emailed_at`` make a second delivery a no-op)."""
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().filter(pk=alert_id).first()
+        if alert is None or alert.emailed_at is not None or not settings.OPS_EMAIL:
+            return
+        link = ""
+        if alert.run_id:
+            path = reverse("admin:production_productionrun_change", args=[alert.run_id])
+            link = f"\n\n{settings.SITE_URL.rstrip('/')}{path}"
+        send_mail(f"[Production] {alert.get_kind_display()}", f"{alert.message}{link}", None, [settings.OPS_EMAIL])
+        alert.emailed_at = timezone.now()
+        alert.save(update_fields=["emailed_at"])

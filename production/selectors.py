@@ -9,7 +9,15 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from partners.models import Partner
 from partners.selectors import scope_to_partner
-from production.models import ActivityVerb, DispatchState, ProductionRun, ProductionRunActivity, sent_q
+from production.models import (
+    PARTNER_DECLINE_REASONS,
+    ActivityVerb,
+    DispatchState,
+    ProductionRun,
+    ProductionRunActivity,
+    RunStatus,
+    sent_q,
+)
 from tasks.models import Task
 
 
@@ -43,11 +51,31 @@ def runs_for_partner(partner: Partner) -> QuerySet[ProductionRun]:
     return scope_to_partner(ProductionRun.objects.dispatched(), partner).select_related("design")
 
 
+def runs_declined_by(partner: Partner) -> QuerySet[ProductionRun]:
+    """Runs ``partner`` handed back that still wait for staff: outside its scope, but a repeated decline is a 200."""
+    return ProductionRun.objects.filter(
+        previous_partner=partner, partner__isnull=True, status=RunStatus.AWAITING_REASSIGNMENT,
+        decline_reason__in=[r.value for r in PARTNER_DECLINE_REASONS],
+    )
+
+
+def run_with_tasks(run_id: int, partner: Partner) -> ProductionRun:
+    """One run with its progress and ``partner``'s tasks in order (for a representation, once access was checked)."""
+    return ProductionRun.objects.with_progress().select_related("design").prefetch_related(
+        tasks_in_sequence(partner)).get(pk=run_id)
+
+
 def tasks_for_partner(partner: Partner) -> QuerySet[Task]:
-    """The tasks of the runs ``partner`` may see."""
-    return scope_to_partner(Task.objects.filter(sent_q("production_run__")), partner)
+    """The partner's own tasks on the runs it may see (a run handed to another partner takes its tasks out)."""
+    return scope_to_partner(Task.objects.filter(sent_q("production_run__")), partner).filter(
+        production_run__partner=partner)
 
 
-def tasks_in_sequence() -> Prefetch:
-    """Prefetch a run's tasks in the order the partner works them."""
-    return Prefetch("tasks", queryset=Task.objects.order_by("sequence", "id"))
+def tasks_in_sequence(partner: Partner | None = None) -> Prefetch:
+    """Prefetch a run's tasks in the order they are worked; a partner's own only, when given.
+
+    (A run reassigned to another partner keeps the first partner's cancelled tasks: staff see them, the new
+    partner does not.)
+    """
+    tasks = Task.objects.order_by("sequence", "id")
+    return Prefetch("tasks", queryset=scope_to_partner(tasks, partner) if partner is not None else tasks)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from production.api import partner, staff
+from production.api import operations, partner, staff
 
 admin_urlpatterns = [
     path("production-runs/", staff.RunListCreate.as_view(), name="run-list"),
@@ -10,9 +10,14 @@ admin_urlpatterns = [
     path("production-runs/<int:pk>/dispatch/confirm", staff.RunDispatchConfirm.as_view(), name="run-dispatch-confirm"),
     path("production-runs/<int:pk>/dispatch/cancel", staff.RunDispatchCancel.as_view(), name="run-dispatch-cancel"),
     path("production-runs/<int:pk>/cancel", staff.RunCancel.as_view(), name="run-cancel"),
+    path("production-runs/<int:pk>/reassign", staff.RunReassign.as_view(), name="run-reassign"),
+    path("production-runs/redispatch", staff.RunsRedispatch.as_view(), name="runs-redispatch"),
     path("production-runs/<int:pk>/activities/", staff.RunActivities.as_view(), name="run-activities"),
     path("designs/<int:pk>/production-runs/", staff.DesignRunCreate.as_view(), name="design-run-create"),
-    path("production-policy/", staff.Policy.as_view(), name="policy"),
+    path("production-policy/", operations.Policy.as_view(), name="policy"),
+    path("production-policy/reminders/run", operations.ReminderCheck.as_view(), name="policy-reminders-run"),
+    path("inbox/", operations.Inbox.as_view(), name="inbox"),
+    path("inbox/<int:pk>/read", operations.InboxRead.as_view(), name="inbox-read"),
 ]
 
 partner_urlpatterns = [
@@ -20,6 +25,8 @@ partner_urlpatterns = [
     path("production-runs/<int:pk>/", partner.PartnerRunDetail.as_view(), name="partner-run-detail"),
     path("production-runs/<int:pk>/start", partner.PartnerRunStart.as_view(), name="partner-run-start"),
     path("production-runs/<int:pk>/complete", partner.PartnerRunComplete.as_view(), name="partner-run-complete"),
+    path("production-runs/<int:pk>/accept", partner.PartnerRunAccept.as_view(), name="partner-run-accept"),
+    path("production-runs/<int:pk>/decline", partner.PartnerRunDecline.as_view(), name="partner-run-decline"),
     path("tasks/", partner.PartnerTaskList.as_view(), name="partner-task-list"),
     path("tasks/<int:pk>/", partner.PartnerTaskDetail.as_view(), name="partner-task-detail"),
     path("tasks/<int:pk>/start", partner.PartnerTaskStart.as_view(), name="partner-task-start"),

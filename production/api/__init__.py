@@ -1,4 +1,4 @@
-"""Production runs over HTTP: ``staff`` (``/api/admin/``) and ``partner`` (``/api/partners/``).
+"""Production runs over HTTP: ``staff`` and ``operations`` (``/api/admin/``), ``partner`` (``/api/partners/``).
 
 Views parse input with a serializer, call one service, and render the result
 with another serializer. Domain errors become 400/409 in ``config.errors``; a

@@ -10,7 +10,13 @@ from rest_framework.views import APIView
 from config.api import IdFilter, StrictFilterSet
 from partners.permissions import IsPartnerUser
 from production import selectors, services
-from production.api.serializers import Conflict, PartnerRunDetailOutput, PartnerRunOutput, RunCompleteInput
+from production.api.serializers import (
+    Conflict,
+    DeclineInput,
+    PartnerRunDetailOutput,
+    PartnerRunOutput,
+    RunCompleteInput,
+)
 from production.models import ProductionRun, RunStatus
 from tasks.api import TaskOutput
 from tasks.models import Task
@@ -34,7 +40,8 @@ class PartnerView:
         return selectors.runs_for_partner(self.request.partner).with_progress()
 
     def run_detail(self, run_id: int) -> dict:
-        run = get_object_or_404(self.runs().prefetch_related(selectors.tasks_in_sequence()), pk=run_id)
+        run = get_object_or_404(self.runs().prefetch_related(selectors.tasks_in_sequence(self.request.partner)),
+                                pk=run_id)
         return PartnerRunDetailOutput(run).data
 
 
@@ -74,6 +81,40 @@ class PartnerRunStart(PartnerView, APIView):
         run = get_object_or_404(self.runs(), pk=pk)
         services.run_start(run=run, actor=request.user)
         return Response(self.run_detail(pk))
+
+
+class PartnerRunAccept(PartnerView, APIView):
+    @extend_schema(
+        summary="Accept a run",
+        description="Records `accepted_at`; the status stays `sent_to_partner` (starting the run, or one of its "
+                    "tasks, accepts it too). Accepting an accepted or started run changes nothing. 409 in any "
+                    "other state.",
+        request=None, responses={200: PartnerRunDetailOutput, 409: Conflict},
+    )
+    def post(self, request, pk):
+        run = get_object_or_404(self.runs(), pk=pk)
+        services.run_accept(run=run, actor=request.user)
+        return Response(self.run_detail(pk))
+
+
+class PartnerRunDecline(PartnerView, APIView):
+    @extend_schema(
+        summary="Decline a run",
+        description="Hands the run back with a reason (`notes` required for `other`): it goes to "
+                    "`awaiting_reassignment`, its open tasks are cancelled and staff are alerted; it then leaves "
+                    "your list. Declining it again answers 200 and changes nothing. 409 `already_started` once "
+                    "work started; 409 `invalid_transition` in any other state.",
+        request=DeclineInput, responses={200: PartnerRunDetailOutput, 409: Conflict},
+    )
+    def post(self, request, pk):
+        declined = selectors.runs_declined_by(request.partner).filter(pk=pk).first()
+        if declined is not None:  # already handed back by this partner: as it is, whatever the body
+            return Response(PartnerRunDetailOutput(selectors.run_with_tasks(declined.pk, request.partner)).data)
+        run = get_object_or_404(self.runs(), pk=pk)
+        data = DeclineInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = services.run_decline(run=run, partner=request.partner, actor=request.user, **data.validated_data)
+        return Response(PartnerRunDetailOutput(selectors.run_with_tasks(run.pk, request.partner)).data)
 
 
 class PartnerRunComplete(PartnerView, APIView):

@@ -6,22 +6,34 @@ Inputs only check shape and JSON types; the services decide what is allowed.
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-from config.api import StrictBooleanField, StrictCharField, StrictIntegerField, id_field, quantity_field
+from config.api import (
+    HoursField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictObject,
+    id_field,
+    quantity_field,
+)
 from config.numbers import MAX_QUANTITY
 from designs.models import Design
 from production.assignments import Assignment
-from production.models import ProductionPolicy, ProductionRun, ProductionRunActivity
+from production.models import PARTNER_DECLINE_REASONS, Alert, ProductionPolicy, ProductionRun, ProductionRunActivity
 from tasks.api import TaskOutput
 from tasks.selectors import TemplateSelection
 
 # --- output: staff -------------------------------------------------------------------
+
+# The partner's answer and the reminder ladder, on both the staff and the partner representation.
+RESPONSE_FIELDS = ["accepted_at", "declined_at", "decline_reason", "decline_notes", "previous_partner",
+                   "reminder_count", "last_reminded_at"]
 
 RUN_FIELDS = [
     "id", "status", "dispatch_state", "run_type", "quantity", "design", "design_name", "partner", "partner_name",
     "role", "parent_run", "children", "order", "order_line_item", "product", "variant", "snapshot", "captured_at",
     "metadata", "produced_quantity", "rejected_quantity", "completion_notes", "template_ids", "dispatch_started_at",
     "dispatch_started_by", "approved_at", "sent_at", "started_at", "completed_at", "cancelled_at", "created_at",
-    "updated_at",
+    "updated_at", *RESPONSE_FIELDS,
 ]
 
 
@@ -65,10 +77,45 @@ class ActivityOutput(serializers.ModelSerializer):
         return activity.actor_label
 
 
+class RemindersOutput(serializers.Serializer):
+    accept_after_hours = serializers.FloatField()
+    start_after_hours = serializers.FloatField()
+    idle_after_hours = serializers.FloatField()
+    cap = serializers.IntegerField()
+    same_partner_retries = serializers.IntegerField()
+
+
 class PolicyOutput(serializers.ModelSerializer):
+    reminders = RemindersOutput(read_only=True)
+
     class Meta:
         model = ProductionPolicy
-        fields = ["auto_dispatch", "updated_at"]
+        fields = ["auto_dispatch", "reminders", "updated_at"]
+
+
+class AlertOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Alert
+        fields = ["id", "kind", "run", "partner", "message", "created_at", "read_at"]
+
+
+class RedispatchResultOutput(serializers.Serializer):
+    run = serializers.IntegerField()
+    partner = serializers.IntegerField(allow_null=True)
+    template_ids = serializers.ListField(child=serializers.IntegerField())
+    outcome = serializers.ChoiceField(choices=["redispatched", "would_redispatch", "partner_inactive", "no_templates",
+                                               "declined", "not_awaiting_reassignment", "refused"])
+
+
+class RedispatchOutput(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    results = RedispatchResultOutput(many=True)
+
+
+class ReminderCheckOutput(serializers.Serializer):
+    reminded = serializers.IntegerField()
+    parked = serializers.IntegerField()
+    escalated = serializers.IntegerField()
 
 
 # --- output: partner -----------------------------------------------------------------
@@ -93,7 +140,7 @@ class PartnerRunOutput(serializers.ModelSerializer):
         fields = ["id", "status", "dispatch_state", "run_type", "quantity", "design", "design_name", "partner", "role",
                   "parent_run", "order", "snapshot", "captured_at", "produced_quantity", "rejected_quantity",
                   "completion_notes", "sent_at", "started_at", "completed_at", "cancelled_at", "created_at",
-                  "updated_at", "progress"]
+                  "updated_at", "progress", *RESPONSE_FIELDS]
 
     def get_snapshot(self, run) -> dict:
         return {key: run.snapshot[key] for key in PARTNER_SNAPSHOT_KEYS if key in run.snapshot}
@@ -141,17 +188,11 @@ class DesignRunCreateInput(AssignmentsInput):
                                        default=ProductionRun.RunType.PRODUCTION)
 
 
-class SelectionInput(serializers.Serializer):
+class SelectionInput(StrictObject):
+    # Strict: a misspelt key would otherwise start a paused dispatch instead of completing it.
     template_category = id_field(required=False)
     template_names = serializers.ListField(child=StrictCharField(max_length=200), required=False, max_length=500)
     template_ids = serializers.ListField(child=id_field(), required=False, max_length=500)
-
-    def validate(self, attrs):
-        # A misspelt key would otherwise start a paused dispatch instead of completing it.
-        unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
-        if unknown:
-            raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
-        return attrs
 
     def selection(self, *, required: bool) -> TemplateSelection | None:
         d = self.validated_data
@@ -167,8 +208,33 @@ class CancelInput(serializers.Serializer):
     reason = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class PolicyInput(serializers.Serializer):
-    auto_dispatch = StrictBooleanField()
+class RemindersInput(StrictObject):
+    accept_after_hours = HoursField(required=False)
+    start_after_hours = HoursField(required=False)
+    idle_after_hours = HoursField(required=False)
+    cap = StrictIntegerField(required=False, min_value=1, max_value=100)
+    same_partner_retries = StrictIntegerField(required=False, min_value=0, max_value=100)
+
+
+class PolicyInput(StrictObject):
+    auto_dispatch = StrictBooleanField(required=False)
+    reminders = RemindersInput(required=False)
+
+
+class DeclineInput(StrictObject):
+    reason = serializers.ChoiceField(choices=[(r.value, r.label) for r in PARTNER_DECLINE_REASONS])
+    notes = StrictCharField(required=False, allow_blank=True, max_length=1000, default="")
+
+
+class ReassignInput(StrictObject):
+    partner = id_field()
+    dispatch = StrictBooleanField(required=False, default=False)
+    note = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class RedispatchInput(StrictObject):
+    runs = serializers.ListField(child=id_field(), required=False, max_length=1000)
+    dry_run = StrictBooleanField(required=False, default=True)
 
 
 class RunCompleteInput(serializers.Serializer):

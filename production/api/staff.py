@@ -17,15 +17,21 @@ from production.api.serializers import (
     CancelInput,
     Conflict,
     DesignRunCreateInput,
-    PolicyInput,
-    PolicyOutput,
+    ReassignInput,
+    RedispatchInput,
+    RedispatchOutput,
     RunAndChildren,
     RunCreateInput,
     RunDetailOutput,
     RunOutput,
     SelectionInput,
 )
-from production.models import DispatchState, ProductionPolicy, ProductionRun, ProductionRunActivity, RunStatus
+from production.models import (
+    DispatchState,
+    ProductionRun,
+    ProductionRunActivity,
+    RunStatus,
+)
 
 
 def _run_detail(run_id: int) -> dict:
@@ -219,26 +225,39 @@ class RunActivities(generics.ListAPIView):
         return run.activities.select_related("actor").order_by("created_at", "id")
 
 
-class Policy(APIView):
+class RunReassign(RunAction):
+    @extend_schema(
+        summary="Reassign a run to another partner",
+        description="From `awaiting_reassignment`, or from `sent_to_partner` while not accepted or started: the old "
+                    "partner's open tasks are cancelled and it loses the run; the run is `approved` for the new "
+                    "partner. With `dispatch: true` it is sent at once with its previous templates. 409 in any "
+                    "other state; 400 for an unknown or inactive partner.",
+        request=ReassignInput, responses={200: RunDetailOutput, 409: Conflict},
+    )
+    def post(self, request, pk):
+        run = self.get_run(pk)
+        data = ReassignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        run = services.run_reassign(run=run, partner_id=d["partner"], dispatch=d["dispatch"], note=d["note"],
+                                    actor=request.user)
+        return Response(_run_detail(run.pk))
+
+
+class RunsRedispatch(APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
-        summary="Get the production policy",
-        description="`auto_dispatch`: whether order-born runs of commerce-ready designs with a complete routing "
-                    "are approved and dispatched automatically.",
-        responses=PolicyOutput,
+        summary="Send parked runs back to their previous partner",
+        description="Every listed (default: every) run awaiting reassignment goes back to its previous partner "
+                    "with its previous templates, when that partner is active and did not decline it. "
+                    "`dry_run` (default true) only says what would happen.",
+        request=RedispatchInput, responses=RedispatchOutput,
     )
-    def get(self, request):
-        return Response(PolicyOutput(ProductionPolicy.load()).data)
-
-    @extend_schema(
-        summary="Switch automatic dispatch",
-        description="`{\"auto_dispatch\": true|false}` (a JSON boolean). Applies to runs created from orders "
-                    "from now on.",
-        request=PolicyInput, responses=PolicyOutput,
-    )
-    def patch(self, request):
-        data = PolicyInput(data=request.data)
+    def post(self, request):
+        data = RedispatchInput(data=request.data)
         data.is_valid(raise_exception=True)
-        policy = services.policy_update(auto_dispatch=data.validated_data["auto_dispatch"], actor=request.user)
-        return Response(PolicyOutput(policy).data)
+        dry_run = data.validated_data["dry_run"]
+        results = services.runs_redispatch(run_ids=data.validated_data.get("runs"), dry_run=dry_run,
+                                           actor=request.user)
+        return Response(RedispatchOutput({"dry_run": dry_run, "results": results}).data)

@@ -15,7 +15,10 @@ Where each step lives:
 - ``cancellation``: a run is cancelled with its children and tasks.
 - ``cascade``: a parent run follows its children.
 - ``auto_dispatch``: the gating policy acts on the routing planner's plan.
-- ``policy``: the switchable gating policy.
+- ``partner_response``: the partner accepts or declines; staff reassign and redispatch.
+- ``reminders``: the reminder ladder's check (remind, park, escalate).
+- ``inbox``: alerts for operations staff.
+- ``policy``: the switchable policy (automatic dispatch, the ladder's numbers).
 """
 
 from production.assignments import Assignment
@@ -23,12 +26,22 @@ from production.services.allocation import run_approve, run_create, run_create_a
 from production.services.auto_dispatch import run_auto_dispatch, runs_approve_by_routing
 from production.services.cancellation import run_cancel
 from production.services.dispatch import dispatch_cancel, dispatch_confirm, dispatch_start
+from production.services.inbox import alert_mark_read, alert_raise
 from production.services.order_runs import runs_create_for_order
+from production.services.partner_response import run_accept, run_decline, run_reassign, runs_redispatch
 from production.services.partner_work import run_complete, run_start, task_complete, task_start
 from production.services.policy import policy_update
+from production.services.reminders import reminders_check
 
 __all__ = [
     "Assignment",
+    "alert_mark_read",
+    "alert_raise",
+    "reminders_check",
+    "run_accept",
+    "run_decline",
+    "run_reassign",
+    "runs_redispatch",
     "dispatch_cancel",
     "dispatch_confirm",
     "dispatch_start",

@@ -13,7 +13,8 @@ from tasks.models import Task
 
 
 def lock(run_id: int) -> ProductionRun:
-    return ProductionRun.objects.select_for_update().get(pk=run_id)
+    # The partner comes along (not locked): dispatch and the answer services read its settings.
+    return ProductionRun.objects.select_for_update(of=("self",)).select_related("partner").get(pk=run_id)
 
 
 def lock_family(run_id: int) -> ProductionRun:

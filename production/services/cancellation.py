@@ -3,10 +3,11 @@
 from django.db import transaction
 from django.utils import timezone
 
+from production.jobs import queue_cancellation_notification
 from production.models import TERMINAL, ActivityVerb, ProductionRun
 from production.services._base import apply, lock_family, record, require
 from production.services.cascade import parent_follow_children
-from tasks.models import Task
+from production.services.tasks import cancel_open_tasks
 
 
 def _cancel_locked(run: ProductionRun, *, actor, note: str, now) -> None:
@@ -16,13 +17,11 @@ def _cancel_locked(run: ProductionRun, *, actor, note: str, now) -> None:
         apply(run, "dispatch_cancel")
     apply(run, "cancel", at=now)
     run.save()
-    open_tasks = list(Task.objects.select_for_update().filter(production_run=run, status__in=Task.OPEN))
-    for task in open_tasks:
-        task.cancel(at=now)
-    if open_tasks:
-        Task.objects.bulk_update(open_tasks, ["status", "cancelled_at", "updated_at"])
+    cancelled = cancel_open_tasks(run, now=now)
     record(run, actor=actor, verb=ActivityVerb.CANCELLED, from_status=from_status, note=note,
-           data={"cancelled_tasks": len(open_tasks)} if open_tasks else {})
+           data={"cancelled_tasks": cancelled} if cancelled else {})
+    if run.sent_at is not None and run.partner_id is not None:
+        queue_cancellation_notification(run.pk)  # the partner was working on it: tell them to stop
 
 
 @transaction.atomic

@@ -24,11 +24,17 @@ def _confirm_locked(run: ProductionRun, *, actor, selection: TemplateSelection, 
     )
     from_status = run.status
     template_ids = [t.pk for t in templates]
-    apply(run, "send_to_partner", at=timezone.now())
+    now = timezone.now()
+    apply(run, "send_to_partner", at=now)
     apply(run, "dispatch_confirm", template_ids=template_ids)
     run.save()
     record(run, actor=actor, verb=ActivityVerb.DISPATCHED, from_status=from_status,
            note=f"{len(tasks)} tasks created", data={"selection": selection.as_data(), "template_ids": template_ids})
+    if run.partner.auto_accept:
+        run.accepted_at = now
+        run.save(update_fields=["accepted_at", "updated_at"])
+        record(run, actor=None, verb=ActivityVerb.ACCEPTED, from_status=run.status,
+               note=f"{run.partner.name} accepts every run it is sent.")
     queue_dispatch_notification(run.pk)
     return run
 

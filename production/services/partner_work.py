@@ -13,8 +13,12 @@ from tasks.models import Task
 
 
 def _start_locked(run: ProductionRun, *, actor, note: str = "") -> None:
+    """Start a sent run; starting it accepts it too."""
     from_status = run.status
-    apply(run, "start", at=timezone.now())
+    now = timezone.now()
+    apply(run, "start", at=now)
+    run.accepted_at = run.accepted_at or now
+    run.last_activity_at = now
     run.save()
     record(run, actor=actor, verb=ActivityVerb.STARTED, from_status=from_status, note=note)
     if run.parent_run_id:
@@ -73,6 +77,9 @@ def _task_transition(task: Task, transition: str, verb: ActivityVerb, *, actor) 
     task.save()
     if run.status == RunStatus.SENT_TO_PARTNER:
         _start_locked(run, actor=actor, note=f"Started with task {task.pk}.")
+    else:
+        run.last_activity_at = task.completed_at or task.started_at
+        run.save(update_fields=["last_activity_at", "updated_at"])
     record(run, actor=actor, verb=verb, from_status=run.status, note=task.title, data={"task": task.pk})
     return task
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 #   SAVEPOINT (the service's atomic block inside the test's transaction)
 #   SELECT parent_run_id of the run           (_lock_family: find the parent)
 #   SELECT ... FOR UPDATE the parent run      (lock order: parent first)
-#   SELECT ... FOR UPDATE the run
+#   SELECT ... FOR UPDATE the run, with its partner joined (auto-accept)
 #   SELECT the category                       (only when selecting by category)
 #   SELECT the active templates, in order     (one query, whatever their number)
 #   INSERT the tasks                          (one bulk insert)

@@ -26,12 +26,18 @@ def test_staff_switches_the_policy_on_and_off(staff_api):
     assert ProductionPolicy.load().auto_dispatch is False
 
 
-@pytest.mark.parametrize("body", [{}, {"auto_dispatch": "sometimes"}, {"auto_dispatch": None}])
+@pytest.mark.parametrize("body", [{"auto_dispatch": "sometimes"}, {"auto_dispatch": None}, {"auto_dispath": True}])
 def test_bad_policy_input_is_refused(staff_api, body):
     response = staff_api.patch(URL, body, format="json")
     assert response.status_code == 400
-    assert "auto_dispatch" in response.data
+    assert set(response.data) == set(body)  # the field named, including a misspelt one
     assert ProductionPolicy.load().auto_dispatch is False
+
+
+def test_an_empty_patch_changes_nothing(staff_api):
+    response = staff_api.patch(URL, {}, format="json")
+    assert response.status_code == 200
+    assert response.data["auto_dispatch"] is False
 
 
 def test_partner_user_cannot_read_or_change_the_policy(api_a):

@@ -19,13 +19,15 @@ def test_every_partner_route_is_404_for_the_outsider(api_b, dispatched):
     task_a = Task.objects.filter(production_run=run_a).first()
     gets = [f"/api/partners/production-runs/{run_a.pk}/", f"/api/partners/tasks/{task_a.pk}/"]
     posts = [f"/api/partners/production-runs/{run_a.pk}/start", f"/api/partners/production-runs/{run_a.pk}/complete",
+             f"/api/partners/production-runs/{run_a.pk}/accept", f"/api/partners/production-runs/{run_a.pk}/decline",
              f"/api/partners/tasks/{task_a.pk}/start", f"/api/partners/tasks/{task_a.pk}/complete"]
     for path in gets:
         assert api_b.get(path).status_code == 404, path
     for path in posts:
         assert api_b.post(path, {}, format="json").status_code == 404, path
     task_a.refresh_from_db()
-    assert task_a.status == "pending"
+    run_a.refresh_from_db()
+    assert (task_a.status, run_a.status, run_a.accepted_at) == ("pending", "sent_to_partner", None)
 
     # Every partner route with an id is covered above: a new one must be added here.
     with_ids = {str(p.pattern) for p in partner_api if "<int:pk>" in str(p.pattern)}

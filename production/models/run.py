@@ -1,3 +1,5 @@
+"""The production run: its states, its guards and its transitions (pure: fields and timestamps only)."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
@@ -11,29 +13,26 @@ class RunStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     COMPLETED = "completed", "Completed"
     CANCELLED = "cancelled", "Cancelled"
+    AWAITING_REASSIGNMENT = "awaiting_reassignment", "Awaiting reassignment"
+
+
+class DeclineReason(models.TextChoices):
+    """Why a run went back to staff: the partner's reason, or ``no_response`` when the reminder ladder parked it."""
+
+    CAPACITY = "capacity", "No capacity"
+    MATERIALS_UNAVAILABLE = "materials_unavailable", "Materials unavailable"
+    SCHEDULING_CONFLICT = "scheduling_conflict", "Scheduling conflict"
+    OTHER = "other", "Other"
+    NO_RESPONSE = "no_response", "No response"
+
+
+PARTNER_DECLINE_REASONS = [r for r in DeclineReason if r != DeclineReason.NO_RESPONSE]
 
 
 class DispatchState(models.TextChoices):
     IDLE = "idle", "Not dispatched"
     AWAITING_TEMPLATES = "awaiting_templates", "Waiting for templates"
     COMPLETED = "completed", "Dispatched"
-
-
-class ActivityVerb(models.TextChoices):
-    """What an activity row records: the one vocabulary of the log, the API and admin."""
-
-    CREATED = "created", "Created"
-    APPROVED = "approved", "Approved"
-    ALLOCATED = "allocated", "Allocated"
-    DISPATCH_STARTED = "dispatch_started", "Dispatch started"
-    DISPATCHED = "dispatched", "Dispatched"
-    DISPATCH_CANCELLED = "dispatch_cancelled", "Dispatch cancelled"
-    STARTED = "started", "Started"
-    TASK_STARTED = "task_started", "Task started"
-    TASK_COMPLETED = "task_completed", "Task completed"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
-    AUTO_DISPATCH_SKIPPED = "auto_dispatch_skipped", "Not dispatched automatically"
 
 
 TERMINAL = (RunStatus.COMPLETED, RunStatus.CANCELLED)
@@ -100,6 +99,21 @@ class ProductionRun(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     dispatch_started_at = models.DateTimeField(null=True, blank=True)
+
+    # The partner's answer, and what the reminder ladder knows (production.reminders).
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True, default="")
+    decline_notes = models.TextField(blank=True, default="")
+    previous_partner = models.ForeignKey(
+        "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    last_activity_at = models.DateTimeField(null=True, blank=True, help_text="The partner's last work on the run.")
+    reminder_phase = models.CharField(max_length=10, blank=True, default="")
+    reminder_round = models.PositiveSmallIntegerField(default=0)
+    reminder_count = models.PositiveSmallIntegerField(default=0)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_phase = models.CharField(max_length=10, blank=True, default="")
 
     approved_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -177,6 +191,23 @@ class ProductionRun(FSMModelMixin, models.Model):
         """Tasks change only while the run is with its partner (sent or in progress)."""
         return self.status in (RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS)
 
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None or self.status == RunStatus.IN_PROGRESS
+
+    def has_task_work(self) -> bool:
+        """A task of this run was started or completed: the partner is working on it."""
+        return self.tasks.filter(started_at__isnull=False).exists()
+
+    def has_no_task_work(self) -> bool:
+        return not self.has_task_work()
+
+    def is_reassignable(self) -> bool:
+        """Staff may hand the run to another partner: it was handed back, or it was sent and never answered."""
+        if self.status == RunStatus.AWAITING_REASSIGNMENT:
+            return True
+        return self.status == RunStatus.SENT_TO_PARTNER and self.accepted_at is None and self.has_no_task_work()
+
     # --- status transitions: pure, timestamps only -----------------------------
     @transition(field=status, source=RunStatus.PENDING_REVIEW, target=RunStatus.APPROVED)
     def approve(self, *, at):
@@ -213,6 +244,35 @@ class ProductionRun(FSMModelMixin, models.Model):
     def cancel(self, *, at):
         self.cancelled_at = at
 
+    # --- the partner's answer -------------------------------------------------------
+    # A partner declines (or the reminder ladder parks a run nobody answered): the run
+    # leaves the partner and waits for staff to reassign it.
+    @transition(field=status, source=RunStatus.SENT_TO_PARTNER, target=RunStatus.AWAITING_REASSIGNMENT,
+                conditions=[has_no_task_work])
+    def decline(self, *, at, reason: str, notes: str = ""):
+        self.declined_at = at
+        self.decline_reason = reason
+        self.decline_notes = notes
+        self.previous_partner_id = self.partner_id
+        self.partner = None
+
+    @transition(field=status, source=[RunStatus.AWAITING_REASSIGNMENT, RunStatus.SENT_TO_PARTNER],
+                target=RunStatus.APPROVED, conditions=[is_reassignable])
+    def reassign(self, *, partner):
+        if self.partner_id is not None:
+            self.previous_partner_id = self.partner_id
+        self.partner = partner
+        # The new partner sees the run once it is dispatched to it (sent_q), and answers afresh.
+        self.sent_at = None
+        self.accepted_at = None
+        self.declined_at = None
+        self.decline_reason = ""
+        self.decline_notes = ""
+        self.last_activity_at = None
+        self.reminder_phase, self.reminder_round, self.reminder_count = "", 0, 0
+        self.last_reminded_at = None
+        self.escalated_phase = ""
+
     # --- dispatch transitions (named as the services and the log name them) -------
     @transition(field=dispatch_state, source=DispatchState.IDLE, target=DispatchState.AWAITING_TEMPLATES,
                 conditions=[can_dispatch])
@@ -229,48 +289,8 @@ class ProductionRun(FSMModelMixin, models.Model):
     def dispatch_confirm(self, *, template_ids: list[int]):
         self.template_ids = template_ids
 
-
-class ProductionRunActivity(models.Model):
-    """Who did what to a run, when. ``actor`` None means the system (a job, the gating policy)."""
-
-    run = models.ForeignKey(ProductionRun, on_delete=models.CASCADE, related_name="activities")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    verb = models.CharField(max_length=50, choices=ActivityVerb.choices)
-    from_status = models.CharField(max_length=30, blank=True, default="")
-    to_status = models.CharField(max_length=30, blank=True, default="")
-    note = models.TextField(blank=True, default="")
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name_plural = "production run activities"
-
-    def __str__(self) -> str:
-        return f"{self.get_verb_display()} {self.from_status}->{self.to_status}"
-
-    @property
-    def actor_label(self) -> str:
-        return str(self.actor) if self.actor_id else "system"
-
-
-class ProductionPolicy(models.Model):
-    """The one row of switchable gating policy (id is always 1)."""
-
-    auto_dispatch = models.BooleanField(
-        default=False,
-        help_text="Approve and dispatch order-born runs of commerce-ready designs with a complete routing automatically.",
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name_plural = "production policy"
-        constraints = [models.CheckConstraint(condition=Q(id=1), name="production_policy_singleton")]
-
-    def __str__(self) -> str:
-        return "Production policy"
-
-    @classmethod
-    def load(cls) -> "ProductionPolicy":
-        obj, _ = cls.objects.get_or_create(id=1)
-        return obj
+    @transition(field=dispatch_state, source=[DispatchState.COMPLETED, DispatchState.IDLE], target=DispatchState.IDLE)
+    def dispatch_reset(self):
+        """A reassigned run is dispatched again (its ``template_ids`` stay, for the same tasks)."""
+        self.dispatch_started_by = None
+        self.dispatch_started_at = None

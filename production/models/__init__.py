@@ -1,0 +1,33 @@
+"""Production's models: the run (``run``), its log (``activity``), the policy and the staff inbox."""
+
+from production.models.activity import ActivityVerb, ProductionRunActivity
+from production.models.inbox import Alert, AlertKind
+from production.models.policy import ProductionPolicy
+from production.models.run import (
+    NON_TERMINAL,
+    PARTNER_DECLINE_REASONS,
+    TERMINAL,
+    DeclineReason,
+    DispatchState,
+    ProductionRun,
+    ProductionRunQuerySet,
+    RunStatus,
+    sent_q,
+)
+
+__all__ = [
+    "NON_TERMINAL",
+    "PARTNER_DECLINE_REASONS",
+    "TERMINAL",
+    "ActivityVerb",
+    "Alert",
+    "AlertKind",
+    "DeclineReason",
+    "DispatchState",
+    "ProductionPolicy",
+    "ProductionRun",
+    "ProductionRunActivity",
+    "ProductionRunQuerySet",
+    "RunStatus",
+    "sent_q",
+]

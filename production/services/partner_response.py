@@ -1,0 +1,169 @@
+"""The partner's answer to a sent run, and staff handing a run to another partner.
+
+accept: the partner takes the run (or starting it, or auto-accept, does).
+decline: the partner hands it back with a reason; it waits for staff, who are alerted.
+reassign: staff give a handed-back (or unanswered) run to a partner, optionally dispatching it again.
+redispatch: staff send parked runs back to their previous partner for a second chance.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from config.errors import InvalidInput, InvalidTransition
+from partners.models import Partner
+from production.models import ActivityVerb, AlertKind, DeclineReason, ProductionRun, RunStatus
+from production.services._base import apply, lock_family, record, require
+from production.services.dispatch import dispatch_start
+from production.services.inbox import alert_raise
+from production.services.tasks import cancel_open_tasks
+from tasks.selectors import TemplateSelection
+
+DECLINE_NOTES_MAX = 1000
+
+
+def accept_locked(run: ProductionRun, *, actor, now, note: str = "") -> bool:
+    """Record that the run's partner accepted it (once); True when this call accepted it."""
+    if run.accepted_at is not None:
+        return False
+    run.accepted_at = now
+    run.save(update_fields=["accepted_at", "updated_at"])
+    record(run, actor=actor, verb=ActivityVerb.ACCEPTED, from_status=run.status, note=note)
+    return True
+
+
+@transaction.atomic
+def run_accept(*, run: ProductionRun, actor=None) -> ProductionRun:
+    """The partner takes the run. Accepting an accepted or started run changes nothing."""
+    run = lock_family(run.pk)
+    if run.status not in (RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS):
+        raise InvalidTransition(f"Run {run.pk} is {run.get_status_display().lower()}; only a run sent to you "
+                                "can be accepted.")
+    if run.status == RunStatus.SENT_TO_PARTNER:
+        accept_locked(run, actor=actor, now=timezone.now())
+    return run
+
+
+def hand_back_locked(run: ProductionRun, *, actor, reason: str, notes: str, verb: ActivityVerb, alert: AlertKind,
+                     message: str) -> None:
+    """A locked sent run leaves its partner: tasks cancelled, waiting for staff, staff alerted."""
+    now = timezone.now()
+    partner = run.partner
+    from_status = run.status
+    apply(run, "decline", at=now, reason=reason, notes=notes)
+    run.save()
+    cancelled = cancel_open_tasks(run, now=now)
+    record(run, actor=actor, verb=verb, from_status=from_status, note=notes or run.get_decline_reason_display(),
+           data={"partner": partner.pk, "reason": reason, "cancelled_tasks": cancelled})
+    alert_raise(kind=alert, run=run, partner=partner, message=message)
+
+
+@transaction.atomic
+def run_decline(*, run: ProductionRun, partner: Partner, actor=None, reason: str, notes: str = "") -> ProductionRun:
+    """``partner`` hands the run back with a reason. Declining it again (it is no longer yours) changes nothing."""
+    run = lock_family(run.pk)
+    if run.partner_id is None and run.previous_partner_id == partner.pk and run.declined_at is not None \
+            and run.decline_reason != DeclineReason.NO_RESPONSE:
+        return run  # the same partner declining again: already done
+    if run.partner_id != partner.pk:
+        raise InvalidTransition(f"Run {run.pk} is not with {partner.name}.")
+    if reason not in {r.value for r in DeclineReason} or reason == DeclineReason.NO_RESPONSE:
+        choices = ", ".join(r.value for r in DeclineReason if r != DeclineReason.NO_RESPONSE)
+        raise InvalidInput(f"Choose a reason: {choices}.", field="reason")
+    notes = notes.strip()
+    if reason == DeclineReason.OTHER and not notes:
+        raise InvalidInput("Say why in the notes when the reason is “other”.", field="notes")
+    if len(notes) > DECLINE_NOTES_MAX:
+        raise InvalidInput(f"Notes are at most {DECLINE_NOTES_MAX} characters.", field="notes")
+    if run.status == RunStatus.IN_PROGRESS or (run.status == RunStatus.SENT_TO_PARTNER and run.has_task_work()):
+        raise InvalidTransition(f"Run {run.pk} has been started; it can no longer be declined.",
+                                code="already_started")
+    require(run, "decline")
+    label = DeclineReason(reason).label.lower()
+    hand_back_locked(run, actor=actor, reason=reason, notes=notes, verb=ActivityVerb.DECLINED,
+                     alert=AlertKind.DECLINED,
+                     message=f"{partner.name} declined run #{run.pk} ({run.quantity} × {run.design.name}): "
+                             f"{label}{'. ' + notes if notes else ''}.")
+    return run
+
+
+@transaction.atomic
+def run_reassign(*, run: ProductionRun, partner_id: int, actor=None, dispatch: bool = False,
+                 note: str = "") -> ProductionRun:
+    """Give a handed-back (or sent but unanswered) run to a partner; with ``dispatch``, send it at once.
+
+    The old partner's open tasks are cancelled and it no longer sees the run;
+    dispatching again uses the run's previous templates.
+    """
+    run = lock_family(run.pk)
+    require(run, "reassign")
+    partner = Partner.objects.filter(pk=partner_id).first()
+    if partner is None:
+        raise InvalidInput(f"Unknown partner {partner_id}.", field="partner")
+    if not partner.is_active:
+        raise InvalidInput(f"{partner.name} is inactive.", field="partner")
+    if dispatch and not run.template_ids:
+        raise InvalidInput("This run was never dispatched with templates: reassign it without dispatching.",
+                           field="dispatch")
+    now = timezone.now()
+    old_partner_id = run.partner_id or run.previous_partner_id
+    from_status = run.status
+    cancelled = cancel_open_tasks(run, now=now)
+    apply(run, "reassign", partner=partner)
+    apply(run, "dispatch_reset")
+    try:
+        with transaction.atomic():
+            run.save()
+    except IntegrityError as exc:  # child_run_unique_partner_role
+        raise InvalidInput(f"{partner.name} already has the role {run.role!r} in this allocation.",
+                           field="partner") from exc
+    record(run, actor=actor, verb=ActivityVerb.REASSIGNED, from_status=from_status, note=note,
+           data={"from_partner": old_partner_id, "to_partner": partner.pk, "cancelled_tasks": cancelled})
+    if dispatch:
+        dispatch_start(run=run, actor=actor, selection=TemplateSelection(ids=tuple(run.template_ids)))
+        run.refresh_from_db()
+    return run
+
+
+@dataclass(frozen=True)
+class RedispatchResult:
+    run: int
+    partner: int | None
+    template_ids: list[int]
+    outcome: str
+
+
+def _redispatch_outcome(run: ProductionRun) -> str | None:
+    """Why a parked run cannot go back to its previous partner, or None when it can."""
+    if run.status != RunStatus.AWAITING_REASSIGNMENT:
+        return "not_awaiting_reassignment"
+    if run.decline_reason != DeclineReason.NO_RESPONSE:
+        return "declined"  # never sent back to the partner who said no
+    if run.previous_partner is None or not run.previous_partner.is_active:
+        return "partner_inactive"
+    if not run.template_ids:
+        return "no_templates"
+    return None
+
+
+def runs_redispatch(*, run_ids: list[int] | None, dry_run: bool = True, actor=None) -> list[RedispatchResult]:
+    """Send parked runs back to their previous partner (a second chance), each in its own transaction."""
+    runs = ProductionRun.objects.select_related("previous_partner").order_by("id")
+    runs = runs.filter(pk__in=run_ids) if run_ids is not None else runs.filter(
+        status=RunStatus.AWAITING_REASSIGNMENT)
+    results = []
+    for run in runs:
+        outcome = _redispatch_outcome(run)
+        if outcome is None and dry_run:
+            outcome = "would_redispatch"
+        elif outcome is None:
+            try:
+                run_reassign(run=run, partner_id=run.previous_partner_id, actor=actor, dispatch=True,
+                             note="Redispatched to the previous partner.")
+                outcome = "redispatched"
+            except (InvalidInput, InvalidTransition) as exc:
+                outcome = exc.code if exc.code != "invalid" else "refused"
+        results.append(RedispatchResult(run=run.pk, partner=run.previous_partner_id,
+                                        template_ids=list(run.template_ids), outcome=outcome))
+    return results

@@ -1,0 +1,132 @@
+"""Staff hand a run to another partner, or send parked runs back for a second chance (API contract)."""
+
+from django.core import mail
+import pytest
+
+from partners.models import Notification
+from partners.services import partner_update
+from production import services
+from production.models import ActivityVerb, Alert, AlertKind, DeclineReason, ProductionRun
+from production.services.partner_response import hand_back_locked
+from tasks.models import Task
+from tests.factories import DispatchedRunFactory, PartnerFactory
+from tests.partner_response.conftest import partner_url, staff_url
+
+pytestmark = pytest.mark.django_db
+
+
+def _declined(run, partner, reason="capacity"):
+    return services.run_decline(run=run, partner=partner, reason=reason, notes="")
+
+
+def _parked(run):
+    """As the ladder leaves a run nobody answered (the ladder itself is tested in test_ladder.py)."""
+    locked = ProductionRun.objects.select_related("partner", "design").get(pk=run.pk)
+    hand_back_locked(locked, actor=None, reason=DeclineReason.NO_RESPONSE, notes="", verb=ActivityVerb.PARKED,
+                     alert=AlertKind.PARKED, message="parked")
+    return locked
+
+
+def test_reassign_and_dispatch_sends_the_same_tasks_to_the_new_partner(
+    staff_api, sent, partner_a, partner_b, user_b, api_a, api_b, django_capture_on_commit_callbacks, q_sync
+):
+    old_titles = list(sent.tasks.order_by("sequence").values_list("title", flat=True))
+    _declined(sent, partner_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_api.post(staff_url(sent, "reassign"), {"partner": partner_b.pk, "dispatch": True},
+                                  format="json")
+    assert response.status_code == 200, response.data
+    assert (response.data["status"], response.data["partner"], response.data["previous_partner"]) == (
+        "sent_to_partner", partner_b.pk, partner_a.pk)
+    assert response.data["template_ids"] == sent.template_ids
+    new_tasks = Task.objects.filter(production_run=sent, status="pending").order_by("sequence")
+    assert [t.title for t in new_tasks] == old_titles and {t.partner_id for t in new_tasks} == {partner_b.pk}
+    # The old partner lost the run; the new one sees it and was told.
+    assert api_a.get(partner_url(sent)).status_code == 404
+    mine = api_b.get(partner_url(sent))
+    assert mine.status_code == 200 and [t["title"] for t in mine.data["tasks"]] == old_titles
+    assert Notification.objects.filter(partner=partner_b, key=f"run-dispatched:{sent.pk}").exists()
+    assert any(user_b.email in m.to for m in mail.outbox)
+    assert list(sent.activities.filter(verb="reassigned").values_list("data", flat=True)) == [
+        {"from_partner": partner_a.pk, "to_partner": partner_b.pk, "cancelled_tasks": 0}]
+
+
+def test_reassign_without_dispatch_waits_approved_for_staff(staff_api, sent, partner_a, partner_b, api_b):
+    _declined(sent, partner_a)
+    response = staff_api.post(staff_url(sent, "reassign"), {"partner": partner_b.pk}, format="json")
+    assert (response.status_code, response.data["status"], response.data["dispatch_state"]) == (
+        200, "approved", "idle")
+    assert api_b.get(partner_url(sent)).status_code == 404  # not sent to B yet
+    assert staff_api.post(staff_url(sent, "dispatch"), {"template_ids": sent.template_ids},
+                          format="json").status_code == 200
+
+
+def test_staff_pull_back_an_unanswered_sent_run(staff_api, sent, partner_b, api_a):
+    response = staff_api.post(staff_url(sent, "reassign"), {"partner": partner_b.pk, "note": "A is slow"},
+                              format="json")
+    assert response.status_code == 200, response.data
+    assert set(Task.objects.filter(production_run=sent, partner=sent.partner).values_list("status", flat=True)) == {
+        "cancelled"}
+    assert api_a.get(partner_url(sent)).status_code == 404
+
+
+def test_an_accepted_or_started_run_cannot_be_pulled_back(staff_api, sent, partner_b, api_a):
+    api_a.post(partner_url(sent, "accept"), {}, format="json")
+    response = staff_api.post(staff_url(sent, "reassign"), {"partner": partner_b.pk}, format="json")
+    assert (response.status_code, response.data["code"]) == (409, "invalid_transition")
+    sent.refresh_from_db()
+    assert sent.partner_id is not None and sent.status == "sent_to_partner"
+
+
+def test_reassign_refuses_an_unknown_or_inactive_partner(staff_api, sent, partner_a):
+    _declined(sent, partner_a)
+    asleep = PartnerFactory(is_active=False)
+    for body in ({"partner": 987654}, {"partner": asleep.pk}, {"partner": "2"}, {}):
+        response = staff_api.post(staff_url(sent, "reassign"), body, format="json")
+        assert response.status_code == 400 and "partner" in response.data, (body, response.data)
+    sent.refresh_from_db()
+    assert sent.status == "awaiting_reassignment"
+
+
+def test_redispatch_gives_parked_runs_a_second_chance_dry_run_first(staff_api, partner_a, partner_b, category, staff):
+    parked = _parked(DispatchedRunFactory(partner=partner_a, category=category, actor=staff))
+    declined = _declined(DispatchedRunFactory(partner=partner_a, category=category, actor=staff), partner_a)
+    gone = _parked(DispatchedRunFactory(partner=partner_b, category=category, actor=staff))
+    partner_update(partner=partner_b, is_active=False)
+
+    dry = staff_api.post("/api/admin/production-runs/redispatch", {}, format="json")
+    assert dry.status_code == 200 and dry.data["dry_run"] is True
+    outcomes = {r["run"]: r["outcome"] for r in dry.data["results"]}
+    assert outcomes == {parked.pk: "would_redispatch", declined.pk: "declined", gone.pk: "partner_inactive"}
+    assert ProductionRun.objects.filter(status="awaiting_reassignment").count() == 3  # nothing happened
+
+    real = staff_api.post("/api/admin/production-runs/redispatch", {"runs": [parked.pk], "dry_run": False},
+                          format="json")
+    assert [(r["run"], r["partner"], r["outcome"]) for r in real.data["results"]] == [
+        (parked.pk, partner_a.pk, "redispatched")]
+    parked.refresh_from_db()
+    assert (parked.status, parked.partner_id, parked.previous_partner_id) == (
+        "sent_to_partner", partner_a.pk, partner_a.pk)
+
+
+def test_inbox_lists_filters_and_marks_read(staff_api, sent, partner_a, settings, q_sync,
+                                            django_capture_on_commit_callbacks):
+    settings.OPS_EMAIL = "ops@brand.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        _declined(sent, partner_a)
+    assert [m.to for m in mail.outbox if m.subject.startswith("[Production]")] == [["ops@brand.example"]]
+    alert = Alert.objects.get()
+    listed = staff_api.get("/api/admin/inbox/?unread=true&kind=declined")
+    assert [a["id"] for a in listed.data["results"]] == [alert.pk]
+    assert staff_api.get("/api/admin/inbox/?kind=parked").data["count"] == 0
+    assert staff_api.get("/api/admin/inbox/?kind=nonsense").status_code == 400
+    read = staff_api.post(f"/api/admin/inbox/{alert.pk}/read", {}, format="json")
+    assert read.status_code == 200 and read.data["read_at"] is not None
+    assert staff_api.get("/api/admin/inbox/?unread=true").data["count"] == 0
+    assert staff_api.post(f"/api/admin/inbox/{alert.pk}/read", {}, format="json").data["read_at"] == read.data[
+        "read_at"]
+
+
+def test_partners_cannot_reach_the_inbox_or_reassign(api_a, sent, partner_b):
+    assert api_a.get("/api/admin/inbox/").status_code == 403
+    assert api_a.post(staff_url(sent, "reassign"), {"partner": partner_b.pk}, format="json").status_code == 403
