@@ -59,6 +59,7 @@ class ProductionRunQuerySet(models.QuerySet):
         return self.annotate(
             tasks_total=Count("tasks", filter=~Q(tasks__status="cancelled"), distinct=True),
             tasks_completed=Count("tasks", filter=Q(tasks__status="completed"), distinct=True),
+            tasks_started=Count("tasks", filter=Q(tasks__started_at__isnull=False), distinct=True),
         )
 
 
@@ -197,6 +198,9 @@ class ProductionRun(FSMModelMixin, models.Model):
 
     def has_task_work(self) -> bool:
         """A task of this run was started or completed: the partner is working on it."""
+        started = getattr(self, "tasks_started", None)  # with_progress() counted them already
+        if started is not None:
+            return started > 0
         return self.tasks.filter(started_at__isnull=False).exists()
 
     def has_no_task_work(self) -> bool:

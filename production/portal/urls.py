@@ -1,6 +1,6 @@
 from django.urls import path
 
-from production.portal import views
+from production.portal import answers, views
 
 app_name = "portal"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run-detail"),
     path("runs/<int:pk>/start/", views.run_start, name="run-start"),
     path("runs/<int:pk>/complete/", views.run_complete, name="run-complete"),
+    path("runs/<int:pk>/accept/", answers.run_accept, name="run-accept"),
+    path("runs/<int:pk>/decline/", answers.run_decline, name="run-decline"),
+    path("settings/", answers.settings, name="settings"),
     path("tasks/<int:pk>/start/", views.task_start, name="task-start"),
     path("tasks/<int:pk>/complete/", views.task_complete, name="task-complete"),
     path("designs/", views.designs, name="designs"),

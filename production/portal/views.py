@@ -26,7 +26,7 @@ from partners import services as partner_services
 from partners.selectors import notifications_for_partner, partner_for_user, scope_to_partner
 from production import selectors, services
 from production.models import RunStatus
-from production.portal.forms import RunCompleteForm
+from production.portal.forms import DeclineForm, RunCompleteForm
 
 PAGE_SIZE = 50
 
@@ -126,7 +126,15 @@ def _specs_rows(specs) -> list[tuple[str, str]]:
     return rows
 
 
-def _run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None, status: int = 200):
+def _handover(run, partner) -> str:
+    """How the run came to this partner, when it was someone's before."""
+    if run.previous_partner_id is None:
+        return ""
+    return "Sent to you again." if run.previous_partner_id == partner.pk else "Reassigned to you from another workshop."
+
+
+def _run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
+              decline_form: DeclineForm | None = None, status: int = 200):
     run = get_object_or_404(selectors.runs_for_partner(request.partner).with_progress(), pk=pk)
     tasks = selectors.tasks_for_partner(request.partner).filter(production_run=run).order_by("sequence", "id")
     snapshot = run.snapshot if isinstance(run.snapshot, dict) else {}
@@ -142,6 +150,10 @@ def _run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
         "can_start": can_proceed(run.start),
         "can_complete": can_proceed(run.complete),
         "complete_form": complete_form or RunCompleteForm(),
+        "can_accept": run.status == RunStatus.SENT_TO_PARTNER and run.accepted_at is None,
+        "can_decline": can_proceed(run.decline),
+        "decline_form": decline_form or DeclineForm(),
+        "handover": _handover(run, request.partner),
     }, status=status)
 
 

@@ -8,9 +8,10 @@ of designs and orders knows nothing about runs.
 from urllib.parse import urlencode
 
 from django import template
+from django.db.models import Count
 from django.urls import reverse
 
-from production.models import ProductionRun
+from production.models import Alert, AlertKind, ProductionRun, RunStatus
 
 register = template.Library()
 
@@ -43,3 +44,20 @@ def runs_of_order(order):
 def create_run_url(design) -> str:
     """The "Create production run" page with the design fixed."""
     return f"{reverse('admin:production_productionrun_add')}?{urlencode({'design': design.pk})}"
+
+
+@register.filter
+def run_status(value: str) -> str:
+    """A run status code as people read it ("sent_to_partner" -> "Sent to partner")."""
+    return RunStatus(value).label if value in RunStatus.values else value
+
+
+@register.simple_tag
+def operations_counts() -> dict:
+    """What waits for staff on the admin home: unread alerts by kind, and runs awaiting reassignment (2 queries)."""
+    unread = dict(Alert.objects.unread().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    return {
+        "unread": sum(unread.values()),
+        "unread_by_kind": [(AlertKind(kind).label, n) for kind, n in sorted(unread.items())],
+        "awaiting_reassignment": ProductionRun.objects.filter(status=RunStatus.AWAITING_REASSIGNMENT).count(),
+    }

@@ -29,10 +29,15 @@ def test_policy_list_opens_the_single_row_and_saving_goes_through_the_service(st
     response = staff_client.get(reverse("admin:production_productionpolicy_changelist"))
     assert response.status_code == 302
     assert response.url == reverse("admin:production_productionpolicy_change", args=[1])
-    assert staff_client.post(response.url, {"auto_dispatch": "on"}).status_code == 302
-    assert ProductionPolicy.load().auto_dispatch is True
-    staff_client.post(response.url, {})
+    ladder = {"accept_after_hours": "12", "start_after_hours": "24", "idle_after_hours": "72", "reminder_cap": "3",
+              "same_partner_retries": "0"}
+    assert staff_client.post(response.url, {"auto_dispatch": "on", **ladder}).status_code == 302
+    policy = ProductionPolicy.load()
+    assert (policy.auto_dispatch, policy.reminders["accept_after_hours"], policy.reminders["cap"]) == (True, 12, 3)
+    staff_client.post(response.url, ladder)
     assert ProductionPolicy.load().auto_dispatch is False
+    refused = staff_client.post(response.url, {**ladder, "reminder_cap": "0"})
+    assert refused.status_code == 200 and "reminder_cap" in refused.context["adminform"].form.errors
     assert ProductionPolicy.objects.count() == 1
     assert staff_client.get(reverse("admin:production_productionpolicy_add")).status_code == 403
     assert staff_client.get(reverse("admin:production_productionpolicy_delete", args=[1])).status_code == 403

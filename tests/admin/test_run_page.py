@@ -33,9 +33,9 @@ def test_child_page_shows_tasks_and_timeline_with_actors(staff_client, staff, al
     assert "Cutting step 1" in page and "Cutting step 2" in page
     assert run_url(parent) in page
     timeline = page[page.index('id="run-timeline"'):]
-    for verb in ("allocated", "dispatch_started", "dispatched"):
-        assert verb in timeline
-    assert "approved → sent_to_partner" in timeline
+    for verb in ("Allocated", "Dispatch started", "Dispatched"):  # human labels, never raw codes
+        assert f"<td>{verb}</td>" in timeline
+    assert "Approved → Sent to partner" in timeline and "sent_to_partner" not in timeline
     assert staff.username in timeline
 
 
@@ -43,7 +43,7 @@ def test_timeline_names_the_system_for_automatic_steps(staff_client, staff):
     run = services.run_create(design=DesignFactory(), quantity=2, actor=staff)
     services.run_auto_dispatch(run.pk)  # policy off: the system records why it did nothing
     timeline = staff_client.get(run_url(run)).content.decode().split('id="run-timeline"')[1]
-    assert "auto_dispatch_skipped" in timeline and "system" in timeline
+    assert "Not dispatched automatically" in timeline and "system" in timeline
     assert "Automatic dispatch is off." in timeline
 
 

@@ -10,15 +10,15 @@ template tags (designs and orders import nothing from production).
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 from django_fsm import can_proceed
 
 from config.errors import DomainError
-from config.service_admin import ViewOnlyAdminMixin
-from production import admin_views, selectors, services
-from production.models import ProductionPolicy, ProductionRun, ProductionRunActivity, RunStatus
+from production import selectors, services
+from production.admin import views as admin_views
+from production.models import ProductionRun, RunStatus
 
 
 class RootFilter(admin.SimpleListFilter):
@@ -40,25 +40,34 @@ def _in_review_queue(request) -> bool:
     return request.GET.get("status__exact") == RunStatus.PENDING_REVIEW
 
 
+def _in_reassignment_queue(request) -> bool:
+    return request.GET.get("status__exact") == RunStatus.AWAITING_REASSIGNMENT
+
+
 @admin.register(ProductionRun)
 class ProductionRunAdmin(admin.ModelAdmin):
     list_display = ["id", "design", "partner_role", "quantity", "run_type", "status", "dispatch_state", "family",
                     "order", "created_at"]
     # Runs waiting for review have no partner and no dispatch yet: room for the reason instead.
     review_queue_display = ["id", "design", "why_waiting", "quantity", "run_type", "order", "created_at"]
+    # Runs handed back: who had it, why, and how long it has waited (the queue is oldest first).
+    reassignment_queue_display = ["id", "design", "role", "quantity", "previous_partner", "handed_back_because",
+                                  "waiting_for"]
     list_display_links = ["id"]
     list_filter = ["status", "dispatch_state", "run_type", RootFilter, "partner",
                    ("design", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["design", "partner", "order"]
+    list_select_related = ["design", "partner", "order", "previous_partner"]
     search_fields = ["id__exact", "design__name", "design__code", "partner__name", "order__id__exact",
                      "order__external_id"]
     date_hierarchy = "created_at"
-    actions = ["dispatch_selected", "approve_by_routing"]
+    actions = ["dispatch_selected", "approve_by_routing", "redispatch_to_previous_partner"]
     fieldsets = [
         (None, {"fields": ["status", "dispatch_state", "review_reason", "run_type", "quantity", "design", "partner",
                            "role", "parent_run"]}),
         ("Provenance", {"fields": ["order", "order_line_item", "product", "variant", "metadata", "captured_at"]}),
         ("Dispatch", {"fields": ["dispatch_started_by", "dispatch_started_at", "template_ids"]}),
+        ("Partner's answer", {"fields": ["accepted_at", "declined_at", "decline_reason", "decline_notes",
+                                         "previous_partner", "reminder_count", "last_reminded_at"]}),
         ("Outcome", {"fields": ["produced_quantity", "rejected_quantity", "completion_notes"]}),
         ("Dates", {"fields": ["created_at", "approved_at", "sent_at", "started_at", "completed_at", "cancelled_at",
                               "updated_at"], "classes": ["collapse"]}),
@@ -71,6 +80,7 @@ class ProductionRunAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/do/<slug:action>/", wrap(self.transition_view), name="production_productionrun_transition"),
             path("<int:pk>/allocate/", wrap(self.allocate_view), name="production_productionrun_allocate"),
+            path("<int:pk>/reassign/", wrap(self.reassign_view), name="production_productionrun_reassign"),
             path("confirm-templates/", wrap(self.confirm_templates_view),
                  name="production_productionrun_confirm_templates"),
             *super().get_urls(),
@@ -81,6 +91,9 @@ class ProductionRunAdmin(admin.ModelAdmin):
 
     def allocate_view(self, request, pk):
         return admin_views.run_allocate(self, request, pk)
+
+    def reassign_view(self, request, pk):
+        return admin_views.run_reassign(self, request, pk)
 
     def confirm_templates_view(self, request):
         return admin_views.confirm_templates(self, request)
@@ -102,8 +115,26 @@ class ProductionRunAdmin(admin.ModelAdmin):
             queryset = selectors.with_review_reason(queryset)
         return queryset
 
+    def get_ordering(self, request):
+        if _in_reassignment_queue(request):
+            return ["declined_at", "id"]  # the longest wait first: nothing sits forgotten at the bottom
+        return super().get_ordering(request)
+
     def get_list_display(self, request):
-        return self.review_queue_display if _in_review_queue(request) else self.list_display
+        if _in_review_queue(request):
+            return self.review_queue_display
+        if _in_reassignment_queue(request):
+            return self.reassignment_queue_display
+        return self.list_display
+
+    @admin.display(description="handed back because", ordering="decline_reason")
+    def handed_back_because(self, run):
+        reason = run.get_decline_reason_display() or "—"
+        return f"{reason}: {run.decline_notes}" if run.decline_notes else reason
+
+    @admin.display(description="waiting for", ordering="declined_at")
+    def waiting_for(self, run):
+        return f"{timesince(run.declined_at)}" if run.declined_at else "—"
 
     @admin.display(description="partner", ordering="partner__name")
     def partner_role(self, run):
@@ -132,6 +163,7 @@ class ProductionRunAdmin(admin.ModelAdmin):
             **(extra_context or {}),
             "review_queue_url": f"{reverse('admin:production_productionrun_changelist')}"
                                 f"?status__exact={RunStatus.PENDING_REVIEW}",
+            "reassignment_queue_url": admin_views.reassignment_queue_url(),
             "confirm_templates_url": admin_views.confirm_templates_url(),
         }
         return super().changelist_view(request, extra_context)
@@ -151,6 +183,10 @@ class ProductionRunAdmin(admin.ModelAdmin):
                 'Waiting for templates: {}. <a href="{}">Confirm templates</a>.',
                 ", ".join(str(run) for run in waiting), admin_views.confirm_templates_url(),
             ), messages.SUCCESS)
+
+    @admin.action(description="Send back to the previous partner (second chance)…", permissions=["change"])
+    def redispatch_to_previous_partner(self, request, queryset):
+        return admin_views.redispatch(self, request, queryset)
 
     @admin.action(description="Approve by routing (and dispatch)", permissions=["change"])
     def approve_by_routing(self, request, queryset):
@@ -189,43 +225,9 @@ class ProductionRunAdmin(admin.ModelAdmin):
             "can_dispatch": can_proceed(run.dispatch_start),
             "awaiting_templates": run.is_awaiting_templates(),
             "can_cancel": can_proceed(run.cancel),
+            "can_reassign": can_proceed(run.reassign),
             "confirm_url": admin_views.confirm_templates_url(run),
             "children": run.children.select_related("partner").order_by("id"),
             "tasks": run.tasks.select_related("template").order_by("sequence", "id"),
             "activities": run.activities.select_related("actor").order_by("created_at", "id"),
         }
-
-
-@admin.register(ProductionRunActivity)
-class ProductionRunActivityAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
-    """The audit log: read-only."""
-
-    list_display = ["created_at", "run", "actor_label", "verb", "from_status", "to_status", "note"]
-    list_filter = ["verb", "to_status"]
-    list_select_related = ["run", "actor"]
-    search_fields = ["run__id__exact", "note", "actor__username"]
-    date_hierarchy = "created_at"
-
-    @admin.display(description="actor")
-    def actor_label(self, activity):
-        return activity.actor_label
-
-
-@admin.register(ProductionPolicy)
-class ProductionPolicyAdmin(admin.ModelAdmin):
-    """One row (id 1): the list goes straight to it; saving goes through policy_update."""
-
-    fields = ["auto_dispatch", "updated_at"]
-    readonly_fields = ["updated_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        return redirect("admin:production_productionpolicy_change", ProductionPolicy.load().pk)
-
-    def save_model(self, request, obj, form, change):
-        services.policy_update(auto_dispatch=form.cleaned_data["auto_dispatch"], actor=request.user)

@@ -16,10 +16,11 @@ from django_fsm import can_proceed
 
 from config.errors import DomainError
 from designs.models import Design
+from partners.models import Partner
 from production import gating, selectors, services
-from production.admin_forms import ConfirmTemplatesForm, RunCreateForm, allocation_formset
+from production.admin.forms import ConfirmTemplatesForm, ReassignForm, RunCreateForm, allocation_formset
 from production.assignments import Assignment
-from production.models import ProductionRun
+from production.models import ProductionRun, RunStatus
 
 
 def run_url(run_or_pk) -> str:
@@ -184,3 +185,58 @@ def confirm_templates(model_admin, request):
     chosen = {str(v) for v in (form["runs"].value() or [])}
     return _render(request, model_admin, "admin/production/confirm_templates.html", "Confirm templates",
                    form=form, runs=runs, chosen=chosen)
+
+
+# --- reassign and redispatch ------------------------------------------------------------------
+
+def reassignment_queue_url() -> str:
+    return f"{reverse('admin:production_productionrun_changelist')}?status__exact={RunStatus.AWAITING_REASSIGNMENT}"
+
+
+def run_reassign(model_admin, request, pk: int):
+    """Give a handed-back (or unanswered) run to a partner, optionally dispatching it with the same templates."""
+    run = _run_to_change(model_admin, request, pk)
+    if not can_proceed(run.reassign):
+        messages.warning(request, f"{run} is {run.get_status_display().lower()}; only a run handed back, or sent "
+                                  "and not answered yet, can be reassigned.")
+        return redirect(run_url(run))
+    form = ReassignForm(request.POST or None, run=run)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            run = services.run_reassign(run=run, partner_id=data["partner"].pk, dispatch=data["dispatch"],
+                                        note=data["note"], actor=request.user)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            sent = "and sent to them" if data["dispatch"] else "(approved: dispatch it when ready)"
+            messages.success(request, f"{run} reassigned to {run.partner} {sent}.")
+            return redirect(run_url(run))
+    return _render(request, model_admin, "admin/production/reassign.html", f"Reassign {run}",
+                   run=run, original=run, form=form)
+
+
+def redispatch(model_admin, request, queryset):
+    """The bulk second chance: a dry run first (what would happen to each run), then the real thing on confirm."""
+    run_ids = list(queryset.values_list("pk", flat=True))
+    if request.POST.get("confirm") == "yes":
+        results = services.runs_redispatch(run_ids=run_ids, dry_run=False, actor=request.user)
+        sent = [r for r in results if r.outcome == "redispatched"]
+        messages.success(request, f"Sent back to their previous partner: {len(sent)} of {len(results)} run(s).")
+        return None
+    results = services.runs_redispatch(run_ids=run_ids, dry_run=True, actor=request.user)
+    partners = Partner.objects.in_bulk([r.partner for r in results if r.partner])
+    rows = [{"result": r, "partner": partners.get(r.partner), "label": REDISPATCH_OUTCOMES.get(r.outcome, r.outcome)}
+            for r in results]
+    return _render(request, model_admin, "admin/production/redispatch.html",
+                   "Send runs back to their previous partner", rows=rows, run_ids=run_ids,
+                   will_send=sum(r.outcome == "would_redispatch" for r in results))
+
+
+REDISPATCH_OUTCOMES = {
+    "would_redispatch": "Will be sent back, with the same tasks",
+    "declined": "Skipped: this partner declined it",
+    "partner_inactive": "Skipped: the partner is inactive",
+    "no_templates": "Skipped: it was never dispatched with templates",
+    "not_awaiting_reassignment": "Skipped: not waiting for reassignment",
+}

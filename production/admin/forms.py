@@ -69,3 +69,20 @@ class ConfirmTemplatesForm(forms.Form):
         if self.cleaned_data["category"]:
             return TemplateSelection(category_id=self.cleaned_data["category"].pk)
         return TemplateSelection(ids=tuple(t.pk for t in self.cleaned_data["templates"]))
+
+
+class ReassignForm(forms.Form):
+    partner = PartnerChoiceField(queryset=Partner.objects.filter(is_active=True).order_by("name", "id"))
+    dispatch = forms.BooleanField(required=False, initial=True, label="Send it to them now, with the same tasks")
+    note = forms.CharField(required=False, max_length=500, help_text="Optional; kept in the run's timeline.")
+
+    def __init__(self, *args, run, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = self.fields["partner"].queryset.exclude(pk=run.partner_id)
+        if not run.template_ids:
+            del self.fields["dispatch"]  # never dispatched with templates: dispatch it from the run page
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("dispatch", False)
+        return data

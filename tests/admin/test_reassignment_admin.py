@@ -1,0 +1,85 @@
+"""The reassignment queue, the Reassign page, the bulk second chance and the staff inbox in admin."""
+
+from django.urls import reverse
+import pytest
+
+from production import services
+from production.models import ActivityVerb, Alert, AlertKind, DeclineReason, ProductionRun
+from production.services.partner_response import hand_back_locked
+from tests.admin.conftest import messages_of, run_url
+from tests.factories import CategoryFactory, DispatchedRunFactory
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = reverse("admin:production_productionrun_changelist") + "?status__exact=awaiting_reassignment"
+
+
+@pytest.fixture
+def declined(partner_a, staff):
+    run = DispatchedRunFactory(partner=partner_a, category=CategoryFactory(steps=2), actor=staff)
+    return services.run_decline(run=run, partner=partner_a, reason="capacity", notes="Full until May")
+
+
+def _park(run):
+    locked = ProductionRun.objects.select_related("partner", "design").get(pk=run.pk)
+    hand_back_locked(locked, actor=None, reason=DeclineReason.NO_RESPONSE, notes="", verb=ActivityVerb.PARKED,
+                     alert=AlertKind.PARKED, message="parked")
+    return locked
+
+
+def test_the_queue_shows_who_had_it_why_and_for_how_long(staff_client, declined, partner_a):
+    page = staff_client.get(QUEUE)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert run_url(declined) in html
+    assert partner_a.name in html and "No capacity: Full until May" in html
+    assert list(page.context["cl"].result_list) == [declined]
+
+
+def test_reassign_page_sends_the_run_to_another_partner(staff_client, declined, partner_b):
+    url = reverse("admin:production_productionrun_reassign", args=[declined.pk])
+    page = staff_client.get(url)
+    assert page.status_code == 200 and "Full until May" in page.content.decode()
+    response = staff_client.post(url, {"partner": partner_b.pk, "dispatch": "on", "note": "B has room"}, follow=True)
+    declined.refresh_from_db()
+    assert (declined.status, declined.partner_id) == ("sent_to_partner", partner_b.pk)
+    assert messages_of(response) == [f"{declined} reassigned to {partner_b.name} and sent to them."]
+    assert declined.activities.get(verb="reassigned").note == "B has room"
+
+
+def test_reassign_page_refuses_a_run_that_cannot_be_reassigned(staff_client, allocated):
+    _, (child, _) = allocated
+    response = staff_client.get(reverse("admin:production_productionrun_reassign", args=[child.pk]), follow=True)
+    assert "can be reassigned" in messages_of(response)[0]
+
+
+def test_bulk_second_chance_shows_a_dry_run_then_sends_on_confirm(staff_client, partner_a, staff):
+    parked = _park(DispatchedRunFactory(partner=partner_a, actor=staff))
+    declined = services.run_decline(run=DispatchedRunFactory(partner=partner_a, actor=staff), partner=partner_a,
+                                    reason="capacity")
+    changelist = reverse("admin:production_productionrun_changelist")
+    plan = staff_client.post(changelist, {"action": "redispatch_to_previous_partner",
+                                          "_selected_action": [parked.pk, declined.pk]})
+    assert plan.status_code == 200
+    html = plan.content.decode()
+    assert "Will be sent back, with the same tasks" in html and "Skipped: this partner declined it" in html
+    assert ProductionRun.objects.filter(status="awaiting_reassignment").count() == 2  # a dry run changed nothing
+
+    done = staff_client.post(changelist, {"action": "redispatch_to_previous_partner", "confirm": "yes",
+                                          "_selected_action": [parked.pk, declined.pk]}, follow=True)
+    assert "Sent back to their previous partner: 1 of 2 run(s)." in messages_of(done)
+    parked.refresh_from_db()
+    assert (parked.status, parked.partner_id) == ("sent_to_partner", partner_a.pk)
+
+
+def test_admin_home_counts_unread_alerts_and_the_inbox_marks_them_read(staff_client, declined):
+    home = staff_client.get(reverse("admin:index")).content.decode()
+    assert 'id="unread-alerts">1 unread' in home and "Declined by the partner: 1" in home
+    assert 'id="awaiting-reassignment">1<' in home
+    alert = Alert.objects.get()
+    inbox = reverse("admin:production_alert_changelist")
+    assert staff_client.get(inbox + "?unread=yes").status_code == 200
+    staff_client.post(inbox, {"action": "mark_read", "_selected_action": [alert.pk]})
+    alert.refresh_from_db()
+    assert alert.read_at is not None
+    assert 'id="unread-alerts"' not in staff_client.get(reverse("admin:index")).content.decode()
