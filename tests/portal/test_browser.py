@@ -5,48 +5,15 @@ One scenario end to end: staff allocate a design to partners A (cutting) and B
 the browser, works through its run, and the parent run completes with the sums.
 """
 
-from contextlib import contextmanager
-import os
-from pathlib import Path
 import re
 
-from django.conf import settings
 import pytest
 
 from production import services
 from production.models import RunStatus
 from tasks.selectors import TemplateSelection
-from tests.factories import PASSWORD, CategoryFactory, DesignFactory
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
-
-
-def _require_chromium():
-    if not os.path.exists(CHROMIUM):
-        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-
-
-@contextmanager
-def _chromium():
-    """A headless Chromium. Used as a block, not a fixture: the test's ORM calls stay outside it."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+from tests.factories import CategoryFactory, DesignFactory
+from tests.portal.browser import ARTIFACTS, DESKTOP, PHONE, chromium_browser, login, require_chromium
 
 
 def _arrange(partner_a, partner_b, user_b):
@@ -65,20 +32,12 @@ def _arrange(partner_a, partner_b, user_b):
     return parent, run_a, run_b
 
 
-def _login(page, base_url, email):
-    page.goto(f"{base_url}/portal/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/portal/")
-
-
 @pytest.mark.browser
 def test_partner_works_through_a_run_in_the_browser(live_server, partner_a, partner_b, user_a, user_b):
-    _require_chromium()
+    require_chromium()
     parent, run_a, run_b = _arrange(partner_a, partner_b, user_b)
     ARTIFACTS.mkdir(exist_ok=True)
-    with _chromium() as chromium:
+    with chromium_browser() as chromium:
         _work_through_run_a(chromium, live_server.url, user_a.email, run_a, run_b)
 
     run_a.refresh_from_db()
@@ -94,7 +53,7 @@ def _work_through_run_a(chromium, base_url, email, run_a, run_b):
     # Phone first: the hub and the run page must be usable on a small screen.
     phone = chromium.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = phone.new_page()
-    _login(page, base_url, email)
+    login(page, base_url, email)
     expect(page.get_by_role("heading", name="Production runs")).to_be_visible()
     runs = page.locator("#runs > li")
     expect(runs).to_have_count(1)
@@ -142,7 +101,7 @@ def _work_through_run_a(chromium, base_url, email, run_a, run_b):
     # Desktop: the hub screenshot kept as the CI artifact.
     desktop = chromium.new_context(viewport=DESKTOP)
     page = desktop.new_page()
-    _login(page, base_url, email)
+    login(page, base_url, email)
     expect(page.locator("#runs > li").first).to_contain_text("Completed")
     page.screenshot(path=str(ARTIFACTS / "portal-hub.png"), full_page=True)
     desktop.close()
