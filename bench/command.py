@@ -7,6 +7,7 @@
    database; the ratio of their throughputs is what the API's layers cost.
 3. ``dispatch_confirm`` with 30 templates.
 4. The portal hub page of a partner with 100 dispatched runs.
+5. The reminder ladder's check over 10,000 sent runs (``bench.ladder``).
 
 Run with ``make bench`` (``python -m bench``). Everything runs inside a throwaway data set of its own, tagged ``BENCH-<hex>``
 (designs, products, orders, a partner and its user, templates, runs and tasks)
@@ -58,6 +59,7 @@ from bench.harness import (
     ms,
     percentile,
 )
+from bench.ladder import ladder_rows
 from bench.views import PAGE_SIZE
 from designs.models import Design
 from designs.services import design_create
@@ -121,6 +123,7 @@ class Command(BaseCommand):
                 rows += self._api_against_bare(token, p, notes)
                 rows.append(self._hub(user, p, notes))
                 rows.append(self._confirm(tag, partner, p, notes))
+                rows += ladder_rows(partner, Design.objects.get(code=f"{tag}-R"), p, notes)
             finally:
                 self._clean_up(tag)
         notes.append(f"Throwaway data tagged {tag} was deleted afterwards; the whole bench took "

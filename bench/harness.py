@@ -43,10 +43,12 @@ class Sizes:
     templates: int = 30  # per dispatch confirm
     confirms: int = 10
     hub_requests: int = 20
+    ladder_runs: int = 10_000  # sent runs the reminder ladder's check looks over
+    ladder_due: int = 20
 
 
 QUICK = Sizes(lines=(1, 3), repeat=1, partner_runs=4, tasks_per_run=2, workers=1, clients=2, requests=8, warmup=2,
-              load_seconds=10, templates=3, confirms=1, hub_requests=2)
+              load_seconds=10, templates=3, confirms=1, hub_requests=2, ladder_runs=30, ladder_due=3)
 
 
 @dataclass

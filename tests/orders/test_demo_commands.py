@@ -111,11 +111,15 @@ def test_bench_prints_every_row_writes_the_results_and_removes_its_data(require_
     assert re.search(r"^\| 3 \| dispatch confirm +\| 3 templates -> 3 tasks .*\| +[\d.]+ ms \| +\| +\d+ \|$",
                      output, flags=re.MULTILINE)
     assert re.search(r"^\| 4 \| portal hub page .*\| +[\d.]+ ms \| +\| +\d+ \|$", output, flags=re.MULTILINE)
+    ladder = re.findall(r"^\| 5 \| reminder ladder check +\| 30 sent runs, (none|3) due .*\| +[\d.]+ ms \| +\| +(\d+) \|$",
+                        output, flags=re.MULTILINE)
+    assert [due for due, _ in ladder] == ["none", "3"]
 
     written = results.read_text()
     table = "\n".join(line for line in output.splitlines() if line.startswith("|"))
     assert table in written and "CPU:" in written and "Database: postgresql" in written
-    assert len(table.splitlines()) == 2 + 2 + 3 + 1 + 1  # header, rule, 2 sizes, API + bare + ratio, confirm, hub
+    # header, rule, 2 sizes, API + bare + ratio, confirm, hub, ladder none due + some due
+    assert len(table.splitlines()) == 2 + 2 + 3 + 1 + 1 + 2
 
     leftovers = [User, Partner, Design, TaskTemplateCategory, TaskTemplate, Product, Order, ProductionRun, Task,
                  Token, Session, AccessLog]

@@ -158,3 +158,16 @@ def test_hours_of_zero_make_every_eligible_run_due_at_each_check(partner_a, staf
     assert reminders_check()["parked"] == 1
     run.refresh_from_db()
     assert run.status == "awaiting_reassignment"
+
+
+def test_a_check_with_nothing_due_costs_the_same_queries_for_5_and_50_sent_runs(partner_a, staff,
+                                                                               django_assert_num_queries):
+    runs = [DispatchedRunFactory(partner=partner_a, actor=staff) for _ in range(5)]
+    ProductionPolicy.load()  # the policy row exists (it is made on first use)
+    # 1 the policy, 2 the due runs (one query, whatever their number), 3 the parked runs to bring to staff again.
+    with django_assert_num_queries(3):
+        reminders_check()
+    runs += [DispatchedRunFactory(partner=partner_a, actor=staff) for _ in range(45)]
+    with django_assert_num_queries(3):
+        reminders_check()
+    assert len(runs) == 50
