@@ -143,7 +143,7 @@ class Command(BaseCommand):
             w(f"- {note}")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
-            f"# Benchmark results\n\n`manage.py bench{' --quick' if quick else ''}` (what `make bench` runs), "
+            f"# Benchmark results\n\n`python -m bench{' --quick' if quick else ''}` (what `make bench` runs), "
             f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC.\n\n"
             + "".join(f"- {line}\n" for line in machine) + f"\n{table}\n\n{ratio_line(rows)}\n\n"
             + "".join(f"- {note}\n" for note in notes)

@@ -40,7 +40,7 @@ def notify_partner_of_dispatch(run_id: int) -> None:
            .first())
     if run is None or run.partner is None:
         return
-    tasks = run.tasks.count()
+    tasks = run.tasks.filter(partner_id=run.partner_id).count()  # not a previous partner's cancelled ones
     again = run.previous_partner_id == run.partner_id
     key = f"run-dispatched:{run.pk}"
     if again:  # a run sent to the same partner a second time is news again

@@ -62,7 +62,8 @@ RunAndChildren = inline_serializer(
 )
 Conflict = OpenApiResponse(
     inline_serializer("Conflict", fields={"detail": StrictCharField(), "code": StrictCharField()}),
-    description="Not allowed in the run's current state (code invalid_transition, not_awaiting_templates, open_tasks).",
+    description="Not allowed in the run's current state (code invalid_transition, not_awaiting_templates, open_tasks, "
+                "already_started).",
 )
 
 

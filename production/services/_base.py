@@ -51,7 +51,7 @@ def record(run: ProductionRun, **kwargs) -> ProductionRunActivity:
 _PARTICIPLES = {
     "approve": "approved", "start": "started", "complete": "completed", "cancel": "cancelled",
     "send_to_partner": "sent to its partner", "follow_children_start": "started",
-    "follow_children_complete": "completed",
+    "follow_children_complete": "completed", "decline": "declined", "reassign": "reassigned",
 }
 
 

@@ -84,7 +84,7 @@ def run_decline(*, run: ProductionRun, partner: Partner, actor=None, reason: str
     hand_back_locked(run, actor=actor, reason=reason, notes=notes, verb=ActivityVerb.DECLINED,
                      alert=AlertKind.DECLINED,
                      message=f"{partner.name} declined run #{run.pk} ({run.quantity} × {run.design.name}): "
-                             f"{label}{'. ' + notes if notes else ''}.")
+                             f"{label}" + (f" — “{notes}”" if notes else ""))
     return run
 
 

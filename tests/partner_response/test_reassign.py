@@ -74,6 +74,7 @@ def test_an_accepted_or_started_run_cannot_be_pulled_back(staff_api, sent, partn
     api_a.post(partner_url(sent, "accept"), {}, format="json")
     response = staff_api.post(staff_url(sent, "reassign"), {"partner": partner_b.pk}, format="json")
     assert (response.status_code, response.data["code"]) == (409, "invalid_transition")
+    assert response.data["detail"] == f"Run {sent.pk} is sent to partner and cannot be reassigned."
     sent.refresh_from_db()
     assert sent.partner_id is not None and sent.status == "sent_to_partner"
 

@@ -1,7 +1,8 @@
 """Random sequences of staff and partner actions through the services keep every invariant.
 
-Hypothesis drives create / place order / allocate / dispatch / confirm / start and
-complete tasks / complete / cancel in any order, with valid and invalid input.
+Hypothesis drives create / place order / allocate / dispatch / confirm / accept /
+decline / reassign / start and complete tasks / complete / cancel in any order, with
+valid and invalid input.
 After every step the invariants below must hold; a refused action (DomainError)
 must have changed nothing. Each example runs in a transaction rolled back at the end.
 """
@@ -42,7 +43,8 @@ STATS = {"examples": 0, "actions": 0, "refused": 0}
 
 def _fingerprint(run_id):
     run = ProductionRun.objects.get(pk=run_id)
-    return (run.status, run.dispatch_state, run.produced_quantity, run.rejected_quantity,
+    return (run.status, run.dispatch_state, run.partner_id, run.accepted_at, run.produced_quantity,
+            run.rejected_quantity,
             tuple(Task.objects.filter(production_run=run).order_by("id").values_list("status", flat=True)))
 
 
@@ -172,9 +174,29 @@ class ProductionMachine(RuleBasedStateMachine):
         self._attempt(run.pk, lambda: services.run_complete(
             run=run, actor=None, produced_quantity=produced, rejected_quantity=rejected))
 
+    @precondition(lambda self: ProductionRun.objects.filter(status=RunStatus.SENT_TO_PARTNER).exists())
+    @rule(i=st.integers(0, 100), decline=st.booleans(), reason=st.sampled_from(["capacity", "other", "bogus"]))
+    def answer(self, i, decline, reason):
+        run = self._pick(ProductionRun.objects.filter(status=RunStatus.SENT_TO_PARTNER), i)
+        if not decline:
+            assert not self._attempt(run.pk, lambda: services.run_accept(run=run, actor=None))
+            return
+        worked = run.tasks.filter(started_at__isnull=False).exists()
+        refused = self._attempt(run.pk, lambda: services.run_decline(run=run, partner=run.partner, reason=reason))
+        assert refused == (worked or reason != "capacity"), (reason, worked)  # "other" without notes is refused
+
+    @precondition(lambda self: ProductionRun.objects.filter(
+        status__in=[RunStatus.AWAITING_REASSIGNMENT, RunStatus.SENT_TO_PARTNER]).exists())
+    @rule(i=st.integers(0, 100), k=st.integers(0, 2), dispatch=st.booleans())
+    def reassign(self, i, k, dispatch):
+        run = self._pick(ProductionRun.objects.filter(
+            status__in=[RunStatus.AWAITING_REASSIGNMENT, RunStatus.SENT_TO_PARTNER]), i)
+        self._attempt(run.pk, lambda: services.run_reassign(run=run, partner_id=self.partners[k].pk,
+                                                            dispatch=dispatch, actor=self.staff))
+
     # --- anything on any run: a refusal must change nothing ------------------------------------
     @rule(i=st.integers(0, 100), action=st.sampled_from(["approve", "dispatch", "confirm", "cancel_dispatch", "start",
-                                                          "complete"]))
+                                                          "complete", "accept", "decline", "reassign"]))
     def anything_on_any_run(self, i, action):
         run = self._pick(ProductionRun.objects.all(), i)
         if run is None:
@@ -187,6 +209,9 @@ class ProductionMachine(RuleBasedStateMachine):
             "cancel_dispatch": lambda: services.dispatch_cancel(run=run, actor=self.staff),
             "start": lambda: services.run_start(run=run, actor=None),
             "complete": lambda: services.run_complete(run=run, actor=None),
+            "accept": lambda: services.run_accept(run=run, actor=None),
+            "decline": lambda: services.run_decline(run=run, partner=self.partners[0], reason="capacity"),
+            "reassign": lambda: services.run_reassign(run=run, partner_id=self.partners[1].pk, actor=self.staff),
         }
         self._attempt(run.pk, calls[action])
 
@@ -204,10 +229,16 @@ class ProductionMachine(RuleBasedStateMachine):
             self.frozen.setdefault(run_id, _fingerprint(run_id))
 
     @invariant()
-    def tasks_exist_exactly_when_dispatched(self):
+    def open_tasks_exist_only_while_the_run_is_with_its_partner(self):
         for run in ProductionRun.objects.all():
-            has_tasks = run.tasks.exists()
-            assert has_tasks == (run.sent_at is not None) == (run.dispatch_state == "completed"), run.pk
+            open_tasks = run.tasks.filter(status__in=Task.OPEN)
+            if open_tasks.exists():
+                assert run.status in (RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS), run.pk
+                assert set(open_tasks.values_list("partner_id", flat=True)) == {run.partner_id}, run.pk
+            if run.sent_at is not None:  # sent: its tasks were made, and its dispatch finished
+                assert run.tasks.exists() and run.dispatch_state == "completed", run.pk
+            if run.status == RunStatus.AWAITING_REASSIGNMENT:
+                assert run.partner_id is None and run.previous_partner_id is not None, run.pk
 
     @invariant()
     def parents_agree_with_children(self):
