@@ -203,7 +203,7 @@ class Gunicorn:
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "ORDER_WEBHOOK_SECRET": os.environ.get("ORDER_WEBHOOK_SECRET") or secrets.token_urlsafe(16),
+            "ORDER_WEBHOOK_SECRET": os.environ.get("ORDER_WEBHOOK_SECRET") or secrets.token_urlsafe(32),
             "LOG_LEVEL": "WARNING",
         }
         self.process = subprocess.Popen(

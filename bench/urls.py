@@ -3,7 +3,7 @@
 from django.urls import path
 
 from bench.views import bare_runs
-from config.urls import handler404, handler500  # noqa: F401 (same error pages)
+from config.urls import handler400, handler404, handler500  # noqa: F401 (same error pages)
 from config.urls import urlpatterns as product_urlpatterns
 
 urlpatterns = [

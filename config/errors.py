@@ -63,6 +63,14 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def bad_request(request, exception):
+    """400 for requests Django refuses before a view runs (say a body over DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Bad request: the body is too large or malformed.", "code": "bad_request"},
+                            status=400)
+    return defaults.bad_request(request, exception)
+
+
 def server_error(request):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Server error.", "code": "server_error"}, status=500)

@@ -43,6 +43,9 @@ _INSECURE_KEY = "insecure-dev-key-change-me-0123456789-abcdefghijklmnopqrstuvwxy
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", _INSECURE_KEY if DEBUG else "")
 if not DEBUG and (not SECRET_KEY or SECRET_KEY == _INSECURE_KEY):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
+if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY is too weak: use at least 50 random characters "
+                               "(python -c 'import secrets; print(secrets.token_urlsafe(50))')")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off")
@@ -109,7 +112,10 @@ if not os.environ.get("DATABASE_URL"):
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Persistent connections, checked before each request reuses one: a database restart costs a
+        # reconnect, not an error.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -163,8 +169,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "production@localhost"
 
 # --- Order webhook ------------------------------------------------------------
 ORDER_WEBHOOK_SECRET = os.environ.get("ORDER_WEBHOOK_SECRET", "dev-webhook-secret" if DEBUG else "")
-if not DEBUG and not ORDER_WEBHOOK_SECRET:
-    raise ImproperlyConfigured("ORDER_WEBHOOK_SECRET must be set when DJANGO_DEBUG is off")
+if not DEBUG and len(ORDER_WEBHOOK_SECRET) < 32:
+    raise ImproperlyConfigured("ORDER_WEBHOOK_SECRET must be at least 32 characters when DJANGO_DEBUG is off "
+                               "(it signs the storefront's orders)")
 
 # --- REST framework ------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -174,13 +181,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only (docs/api.md): form encodings would turn "0" into false and hide type errors.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.StrictJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Per client IP, on the token endpoint (DRF rate syntax: "30/min", "500/hour").
+    "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("AUTH_RATE_LIMIT", "30/min")},
 }
 
 SPECTACULAR_SETTINGS = {
@@ -224,11 +233,19 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# Shared by every web process (the login rate limit counts here): Redis when configured, else the
+# database (its table is made by a migration), never process memory.
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL} if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
+)}
+
 # --- Login lockout (django-axes) ------------------------------------------------
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # the token endpoint sends user_logged_in too, so it resets as well
+AXES_USERNAME_CALLABLE = "partners.backends.lockout_username"  # one count per username, whatever its case
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 
 LOGGING = {

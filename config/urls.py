@@ -50,5 +50,6 @@ urlpatterns = [
     path("", include("production.portal.root_urls")),
 ]
 
+handler400 = "config.errors.bad_request"
 handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"

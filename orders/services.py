@@ -53,6 +53,11 @@ def _check_order(*, items: list[dict], external_id: str, exclude_id: int | None 
         problem = line_problem(product=item["product"], variant=item.get("variant"), quantity=item["quantity"])
         if problem:
             raise InvalidInput(f"items[{i}]: {problem}", field="items")
+    line_ids = [item.get("external_id") for item in items if item.get("external_id")]
+    repeated = sorted({line_id for line_id in line_ids if line_ids.count(line_id) > 1})
+    if repeated:
+        raise InvalidInput(f"Line external ids must differ within an order: {', '.join(repeated)} repeated.",
+                           field="items")
 
 
 def _save_order(order: Order) -> Order:

@@ -1,13 +1,19 @@
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from django.contrib.auth.signals import user_logged_in
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from config.api import StrictBooleanField, StrictCharField, StrictEmailField, StrictObject, StrictSlugField
+from config.parsers import StrictJSONParser
 from partners.models import Partner, PartnerMembership
 from partners.permissions import IsPartnerUser, IsStaff
 from partners.services import partner_create, partner_update
@@ -125,17 +131,49 @@ class PartnerMe(APIView):
         return Response(PartnerOutput(_partners().get(pk=request.partner.pk)).data)
 
 
+class AuthThrottle(AnonRateThrottle):
+    """Login attempts per client IP (``AUTH_RATE_LIMIT``), whatever usernames they try."""
+
+    scope = "auth"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 class TokenLogin(ObtainAuthToken):
     """POST {"username", "password"} -> {"token"}. Partner users log in with their email address."""
+
+    throttle_classes = [AuthThrottle]
+    # Django's usual login encodings too, but JSON through the API's strict reader (nesting, surrogates).
+    parser_classes = [StrictJSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
         summary="Obtain an API token",
         description="Exchanges a username and password for the user's token (the same token on every login); "
-                    "send it as `Authorization: Token <key>`. Partner users log in with their email address. "
-                    "Wrong or missing credentials answer 400.",
+                    "send it as `Authorization: Token <key>`. Partner users log in with their email address, in "
+                    "any letter case. Wrong or missing credentials answer 400. After too many failures the "
+                    "username is locked for a while: 429 with `Retry-After`, whatever the password; too many "
+                    "attempts from one address are 429 too. A user of a deactivated partner gets 403.",
+        responses={200: inline_serializer("Token", {"token": serializers.CharField()}),
+                   403: OpenApiResponse(description="The user's partner is deactivated."),
+                   429: OpenApiResponse(description="Locked out, or too many attempts: see Retry-After.")},
     )
     def post(self, request, *args, **kwargs):
+        username = request.data.get("username") if isinstance(request.data, dict) else None
+        credentials = {"username": username if isinstance(username, str) else ""}
+        if AxesProxyHandler.is_locked(request, credentials):
+            cool_off = get_cool_off(request)
+            seconds = int(cool_off.total_seconds()) if cool_off else 900
+            return Response({"detail": f"Too many failed logins for this username: try again in "
+                                       f"{max(seconds // 60, 1)} minutes.", "code": "locked"},
+                            status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(seconds)})
         serializer = self.serializer_class(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        if PartnerMembership.objects.filter(user=user, partner__is_active=False).exists():
+            return Response({"detail": "Your workshop's account is deactivated.", "code": "partner_inactive"},
+                            status=status.HTTP_403_FORBIDDEN)
+        # As a session login does: the lockout's failure count for this username starts again.
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
+        token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -18,3 +18,19 @@ class EmailOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+# django-axes stores the username of every attempt in a 255-character column.
+AXES_USERNAME_MAX = 255
+
+
+def lockout_username(request, credentials: dict | None) -> str:
+    """The name failed logins are counted under: the username as login matches it, whatever its letter case.
+
+    Login matches partner emails case-insensitively, so the lockout must too, or
+    ``AuthTest@...`` would get fresh attempts after ``authtest@...`` was locked.
+    """
+    username = (credentials or {}).get("username") or ""
+    if not isinstance(username, str):
+        username = str(username)
+    return username.strip().lower()[:AXES_USERNAME_MAX]

@@ -12,6 +12,14 @@ def _console_free_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _generous_login_rate(monkeypatch):
+    """Tests log in far more often than a person; the rate-limit test sets its own small rate."""
+    from partners.api import AuthThrottle
+
+    monkeypatch.setattr(AuthThrottle, "THROTTLE_RATES", {"auth": "100000/min"})
+
+
 @pytest.fixture
 def q_sync(settings, monkeypatch):
     """Run django-q2 jobs inline, in the caller's transaction.

@@ -210,3 +210,11 @@ def test_body_that_is_not_json_is_400(catalogue, body):
 
 def test_other_methods_are_not_allowed(catalogue):
     assert APIClient().get(URL).status_code == 405
+
+
+def test_two_lines_with_the_same_line_id_are_a_400_and_nothing_is_written(catalogue, db):
+    response = _deliver(_payload(items=[{"external_id": "L1", "sku": "LIN-M", "quantity": 1},
+                                        {"external_id": "L1", "sku": "LIN-L", "quantity": 1}]))
+    assert response.status_code == 400
+    assert "L1 repeated" in response.data["items"][0]
+    assert _nothing_written()

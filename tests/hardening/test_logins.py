@@ -1,0 +1,63 @@
+"""Lockouts hold whatever the letter case, a long username is a 4xx, and the token endpoint is rate limited."""
+
+from django.test import Client
+import pytest
+
+from partners.api import AuthThrottle
+from partners.services import partner_update
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "/api/auth/token/"
+
+
+def _token(client, username, password):
+    return client.post(TOKEN, {"username": username, "password": password}, content_type="application/json")
+
+
+def test_the_lockout_counts_every_letter_case_of_a_username(settings, user_a):
+    settings.AXES_FAILURE_LIMIT = 5
+    client = Client()
+    variants = ["owner@atelier-a.example", "Owner@atelier-a.example", "OWNER@ATELIER-A.EXAMPLE",
+                "owner@Atelier-A.example", "oWnEr@atelier-a.example"]
+    for variant in variants:
+        assert _token(client, variant, "wrong").status_code == 400
+    locked = _token(client, "Owner@Atelier-A.Example", PASSWORD)  # the right password, a sixth spelling
+    assert locked.status_code == 429
+    assert (locked.json()["code"], int(locked["Retry-After"]) > 0) == ("locked", True)
+    # The portal refuses it too.
+    portal = Client().post("/portal/login/", {"username": "OWNER@atelier-a.example", "password": PASSWORD})
+    assert portal.status_code in (403, 429) and "portal/locked_out.html" in [t.name for t in portal.templates]
+
+
+def test_a_successful_token_login_starts_the_count_again(settings, user_a):
+    settings.AXES_FAILURE_LIMIT = 3
+    client = Client()
+    for _ in range(2):
+        _token(client, user_a.email, "wrong")
+    assert _token(client, user_a.email, PASSWORD).status_code == 200
+    for _ in range(2):
+        _token(client, user_a.email, "wrong")
+    assert _token(client, user_a.email, PASSWORD).status_code == 200  # 4 failures, never 3 in a row
+
+
+def test_a_username_over_255_characters_is_refused_not_a_crash():
+    long_name = "x" * 300 + "@example.com"
+    assert Client().post(TOKEN, {"username": long_name, "password": "whatever"}).status_code == 400
+    page = Client().post("/portal/login/", {"username": long_name, "password": "whatever"})
+    assert page.status_code == 200 and page.context["form"].errors  # the login form, with its error
+
+
+def test_the_token_endpoint_limits_attempts_per_address(monkeypatch, user_a):
+    monkeypatch.setattr(AuthThrottle, "THROTTLE_RATES", {"auth": "5/min"})
+    client = Client()
+    answers = [_token(client, f"user{i}@nowhere.example", "x").status_code for i in range(7)]
+    assert answers == [400] * 5 + [429] * 2
+
+
+def test_a_user_of_a_deactivated_partner_gets_no_token(user_a, partner_a):
+    partner_update(partner=partner_a, is_active=False)
+    response = _token(Client(), user_a.email, PASSWORD)
+    assert (response.status_code, response.json()["code"]) == (403, "partner_inactive")
+    assert "token" not in response.json()
