@@ -37,7 +37,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from bench.harness import (
     API_PATH,
@@ -65,6 +64,7 @@ from designs.models import Design
 from designs.services import design_create
 from orders.models import Order, Product, ProductVariant
 from orders.services import order_create, order_place, product_create
+from partners.auth import token_create
 from partners.models import Partner
 from partners.services import partner_create
 from production import jobs
@@ -200,7 +200,7 @@ class Command(BaseCommand):
         partner = partner_create(name=f"{tag} workshop", email=f"{handle}@bench.invalid", handle=handle,
                                  owner={"email": f"{handle}-owner@bench.invalid", "password": secrets.token_urlsafe(16)})
         user = partner.memberships.get().user
-        token = Token.objects.create(user=user).key
+        token = token_create(user)[1]
         design = design_create(name=f"{tag} partner design", code=f"{tag}-R", status=Design.Status.APPROVED,
                                specs={"fabric": "wool"})
         category = category_create(name=f"{tag} runs")

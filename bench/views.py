@@ -4,18 +4,24 @@ Never routed in the product: only ``bench.urls`` serves it, and only the
 bench starts a server with that URLconf. It answers the same rows as the first
 page of ``GET /api/partners/production-runs/`` (same scope, order, page size,
 fields and progress counts) with none of DRF: the ``Authorization: Token <key>``
-header is checked by hand in one query (active user of an active partner, as
-``TokenAuthentication`` + ``IsPartnerUser`` check), the rows come from one
+header is checked by hand in one query (knox's hashed key, not expired, an active user
+of an active partner, as ``TokenAuthentication`` + ``IsPartnerUser`` check), the rows come from one
 ``.values()`` query, and ``JsonResponse`` renders them. The difference between
 the two is what the API's layers (authentication, permissions, filters,
 pagination, serializers, renderers) cost.
 """
 
+from hmac import compare_digest
+
 from django.db.models import F
 from django.http import JsonResponse
+from django.utils import timezone
+from knox.crypto import hash_token
+from knox.models import AuthToken
+from knox.settings import CONSTANTS
 
 from config.pagination import StrictLimitOffsetPagination
-from partners.models import Partner, PartnerMembership
+from partners.models import Partner
 from production.api.serializers import PartnerRunOutput
 from production.selectors import runs_for_partner
 
@@ -25,15 +31,17 @@ PAGE_SIZE = StrictLimitOffsetPagination.default_limit
 
 
 def _partner_id_for_token(request) -> int | None:
+    """The API's token check by hand: knox's key prefix, its hash compared, not expired, an active partner user."""
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "token" or not key.strip():
+    key = key.strip()
+    if scheme.lower() != "token" or not key:
         return None
-    return (
-        PartnerMembership.objects.filter(user__auth_token__key=key.strip(), user__is_active=True,
-                                         partner__is_active=True)
-        .values_list("partner_id", flat=True)
-        .first()
-    )
+    candidates = AuthToken.objects.filter(
+        token_key=key[:CONSTANTS.TOKEN_KEY_LENGTH], expiry__gt=timezone.now(), user__is_active=True,
+        user__partner_membership__partner__is_active=True,
+    ).values_list("digest", "user__partner_membership__partner_id")
+    digest = hash_token(key)
+    return next((partner_id for stored, partner_id in candidates if compare_digest(stored, digest)), None)
 
 
 def bare_runs(request):

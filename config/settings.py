@@ -5,6 +5,7 @@ Every value comes from the environment with a default that runs on a laptop
 defaults that are unsafe in production are refused at start-up.
 """
 
+from datetime import timedelta
 import os
 from pathlib import Path
 
@@ -59,7 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our own static files, no CDN
@@ -176,7 +177,7 @@ if not DEBUG and len(ORDER_WEBHOOK_SECRET) < 32:
 # --- REST framework ------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "partners.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -232,6 +233,12 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+
+# API tokens (django-rest-knox): "Authorization: Token <key>", hashed at rest, one per login.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env_int("TOKEN_TTL_DAYS", 30)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 # Shared by every web process (the login rate limit counts here): Redis when configured, else the
 # database (its table is made by a migration), never process memory.

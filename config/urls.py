@@ -36,6 +36,7 @@ partner_api = [
 
 api = [
     path("auth/token/", partners_api.TokenLogin.as_view(), name="token"),
+    path("auth/logout/", partners_api.Logout.as_view(), name="logout"),
     path("admin/", include((admin_api, "admin-api"))),
     path("partners/", include((partner_api, "partner-api"))),
     path("webhooks/", include("orders.webhook_urls")),

@@ -4,16 +4,19 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from knox.models import AuthToken
 from rest_framework import generics, serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from config.api import StrictBooleanField, StrictCharField, StrictEmailField, StrictObject, StrictSlugField
 from config.parsers import StrictJSONParser
+from partners.auth import token_create
 from partners.models import Partner, PartnerMembership
 from partners.permissions import IsPartnerUser, IsStaff
 from partners.services import partner_create, partner_update
@@ -140,21 +143,27 @@ class AuthThrottle(AnonRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class TokenLogin(ObtainAuthToken):
-    """POST {"username", "password"} -> {"token"}. Partner users log in with their email address."""
+class TokenLogin(APIView):
+    """POST {"username", "password"} -> {"token", "expiry"}. Partner users log in with their email address."""
 
+    authentication_classes = []  # the credentials are in the body
+    permission_classes = []
+    renderer_classes = [JSONRenderer]
+    serializer_class = AuthTokenSerializer
     throttle_classes = [AuthThrottle]
     # Django's usual login encodings too, but JSON through the API's strict reader (nesting, surrogates).
     parser_classes = [StrictJSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
         summary="Obtain an API token",
-        description="Exchanges a username and password for the user's token (the same token on every login); "
-                    "send it as `Authorization: Token <key>`. Partner users log in with their email address, in "
+        description="Exchanges a username and password for a new token, valid until `expiry` (30 days by default) "
+                    "or until logout; send it as `Authorization: Token <key>`. Partner users log in with their email address, in "
                     "any letter case. Wrong or missing credentials answer 400. After too many failures the "
                     "username is locked for a while: 429 with `Retry-After`, whatever the password; too many "
                     "attempts from one address are 429 too. A user of a deactivated partner gets 403.",
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()}),
+        request=AuthTokenSerializer,
+        responses={200: inline_serializer("Token", {"token": serializers.CharField(),
+                                                    "expiry": serializers.DateTimeField()}),
                    403: OpenApiResponse(description="The user's partner is deactivated."),
                    429: OpenApiResponse(description="Locked out, or too many attempts: see Retry-After.")},
     )
@@ -175,5 +184,23 @@ class TokenLogin(ObtainAuthToken):
                             status=status.HTTP_403_FORBIDDEN)
         # As a session login does: the lockout's failure count for this username starts again.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        instance, key = token_create(user)
+        return Response({"token": key, "expiry": instance.expiry})
+
+
+class Logout(APIView):
+    """End the token the request was made with (other logins of the same user keep theirs)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Log out: revoke this token",
+        description="The token in the `Authorization` header stops working at once (401 afterwards). Tokens also "
+                    "end after `TOKEN_TTL_DAYS` (default 30), and all of a user's tokens end when the password "
+                    "changes or the user is deactivated.",
+        request=None, responses={204: None},
+    )
+    def post(self, request):
+        if isinstance(request.auth, AuthToken):
+            request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -10,7 +10,6 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 import pytest
-from rest_framework.authtoken.models import Token
 import schemathesis
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -21,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
+from partners.auth import token_create
 from production.services import Assignment, dispatch_start, run_create_allocated
 from tasks.selectors import TemplateSelection
 from tests.factories import CategoryFactory, DesignFactory, MembershipFactory, StaffFactory, TemplateFactory
@@ -42,8 +42,8 @@ def world(db):
                                        assignments=[Assignment(partner_id=membership.partner_id, quantity=2)])
     dispatch_start(run=children[0], actor=staff, selection=TemplateSelection(category_id=category.pk))
     return {
-        "staff": Token.objects.create(user=staff).key,
-        "partner": Token.objects.create(user=membership.user).key,
+        "staff": token_create(staff)[1],
+        "partner": token_create(membership.user)[1],
     }
 
 

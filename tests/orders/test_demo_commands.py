@@ -7,8 +7,8 @@ from axes.models import AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
+from knox.models import AuthToken
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from bench.command import Command as BenchCommand
@@ -122,6 +122,6 @@ def test_bench_prints_every_row_writes_the_results_and_removes_its_data(require_
     assert len(table.splitlines()) == 2 + 2 + 3 + 1 + 1 + 2
 
     leftovers = [User, Partner, Design, TaskTemplateCategory, TaskTemplate, Product, Order, ProductionRun, Task,
-                 Token, Session, AccessLog]
+                 AuthToken, Session, AccessLog]
     assert {model.__name__: model.objects.count() for model in leftovers} == dict.fromkeys(
         (model.__name__ for model in leftovers), 0)

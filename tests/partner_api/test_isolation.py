@@ -3,10 +3,10 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 import pytest
-from rest_framework.authtoken.models import Token
 
 from config.urls import partner_api
 from designs.services import design_snapshot, design_update
+from partners.auth import token_create
 from production.models import ProductionRun
 from tasks.models import Task
 from tests.factories import DispatchedRunFactory
@@ -56,7 +56,7 @@ def test_run_list_uses_the_same_queries_for_10_and_100_runs(anon_api, user_a, pa
     def make(n):
         DispatchedRunFactory.create_batch(n, partner=partner_a, quantity=2, role="", category=category, actor=staff)
 
-    anon_api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user_a).key}")
+    anon_api.credentials(HTTP_AUTHORIZATION=f"Token {token_create(user_a)[1]}")
     api_a = anon_api
     make(10)
     # Queries: the token with its user, the caller's membership with its partner, the count, the page
