@@ -38,3 +38,25 @@ def add_error_responses(result, generator, request, public):
                 responses.setdefault(code, {"description": _DESCRIPTIONS[code],
                                             "content": {"application/json": {"schema": ref}}})
     return result
+
+
+# Request bodies the server reads leniently: the storefront's signed webhook (a shop adding a field to its
+# payload must not lose orders). Every other body refuses unknown keys (config.api.StrictObject).
+LENIENT_REQUESTS = ("Webhook",)
+
+# Extra constraints on a request body that its serializer cannot state: {component: {keyword: value}}.
+REQUEST_CONSTRAINTS = {
+    # Starting a dispatch takes at most one way of naming templates; confirming takes exactly one.
+    "SelectionInputRequest": {"maxProperties": 1},
+    "ConfirmSelectionInputRequest": {"minProperties": 1, "maxProperties": 1},
+}
+
+
+def state_request_rules(result, generator, request, public):
+    """Say in the schema what the server enforces on request bodies: unknown keys, and 'exactly one of'."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if not name.endswith("Request") or component.get("type") != "object":
+            continue
+        component["additionalProperties"] = name.startswith(LENIENT_REQUESTS)
+        component.update(REQUEST_CONSTRAINTS.get(name, {}))
+    return result

@@ -206,6 +206,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.add_error_responses",
+        "config.schema.state_request_rules",
     ],
     "ENUM_NAME_OVERRIDES": {
         "RunStatusEnum": "production.models.RunStatus",

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from config.api import JSONObjectField, SafeJSONField, StrictCharField, StrictFilterSet, id_field
+from config.api import JSONObjectField, SafeJSONField, StrictCharField, StrictFilterSet, StrictObject, id_field
 from designs.models import Design, DesignPartner
 from designs.selectors import designs_for_partner
 from designs.services import design_create, design_link_partner, design_update
@@ -24,7 +24,7 @@ class DesignPartnerOutput(serializers.ModelSerializer):
         fields = ["id", "design", "partner", "role", "created_at"]
 
 
-class DesignInput(serializers.Serializer):
+class DesignInput(StrictObject):
     name = StrictCharField(max_length=200)
     status = serializers.ChoiceField(choices=Design.Status.choices, required=False)
     code = StrictCharField(max_length=100, required=False, allow_blank=True)
@@ -94,7 +94,7 @@ class DesignDetail(generics.RetrieveAPIView):
         return Response(DesignOutput(design).data)
 
 
-class DesignPartnerInput(serializers.Serializer):
+class DesignPartnerInput(StrictObject):
     partner = id_field()
     role = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
 

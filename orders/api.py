@@ -5,7 +5,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import StrictCharField, StrictEmailField, id_field, quantity_field
+from config.api import StrictCharField, StrictEmailField, StrictObject, id_field, quantity_field
 from designs.models import Design
 from orders.models import Order, OrderLineItem, Product, ProductVariant
 from orders.services import order_create, order_place, product_create
@@ -34,13 +34,13 @@ class ProductOutput(serializers.ModelSerializer):
         fields = ["id", "title", "design", "variants", "created_at"]
 
 
-class VariantInput(serializers.Serializer):
+class VariantInput(StrictObject):
     sku = StrictCharField(max_length=100)
     title = StrictCharField(max_length=300, required=False, allow_blank=True)
     design = id_field(required=False, allow_null=True)
 
 
-class ProductInput(serializers.Serializer):
+class ProductInput(StrictObject):
     title = StrictCharField(max_length=300)
     design = id_field(required=False, allow_null=True)
     variants = VariantInput(many=True, required=False)
@@ -115,14 +115,14 @@ class OrderOutput(serializers.ModelSerializer):
         return sorted(run.pk for run in order.production_runs.all())
 
 
-class LineItemInput(serializers.Serializer):
+class LineItemInput(StrictObject):
     product = id_field()
     variant = id_field(required=False, allow_null=True)
     quantity = quantity_field()
     title = StrictCharField(max_length=300, required=False, allow_blank=True)
 
 
-class OrderInput(serializers.Serializer):
+class OrderInput(StrictObject):
     customer_email = StrictEmailField(max_length=254)  # the model column's length
     external_id = StrictCharField(max_length=200, required=False, allow_blank=True)
     items = LineItemInput(many=True, allow_empty=False)

@@ -40,14 +40,14 @@ def _partners():
     )
 
 
-class OwnerInput(serializers.Serializer):
+class OwnerInput(StrictObject):
     email = StrictEmailField()
     password = StrictCharField(max_length=128, trim_whitespace=False)
     first_name = StrictCharField(max_length=150, required=False, allow_blank=True)
     last_name = StrictCharField(max_length=150, required=False, allow_blank=True)
 
 
-class PartnerCreateInput(serializers.Serializer):
+class PartnerCreateInput(StrictObject):
     name = StrictCharField(max_length=200)
     email = StrictEmailField()
     handle = StrictSlugField(max_length=100, required=False, allow_blank=True)
@@ -143,13 +143,17 @@ class AuthThrottle(AnonRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+class TokenLoginInput(StrictObject, AuthTokenSerializer):
+    """A username and a password, nothing else."""
+
+
 class TokenLogin(APIView):
     """POST {"username", "password"} -> {"token", "expiry"}. Partner users log in with their email address."""
 
     authentication_classes = []  # the credentials are in the body
     permission_classes = []
     renderer_classes = [JSONRenderer]
-    serializer_class = AuthTokenSerializer
+    serializer_class = TokenLoginInput
     throttle_classes = [AuthThrottle]
     # Django's usual login encodings too, but JSON through the API's strict reader (nesting, surrogates).
     parser_classes = [StrictJSONParser, FormParser, MultiPartParser]
@@ -161,7 +165,7 @@ class TokenLogin(APIView):
                     "any letter case. Wrong or missing credentials answer 400. After too many failures the "
                     "username is locked for a while: 429 with `Retry-After`, whatever the password; too many "
                     "attempts from one address are 429 too. A user of a deactivated partner gets 403.",
-        request=AuthTokenSerializer,
+        request=TokenLoginInput,
         responses={200: inline_serializer("Token", {"token": serializers.CharField(),
                                                     "expiry": serializers.DateTimeField()}),
                    403: OpenApiResponse(description="The user's partner is deactivated."),

@@ -3,7 +3,15 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from config.api import IdFilter, StrictBooleanField, StrictCharField, StrictFilterSet, StrictIntegerField, id_field
+from config.api import (
+    IdFilter,
+    StrictBooleanField,
+    StrictCharField,
+    StrictFilterSet,
+    StrictIntegerField,
+    StrictObject,
+    id_field,
+)
 from partners.permissions import IsStaff
 from tasks.models import Task, TaskTemplate, TaskTemplateCategory
 from tasks.services import category_create, template_create, template_delete, template_update
@@ -15,7 +23,7 @@ class CategoryOutput(serializers.ModelSerializer):
         fields = ["id", "name", "description", "created_at"]
 
 
-class CategoryInput(serializers.Serializer):
+class CategoryInput(StrictObject):
     name = StrictCharField(max_length=200)
     description = StrictCharField(required=False, allow_blank=True, max_length=10000)
 
@@ -65,7 +73,7 @@ class TemplateOutput(serializers.ModelSerializer):
                   "is_active", "created_at"]
 
 
-class TemplateInput(serializers.Serializer):
+class TemplateInput(StrictObject):
     name = StrictCharField(max_length=200)
     category = id_field(allow_null=True)
     description = StrictCharField(required=False, allow_blank=True, max_length=10000)

@@ -160,13 +160,13 @@ class PartnerRunDetailOutput(PartnerRunOutput):
 
 # --- input -----------------------------------------------------------------------------
 
-class AssignmentInput(serializers.Serializer):
+class AssignmentInput(StrictObject):
     partner = id_field()
     role = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
     quantity = quantity_field()
 
 
-class AssignmentsInput(serializers.Serializer):
+class AssignmentsInput(StrictObject):
     assignments = AssignmentInput(many=True, required=False, allow_empty=False)
 
     def assignments_or_none(self) -> list[Assignment] | None:
@@ -176,7 +176,7 @@ class AssignmentsInput(serializers.Serializer):
         return [Assignment(partner_id=a["partner"], role=a["role"], quantity=a["quantity"]) for a in items]
 
 
-class RunCreateInput(serializers.Serializer):
+class RunCreateInput(StrictObject):
     design = id_field()
     quantity = quantity_field()
     run_type = serializers.ChoiceField(choices=ProductionRun.RunType.choices, required=False,
@@ -192,8 +192,9 @@ class DesignRunCreateInput(AssignmentsInput):
 class SelectionInput(StrictObject):
     # Strict: a misspelt key would otherwise start a paused dispatch instead of completing it.
     template_category = id_field(required=False)
-    template_names = serializers.ListField(child=StrictCharField(max_length=200), required=False, max_length=500)
-    template_ids = serializers.ListField(child=id_field(), required=False, max_length=500)
+    template_names = serializers.ListField(child=StrictCharField(max_length=200), required=False, min_length=1,
+                                           max_length=500)
+    template_ids = serializers.ListField(child=id_field(), required=False, min_length=1, max_length=500)
 
     def selection(self, *, required: bool) -> TemplateSelection | None:
         d = self.validated_data
@@ -205,7 +206,11 @@ class SelectionInput(StrictObject):
         )
 
 
-class CancelInput(serializers.Serializer):
+class ConfirmSelectionInput(SelectionInput):
+    """Confirming a dispatch: exactly one of the three (the schema says so; ``selection`` enforces it)."""
+
+
+class CancelInput(StrictObject):
     reason = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
@@ -238,7 +243,7 @@ class RedispatchInput(StrictObject):
     dry_run = StrictBooleanField(required=False, default=True)
 
 
-class RunCompleteInput(serializers.Serializer):
+class RunCompleteInput(StrictObject):
     produced_quantity = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_QUANTITY)
     rejected_quantity = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_QUANTITY)
     notes = StrictCharField(required=False, allow_blank=True, max_length=5000, default="")

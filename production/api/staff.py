@@ -15,6 +15,7 @@ from production.api.serializers import (
     ActivityOutput,
     AssignmentsInput,
     CancelInput,
+    ConfirmSelectionInput,
     Conflict,
     DesignRunCreateInput,
     ReassignInput,
@@ -173,11 +174,11 @@ class RunDispatchConfirm(RunAction):
         description="Exactly one of `template_category`, `template_names` or `template_ids`. Creates the tasks in "
                     "template order, sends the run and notifies the partner. 409 `not_awaiting_templates` when no "
                     "dispatch waits (a second confirm); 400 for unknown, empty or ambiguous selections.",
-        request=SelectionInput, responses={200: RunDetailOutput, 409: Conflict},
+        request=ConfirmSelectionInput, responses={200: RunDetailOutput, 409: Conflict},
     )
     def post(self, request, pk):
         run = self.get_run(pk)
-        data = SelectionInput(data=request.data)
+        data = ConfirmSelectionInput(data=request.data)
         data.is_valid(raise_exception=True)
         run = services.dispatch_confirm(run=run, actor=request.user, selection=data.selection(required=True))
         return Response(_run_detail(run.pk))
