@@ -46,3 +46,11 @@ def login(page, base_url, email):
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/portal/")
+
+
+def watch_csp(page) -> list[str]:
+    """Collect what the page's Content-Security-Policy refused (Chromium reports it on the console)."""
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return refused

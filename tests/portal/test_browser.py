@@ -13,7 +13,7 @@ from production import services
 from production.models import RunStatus
 from tasks.selectors import TemplateSelection
 from tests.factories import CategoryFactory, DesignFactory
-from tests.portal.browser import ARTIFACTS, DESKTOP, PHONE, chromium_browser, login, require_chromium
+from tests.portal.browser import ARTIFACTS, DESKTOP, PHONE, chromium_browser, login, require_chromium, watch_csp
 
 
 def _arrange(partner_a, partner_b, user_b):
@@ -53,6 +53,7 @@ def _work_through_run_a(chromium, base_url, email, run_a, run_b):
     # Phone first: the hub and the run page must be usable on a small screen.
     phone = chromium.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = phone.new_page()
+    refused = watch_csp(page)
     login(page, base_url, email)
     expect(page.get_by_role("heading", name="Production runs")).to_be_visible()
     runs = page.locator("#runs > li")
@@ -96,12 +97,15 @@ def _work_through_run_a(chromium, base_url, email, run_a, run_b):
     expect(page.locator(".messages")).to_contain_text("Run completed.")
     expect(page.locator("#run-status [data-status]")).to_have_attribute("data-status", "completed")
     expect(page.locator("#run-status")).to_contain_text("Completed")
+    assert refused == [], refused  # nothing blocked by the Content-Security-Policy
     phone.close()
 
     # Desktop: the hub screenshot kept as the CI artifact.
     desktop = chromium.new_context(viewport=DESKTOP)
     page = desktop.new_page()
+    refused = watch_csp(page)
     login(page, base_url, email)
     expect(page.locator("#runs > li").first).to_contain_text("Completed")
     page.screenshot(path=str(ARTIFACTS / "portal-hub.png"), full_page=True)
+    assert refused == [], refused  # nothing blocked by the Content-Security-Policy
     desktop.close()

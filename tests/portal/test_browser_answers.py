@@ -4,7 +4,7 @@ import pytest
 
 from production.models import Alert, ProductionRun
 from tests.factories import CategoryFactory, DesignFactory, DispatchedRunFactory
-from tests.portal.browser import ARTIFACTS, DESKTOP, PHONE, chromium_browser, login, require_chromium
+from tests.portal.browser import ARTIFACTS, DESKTOP, PHONE, chromium_browser, login, require_chromium, watch_csp
 
 
 def _answer_in_the_browser(chromium, base_url, email, keep, drop):
@@ -12,6 +12,7 @@ def _answer_in_the_browser(chromium, base_url, email, keep, drop):
 
     phone = chromium.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = phone.new_page()
+    refused = watch_csp(page)
     login(page, base_url, email)
     expect(page.locator("#runs > li")).to_have_count(2)
     expect(page.locator(f"#runs > li[data-run='{keep.pk}']")).to_contain_text("Needs your answer")
@@ -36,14 +37,17 @@ def _answer_in_the_browser(chromium, base_url, email, keep, drop):
     form.get_by_role("button", name="Decline run").click()
     expect(page.locator(".messages")).to_contain_text(f"Run #{drop.pk} declined.")
     expect(page.locator("#runs > li")).to_have_count(1)
+    assert refused == [], refused  # nothing blocked by the Content-Security-Policy
     phone.close()
 
     desktop = chromium.new_context(viewport=DESKTOP)
     page = desktop.new_page()
+    refused = watch_csp(page)
     login(page, base_url, email)
     page.goto(f"{base_url}/portal/runs/{keep.pk}/")
     expect(page.locator("#answer")).to_contain_text("Decline this run")  # accepted, not started: still possible
     page.screenshot(path=str(ARTIFACTS / "portal-run-answer.png"), full_page=True)
+    assert refused == [], refused  # nothing blocked by the Content-Security-Policy
     desktop.close()
 
 
