@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our own static files, no CDN
     "django_fsm",
+    # production before django_q: its qcluster command (a clean stop on SIGTERM) shadows django-q2's.
+    "production",
     "django_q",
     "django_htmx",
     "axes",
@@ -72,7 +74,6 @@ INSTALLED_APPS = [
     "designs",
     "orders",
     "tasks",
-    "production",
 ]
 
 MIDDLEWARE = [
@@ -121,8 +122,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded default serves a web process and a worker at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default serves a web process and a worker at once: readers never wait for the writer
+    # (WAL), a writer waits for the lock instead of failing (busy timeout), and a transaction takes the
+    # write lock when it begins (IMMEDIATE), so two never deadlock upgrading a read lock ("database is locked").
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
