@@ -200,7 +200,8 @@ class Gunicorn:
             "DATABASE_CONN_MAX_AGE": self.conn_max_age,
             # Production settings (DEBUG off), on plain HTTP on loopback.
             "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            # The same key as the workers when one is set: jobs are signed with it.
+            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "ORDER_WEBHOOK_SECRET": os.environ.get("ORDER_WEBHOOK_SECRET") or secrets.token_urlsafe(32),

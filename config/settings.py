@@ -237,6 +237,8 @@ Q_CLUSTER = {
     "queue_limit": 50,
     "catch_up": False,
     "sync": env_bool("Q_SYNC", False),
+    # django-q2 needs the key when Q_CLUSTER_NAME (or qcluster --name) picks another queue.
+    "ALT_CLUSTERS": {},
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
