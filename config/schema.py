@@ -49,6 +49,8 @@ REQUEST_CONSTRAINTS = {
     # Starting a dispatch takes at most one way of naming templates; confirming takes exactly one.
     "SelectionInputRequest": {"maxProperties": 1},
     "ConfirmSelectionInputRequest": {"minProperties": 1, "maxProperties": 1},
+    # Changing the policy names at least one thing to change.
+    "PatchedPolicyInputRequest": {"minProperties": 1},
 }
 
 

@@ -226,6 +226,11 @@ class PolicyInput(StrictObject):
     auto_dispatch = StrictBooleanField(required=False)
     reminders = RemindersInput(required=False)
 
+    def validate(self, attrs):
+        if not attrs:  # an empty PATCH is almost always a client bug: say so (the schema says minProperties 1)
+            raise serializers.ValidationError({"auto_dispatch": ["Give auto_dispatch, reminders, or both."]})
+        return attrs
+
 
 class DeclineInput(StrictObject):
     reason = serializers.ChoiceField(choices=[(r.value, r.label) for r in PARTNER_DECLINE_REASONS])
