@@ -135,12 +135,32 @@ class PartnerMe(APIView):
 
 
 class AuthThrottle(AnonRateThrottle):
-    """Login attempts per client IP (``AUTH_RATE_LIMIT``), whatever usernames they try."""
+    """Failed logins per client IP (``AUTH_RATE_LIMIT``), whatever usernames they try.
+
+    Only failures count, so guessing passwords across many usernames is stopped while an
+    office of people behind one address logging in correctly never is.
+    """
 
     scope = "auth"
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_request(self, request, view) -> bool:
+        """Check only: a request is counted by ``record_failure``, once it failed."""
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        return len(self.history) < self.num_requests
+
+    def record_failure(self) -> None:
+        if self.rate is not None:
+            self.history.insert(0, self.now)
+            self.cache.set(self.key, self.history, self.duration)
 
 
 class TokenLoginInput(StrictObject, AuthTokenSerializer):
@@ -154,7 +174,7 @@ class TokenLogin(APIView):
     permission_classes = []
     renderer_classes = [JSONRenderer]
     serializer_class = TokenLoginInput
-    throttle_classes = [AuthThrottle]
+    throttle_classes = []  # AuthThrottle is applied in post(): it counts failed logins only
     # Django's usual login encodings too, but JSON through the API's strict reader (nesting, surrogates).
     parser_classes = [StrictJSONParser, FormParser, MultiPartParser]
 
@@ -180,8 +200,13 @@ class TokenLogin(APIView):
             return Response({"detail": f"Too many failed logins for this username: try again in "
                                        f"{max(seconds // 60, 1)} minutes.", "code": "locked"},
                             status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(seconds)})
+        throttle = AuthThrottle()
+        if not throttle.allow_request(request, self):
+            self.throttled(request, throttle.wait())
         serializer = self.serializer_class(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            throttle.record_failure()
+            raise serializers.ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
         if PartnerMembership.objects.filter(user=user, partner__is_active=False).exists():
             return Response({"detail": "Your workshop's account is deactivated.", "code": "partner_inactive"},

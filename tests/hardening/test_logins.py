@@ -49,11 +49,18 @@ def test_a_username_over_255_characters_is_refused_not_a_crash():
     assert page.status_code == 200 and page.context["form"].errors  # the login form, with its error
 
 
-def test_the_token_endpoint_limits_attempts_per_address(monkeypatch, user_a):
+def test_the_token_endpoint_limits_failed_attempts_per_address(monkeypatch, user_a):
     monkeypatch.setattr(AuthThrottle, "THROTTLE_RATES", {"auth": "5/min"})
     client = Client()
     answers = [_token(client, f"user{i}@nowhere.example", "x").status_code for i in range(7)]
     assert answers == [400] * 5 + [429] * 2
+    assert _token(client, user_a.email, PASSWORD).status_code == 429  # even a right one, until it cools off
+
+
+def test_successful_logins_from_one_address_are_never_limited(monkeypatch, user_a):
+    monkeypatch.setattr(AuthThrottle, "THROTTLE_RATES", {"auth": "5/min"})
+    client = Client()
+    assert {_token(client, user_a.email, PASSWORD).status_code for _ in range(8)} == {200}
 
 
 def test_a_user_of_a_deactivated_partner_gets_no_token(user_a, partner_a):
