@@ -20,6 +20,12 @@ def is_partner_user(user) -> bool:
     return partner_for_user(user) is not None
 
 
+def is_partner_owner(user, partner: Partner) -> bool:
+    """Whether ``user`` owns ``partner``: owners change the partner's own settings in the portal."""
+    return PartnerMembership.objects.filter(user_id=user.pk, partner=partner,
+                                            role=PartnerMembership.Role.OWNER).exists()
+
+
 def scope_to_partner(queryset: QuerySet, partner: Partner, *, field: str = "partner") -> QuerySet:
     """Restrict ``queryset`` to the objects of ``partner``.
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from config.errors import DomainError
 from designs.models import Design
-from designs.routing import parse_routing, split_by_shares
+from designs.routing import Routing, parse_routing, split_by_shares
 from partners.models import Partner
 from production.assignments import Assignment
 from production.models import ProductionRun
@@ -39,21 +39,29 @@ def review_note_when_created(*, auto_dispatch: bool) -> str:
     return "Waiting for review: automatic dispatch is off."
 
 
-def routing_split(run: ProductionRun) -> list[Assignment]:
-    """The design's routing assignments with the run's quantity split by their shares (largest remainder).
-
-    Raises NotRoutable when the design has no valid routing with assignments.
-    """
-    design: Design = run.design
+def _routing(design: Design) -> Routing:
+    """The design's routing with assignments, or NotRoutable saying why there is none."""
     try:
         routing = parse_routing(design.routing)
     except DomainError as exc:
         raise NotRoutable(f"The design's routing is invalid: {exc.message}") from exc
     if routing is None or not routing.assignments:
         raise NotRoutable(f"Design {design.name!r} has no routing assignments.")
-    parts = split_by_shares(run.quantity, [a.share for a in routing.assignments])
+    return routing
+
+
+def _split(routing: Routing, quantity: int) -> list[Assignment]:
+    parts = split_by_shares(quantity, [a.share for a in routing.assignments])
     return [Assignment(partner_id=a.partner_id, role=a.role, quantity=q)
             for a, q in zip(routing.assignments, parts, strict=True)]
+
+
+def routing_split(run: ProductionRun) -> list[Assignment]:
+    """The design's routing assignments with the run's quantity split by their shares (largest remainder).
+
+    Raises NotRoutable when the design has no valid routing with assignments.
+    """
+    return _split(_routing(run.design), run.quantity)
 
 
 def plan(run: ProductionRun) -> RoutingPlan:
@@ -61,7 +69,8 @@ def plan(run: ProductionRun) -> RoutingPlan:
     design: Design = run.design
     if design.status != Design.Status.COMMERCE_READY:
         raise NotRoutable(f"Design {design.name!r} is {design.status}, not commerce_ready.")
-    assignments = routing_split(run)
+    routing = _routing(design)
+    assignments = _split(routing, run.quantity)
     partners = Partner.objects.in_bulk([a.partner_id for a in assignments])
     for a in assignments:
         partner = partners.get(a.partner_id)
@@ -75,7 +84,6 @@ def plan(run: ProductionRun) -> RoutingPlan:
             f"A quantity of {run.quantity} cannot be split across {len(parts)} assignments by their shares "
             f"without a part of 0 ({parts})."
         )
-    routing = parse_routing(design.routing)
     selection = None
     if routing.has_templates:
         selection = TemplateSelection(category_id=routing.template_category, ids=routing.template_ids)

@@ -9,20 +9,20 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
-from partners.models import PartnerMembership
+from partners.selectors import is_partner_owner
 from partners.services import partner_update
 from production import selectors, services
 from production.portal.forms import AutoAcceptForm, DeclineForm
-from production.portal.views import _attempt, _back_to_run, _render, _run_page, partner_required
+from production.portal.views import attempt, back_to_run, partner_required, render_page, run_page
 
 
 @require_POST
 @partner_required
 def run_accept(request, pk: int):
     run = get_object_or_404(selectors.runs_for_partner(request.partner), pk=pk)
-    _attempt(request, lambda: services.run_accept(run=run, actor=request.user),
+    attempt(request, lambda: services.run_accept(run=run, actor=request.user),
              success=f"Run #{run.pk} accepted. Start it when you are ready.")
-    return _back_to_run(run.pk)
+    return back_to_run(run.pk)
 
 
 @require_POST
@@ -31,28 +31,23 @@ def run_decline(request, pk: int):
     run = get_object_or_404(selectors.runs_for_partner(request.partner), pk=pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        return _run_page(request, run.pk, decline_form=form, status=400)
+        return run_page(request, run.pk, decline_form=form, status=400)
     try:
         services.run_decline(run=run, partner=request.partner, actor=request.user, **form.cleaned_data)
     except DomainError as exc:
         if exc.field in form.fields:
             form.add_error(exc.field, exc.message)
-            return _run_page(request, run.pk, decline_form=form, status=exc.status_code)
+            return run_page(request, run.pk, decline_form=form, status=exc.status_code)
         messages.error(request, exc.message)
-        return _back_to_run(run.pk)
+        return back_to_run(run.pk)
     messages.success(request, f"Run #{run.pk} declined. The brand has been told and will find another workshop.")
     return redirect("portal:hub")
-
-
-def _is_owner(request) -> bool:
-    return PartnerMembership.objects.filter(user=request.user, partner=request.partner,
-                                            role=PartnerMembership.Role.OWNER).exists()
 
 
 @partner_required
 def settings(request):
     """The partner's settings: auto-accept, which only an owner may switch."""
-    owner = _is_owner(request)
+    owner = is_partner_owner(request.user, request.partner)
     form = AutoAcceptForm(request.POST or None, initial={"auto_accept": request.partner.auto_accept})
     if request.method == "POST":
         if not owner:
@@ -62,4 +57,4 @@ def settings(request):
             messages.success(request, "Saved: new runs are accepted automatically." if request.partner.auto_accept
                              else "Saved: you answer each new run yourself.")
             return redirect("portal:settings")
-    return _render(request, "portal/settings.html", {"nav": "settings", "form": form, "is_owner": owner})
+    return render_page(request, "portal/settings.html", {"nav": "settings", "form": form, "is_owner": owner})

@@ -71,7 +71,7 @@ def partner_required(view):
     return wrapper
 
 
-def _render(request, template: str, context: dict, *, status: int = 200):
+def render_page(request, template: str, context: dict, *, status: int = 200):
     """Render a portal page with what the layout shows on every page (partner, unread count)."""
     context = {
         "partner": request.partner,
@@ -105,7 +105,7 @@ def hub(request):
         {"value": value, "label": label, "count": counts[value or "all"], "active": value == current}
         for value, label in STATUS_TABS
     ]
-    return _render(request, "portal/hub.html", {
+    return render_page(request, "portal/hub.html", {
         "nav": "runs", "tabs": tabs, "page": page, "current": current,
     })
 
@@ -133,12 +133,12 @@ def _handover(run, partner) -> str:
     return "Sent to you again." if run.previous_partner_id == partner.pk else "Reassigned to you from another workshop."
 
 
-def _run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
+def run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
               decline_form: DeclineForm | None = None, status: int = 200):
     run = get_object_or_404(selectors.runs_for_partner(request.partner).with_progress(), pk=pk)
     tasks = selectors.tasks_for_partner(request.partner).filter(production_run=run).order_by("sequence", "id")
     snapshot = run.snapshot if isinstance(run.snapshot, dict) else {}
-    return _render(request, "portal/run_detail.html", {
+    return render_page(request, "portal/run_detail.html", {
         "nav": "runs",
         "run": run,
         "status_label": STATUS_LABELS.get(run.status, run.status),
@@ -159,7 +159,7 @@ def _run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
 
 @partner_required
 def run_detail(request, pk: int):
-    return _run_page(request, pk)
+    return run_page(request, pk)
 
 
 @partner_required
@@ -168,7 +168,7 @@ def designs(request):
     items = designs_for_partner(request.partner).prefetch_related(
         Prefetch("partner_links", queryset=links, to_attr="my_links")
     )
-    return _render(request, "portal/designs.html", {"nav": "designs", "designs": items})
+    return render_page(request, "portal/designs.html", {"nav": "designs", "designs": items})
 
 
 @partner_required
@@ -176,16 +176,16 @@ def notifications(request):
     page = Paginator(notifications_for_partner(request.partner).order_by("-created_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return _render(request, "portal/notifications.html", {"nav": "notifications", "page": page})
+    return render_page(request, "portal/notifications.html", {"nav": "notifications", "page": page})
 
 
 # --- actions (POST, then back to the page) -----------------------------------------------
 
-def _back_to_run(run_id: int):
+def back_to_run(run_id: int):
     return redirect("portal:run-detail", run_id)
 
 
-def _attempt(request, action, *, success: str) -> None:
+def attempt(request, action, *, success: str) -> None:
     """Call one service; show its refusal (DomainError: 400 or 409) as a message on the page."""
     try:
         action()
@@ -199,8 +199,8 @@ def _attempt(request, action, *, success: str) -> None:
 @partner_required
 def run_start(request, pk: int):
     run = get_object_or_404(selectors.runs_for_partner(request.partner), pk=pk)
-    _attempt(request, lambda: services.run_start(run=run, actor=request.user), success="Run started.")
-    return _back_to_run(run.pk)
+    attempt(request, lambda: services.run_start(run=run, actor=request.user), success="Run started.")
+    return back_to_run(run.pk)
 
 
 @require_POST
@@ -209,19 +209,19 @@ def run_complete(request, pk: int):
     run = get_object_or_404(selectors.runs_for_partner(request.partner), pk=pk)
     form = RunCompleteForm(request.POST)
     if not form.is_valid():
-        return _run_page(request, run.pk, complete_form=form, status=400)
+        return run_page(request, run.pk, complete_form=form, status=400)
     data = form.cleaned_data
-    _attempt(request, lambda: services.run_complete(
+    attempt(request, lambda: services.run_complete(
         run=run, actor=request.user, produced_quantity=data["produced_quantity"],
         rejected_quantity=data["rejected_quantity"], notes=data["notes"],
     ), success="Run completed.")
-    return _back_to_run(run.pk)
+    return back_to_run(run.pk)
 
 
 def _task_action(request, pk: int, service, success: str):
     task = get_object_or_404(selectors.tasks_for_partner(request.partner), pk=pk)
-    _attempt(request, lambda: service(task=task, actor=request.user), success=success.format(task=task))
-    return _back_to_run(task.production_run_id)
+    attempt(request, lambda: service(task=task, actor=request.user), success=success.format(task=task))
+    return back_to_run(task.production_run_id)
 
 
 @require_POST

@@ -12,6 +12,7 @@ from config.errors import InvalidTransition
 from production.jobs import queue_dispatch_notification
 from production.models import ActivityVerb, ProductionRun
 from production.services._base import apply, lock_family, record
+from production.services.acceptance import accept_locked
 from tasks.models import Task
 from tasks.selectors import TemplateSelection, resolve_templates
 
@@ -31,10 +32,7 @@ def _confirm_locked(run: ProductionRun, *, actor, selection: TemplateSelection, 
     record(run, actor=actor, verb=ActivityVerb.DISPATCHED, from_status=from_status,
            note=f"{len(tasks)} tasks created", data={"selection": selection.as_data(), "template_ids": template_ids})
     if run.partner.auto_accept:
-        run.accepted_at = now
-        run.save(update_fields=["accepted_at", "updated_at"])
-        record(run, actor=None, verb=ActivityVerb.ACCEPTED, from_status=run.status,
-               note=f"{run.partner.name} accepts every run it is sent.")
+        accept_locked(run, actor=None, now=now, note=f"{run.partner.name} accepts every run it is sent.")
     queue_dispatch_notification(run.pk)
     return run
 

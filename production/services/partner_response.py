@@ -13,24 +13,15 @@ from django.utils import timezone
 
 from config.errors import InvalidInput, InvalidTransition
 from partners.models import Partner
-from production.models import ActivityVerb, AlertKind, DeclineReason, ProductionRun, RunStatus
+from production.models import PARTNER_DECLINE_REASONS, ActivityVerb, AlertKind, DeclineReason, ProductionRun, RunStatus
 from production.services._base import apply, lock_family, record, require
+from production.services.acceptance import accept_locked
 from production.services.dispatch import dispatch_start
 from production.services.inbox import alert_raise
 from production.services.tasks import cancel_open_tasks
 from tasks.selectors import TemplateSelection
 
 DECLINE_NOTES_MAX = 1000
-
-
-def accept_locked(run: ProductionRun, *, actor, now, note: str = "") -> bool:
-    """Record that the run's partner accepted it (once); True when this call accepted it."""
-    if run.accepted_at is not None:
-        return False
-    run.accepted_at = now
-    run.save(update_fields=["accepted_at", "updated_at"])
-    record(run, actor=actor, verb=ActivityVerb.ACCEPTED, from_status=run.status, note=note)
-    return True
 
 
 @transaction.atomic
@@ -68,9 +59,8 @@ def run_decline(*, run: ProductionRun, partner: Partner, actor=None, reason: str
         return run  # the same partner declining again: already done
     if run.partner_id != partner.pk:
         raise InvalidTransition(f"Run {run.pk} is not with {partner.name}.")
-    if reason not in {r.value for r in DeclineReason} or reason == DeclineReason.NO_RESPONSE:
-        choices = ", ".join(r.value for r in DeclineReason if r != DeclineReason.NO_RESPONSE)
-        raise InvalidInput(f"Choose a reason: {choices}.", field="reason")
+    if reason not in PARTNER_DECLINE_REASONS:
+        raise InvalidInput(f"Choose a reason: {', '.join(PARTNER_DECLINE_REASONS)}.", field="reason")
     notes = notes.strip()
     if reason == DeclineReason.OTHER and not notes:
         raise InvalidInput("Say why in the notes when the reason is “other”.", field="notes")
