@@ -25,8 +25,9 @@ from partners.models import Partner
 from production.api.serializers import PartnerRunOutput
 from production.selectors import runs_for_partner
 
-# The API's fields, minus the two it computes (design_name is joined below, progress built from the annotations).
-FIELDS = [f for f in PartnerRunOutput.Meta.fields if f not in ("design_name", "progress")]
+# The API's fields, minus those it computes (design_name is joined below, progress built from the annotations,
+# the shortfall from the quantities).
+FIELDS = [f for f in PartnerRunOutput.Meta.fields if f not in ("design_name", "progress", "shortfall_quantity")]
 PAGE_SIZE = StrictLimitOffsetPagination.default_limit
 
 
@@ -56,5 +57,8 @@ def bare_runs(request):
     results = []
     for row in rows:
         row["progress"] = {"tasks_total": row.pop("tasks_total"), "tasks_completed": row.pop("tasks_completed")}
+        done = row["status"] == "completed" and row["produced_quantity"] is not None
+        row["shortfall_quantity"] = (row["quantity"] - row["produced_quantity"] - (row["rejected_quantity"] or 0)
+                                     if done else None)
         results.append(row)
     return JsonResponse({"results": results})

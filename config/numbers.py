@@ -9,6 +9,7 @@ from config.errors import InvalidInput
 
 MAX_ID = 2**63 - 1
 MAX_QUANTITY = 2**31 - 1  # PostgreSQL integer
+MAX_STAGE = 100  # stages of one run (cutting, stitching, …): far more than any workshop chain
 
 
 def is_whole_number(value, *, minimum: int = 1, maximum: int = MAX_QUANTITY) -> bool:
@@ -16,9 +17,12 @@ def is_whole_number(value, *, minimum: int = 1, maximum: int = MAX_QUANTITY) -> 
     return not isinstance(value, bool) and isinstance(value, int) and minimum <= value <= maximum
 
 
-def require_whole_number(value, *, field: str, minimum: int = 1, what: str = "Quantity") -> int:
+def require_whole_number(value, *, field: str, minimum: int = 1, maximum: int = MAX_QUANTITY,
+                         what: str = "Quantity") -> int:
     """``value`` if it is a whole number of at least ``minimum``, else InvalidInput (400) on ``field``."""
-    if not is_whole_number(value, minimum=minimum):
+    if not is_whole_number(value, minimum=minimum, maximum=maximum):
         kind = "a positive whole number" if minimum == 1 else f"a whole number of at least {minimum}"
+        if maximum != MAX_QUANTITY:
+            kind += f" up to {maximum}"
         raise InvalidInput(f"{what} must be {kind}.", field=field)
     return value

@@ -21,8 +21,9 @@ class Design(models.Model):
     specs = models.JSONField(default=dict, blank=True)
     routing = models.JSONField(
         null=True, blank=True,
-        help_text='Default routing for automatic dispatch: {"assignments": [{"partner", "role", "share"}], '
-        '"template_category": id, "template_ids": [id]}',
+        help_text='Default routing for automatic dispatch: {"assignments": [{"partner": id, "role": text, '
+        '"share": relative weight, "stage": 1, 2, … (optional)}], "template_category": id, "template_ids": [id]}. '
+        "Each stage's shares split the whole quantity; later stages go out when the one before is finished.",
     )
     partners = models.ManyToManyField("partners.Partner", through="DesignPartner", related_name="designs", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

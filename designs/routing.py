@@ -5,7 +5,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from config.errors import InvalidInput
-from config.numbers import MAX_ID, is_whole_number
+from config.numbers import MAX_ID, MAX_STAGE, is_whole_number
 
 
 @dataclass(frozen=True)
@@ -13,6 +13,7 @@ class RoutingAssignment:
     partner_id: int
     role: str
     share: Fraction
+    stage: int = 1
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,16 @@ def parse_routing(raw) -> Routing | None:
         if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 10**9:
             raise InvalidInput(f"routing.assignments[{i}].share must be a positive number.", field="routing")
         share = Fraction(Decimal(repr(share)) if isinstance(share, float) else share)
-        if (partner_id, role) in seen:
+        stage = item.get("stage", 1)
+        if not is_whole_number(stage, minimum=1, maximum=MAX_STAGE):
+            raise InvalidInput(f"routing.assignments[{i}].stage must be a whole number from 1.", field="routing")
+        if (stage, partner_id, role) in seen:
             raise InvalidInput(f"routing.assignments[{i}] repeats partner {partner_id} in role {role!r}.", field="routing")
-        seen.add((partner_id, role))
-        assignments.append(RoutingAssignment(partner_id=partner_id, role=role, share=share))
+        seen.add((stage, partner_id, role))
+        assignments.append(RoutingAssignment(partner_id=partner_id, role=role, share=share, stage=stage))
+    stages = sorted({a.stage for a in assignments})
+    if stages and stages != list(range(1, len(stages) + 1)):
+        raise InvalidInput("routing stages are numbered 1, 2, 3… without gaps.", field="routing")
     category = raw.get("template_category")
     if category is not None:
         category = _positive_int(category, "routing.template_category")

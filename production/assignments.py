@@ -1,4 +1,4 @@
-"""An allocation row: which partner takes how many units of a run, in which role.
+"""An allocation row: which partner takes how many units of a run, in which role and stage.
 
 A plain value shared by the services that approve runs, the routing planner
 (``production.gating``) and the forms and serializers that build assignments.
@@ -6,9 +6,14 @@ A plain value shared by the services that approve runs, the routing planner
 
 from dataclasses import dataclass
 
+from tasks.selectors import TemplateSelection
+
 
 @dataclass(frozen=True)
 class Assignment:
     partner_id: int
     quantity: int
     role: str = ""
+    stage: int = 1
+    # The templates the child goes out with on its own (a later stage, when released); None: staff choose.
+    selection: TemplateSelection | None = None

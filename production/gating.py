@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from config.errors import DomainError
 from designs.models import Design
-from designs.routing import Routing, parse_routing, split_by_shares
+from designs.routing import Routing, RoutingAssignment, parse_routing, split_by_shares
 from partners.models import Partner
 from production.assignments import Assignment
 from production.models import ProductionRun
@@ -50,14 +50,26 @@ def _routing(design: Design) -> Routing:
     return routing
 
 
+def _selection(routing: Routing) -> TemplateSelection | None:
+    if not routing.has_templates:
+        return None
+    return TemplateSelection(category_id=routing.template_category, ids=routing.template_ids)
+
+
 def _split(routing: Routing, quantity: int) -> list[Assignment]:
-    parts = split_by_shares(quantity, [a.share for a in routing.assignments])
-    return [Assignment(partner_id=a.partner_id, role=a.role, quantity=q)
-            for a, q in zip(routing.assignments, parts, strict=True)]
+    """Each stage's shares split the whole quantity (the same units pass through every stage)."""
+    parts: dict[RoutingAssignment, int] = {}
+    for stage in sorted({a.stage for a in routing.assignments}):
+        in_stage = [a for a in routing.assignments if a.stage == stage]
+        parts.update(zip(in_stage, split_by_shares(quantity, [a.share for a in in_stage]), strict=True))
+    selection = _selection(routing)
+    return [Assignment(partner_id=a.partner_id, role=a.role, quantity=parts[a], stage=a.stage, selection=selection)
+            for a in routing.assignments]
 
 
 def routing_split(run: ProductionRun) -> list[Assignment]:
-    """The design's routing assignments with the run's quantity split by their shares (largest remainder).
+    """The design's routing assignments with the run's quantity split by their shares (largest remainder),
+    stage by stage; each carries the routing's templates, so later stages go out on their own when released.
 
     Raises NotRoutable when the design has no valid routing with assignments.
     """
@@ -84,9 +96,8 @@ def plan(run: ProductionRun) -> RoutingPlan:
             f"A quantity of {run.quantity} cannot be split across {len(parts)} assignments by their shares "
             f"without a part of 0 ({parts})."
         )
-    selection = None
-    if routing.has_templates:
-        selection = TemplateSelection(category_id=routing.template_category, ids=routing.template_ids)
+    selection = _selection(routing)
+    if selection is not None:
         try:
             resolve_templates(selection)
         except DomainError as exc:

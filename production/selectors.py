@@ -79,3 +79,11 @@ def tasks_in_sequence(partner: Partner | None = None) -> Prefetch:
     """
     tasks = Task.objects.order_by("sequence", "id")
     return Prefetch("tasks", queryset=scope_to_partner(tasks, partner) if partner is not None else tasks)
+
+
+def unit_sources(run: ProductionRun) -> list[tuple[str, str]]:
+    """Where a later stage's units come from: the previous stage's partners and roles (names only)."""
+    if run.stage == 1 or not run.depends_on:
+        return []
+    return list(ProductionRun.objects.filter(pk__in=run.depends_on, status=RunStatus.COMPLETED, produced_quantity__gt=0)
+                .order_by("id").values_list("partner__name", "role"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from production.api import operations, partner, staff
+from production.api import operations, partner, staff, units
 
 admin_urlpatterns = [
     path("production-runs/", staff.RunListCreate.as_view(), name="run-list"),
@@ -11,6 +11,10 @@ admin_urlpatterns = [
     path("production-runs/<int:pk>/dispatch/cancel", staff.RunDispatchCancel.as_view(), name="run-dispatch-cancel"),
     path("production-runs/<int:pk>/cancel", staff.RunCancel.as_view(), name="run-cancel"),
     path("production-runs/<int:pk>/reassign", staff.RunReassign.as_view(), name="run-reassign"),
+    path("production-runs/<int:pk>/ledger", units.RunLedger.as_view(), name="run-ledger"),
+    path("production-runs/<int:pk>/complete", units.RunCompleteForPartner.as_view(), name="run-complete"),
+    path("production-runs/<int:pk>/correct-output", units.RunCorrectOutput.as_view(), name="run-correct-output"),
+    path("production-runs/<int:pk>/remake", units.RunRemake.as_view(), name="run-remake"),
     path("production-runs/redispatch", staff.RunsRedispatch.as_view(), name="runs-redispatch"),
     path("production-runs/<int:pk>/activities/", staff.RunActivities.as_view(), name="run-activities"),
     path("designs/<int:pk>/production-runs/", staff.DesignRunCreate.as_view(), name="design-run-create"),

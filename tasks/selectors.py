@@ -22,6 +22,12 @@ class TemplateSelection:
                 "(and not an empty list).", code="invalid_selection",
             )
 
+    @classmethod
+    def from_data(cls, data: dict) -> "TemplateSelection":
+        """The inverse of ``as_data`` (a selection stored on a run)."""
+        return cls(category_id=data.get("template_category"), names=tuple(data.get("template_names") or ()),
+                   ids=tuple(data.get("template_ids") or ()))
+
     def as_data(self) -> dict:
         if self.category_id is not None:
             return {"template_category": self.category_id}

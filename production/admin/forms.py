@@ -2,8 +2,10 @@
 
 from django import forms
 
+from config.numbers import MAX_STAGE
 from designs.models import Design
 from partners.models import Partner
+from production.assignments import Assignment
 from production.models import ProductionRun
 from tasks.models import TaskTemplate, TaskTemplateCategory
 from tasks.selectors import TemplateSelection
@@ -27,14 +29,49 @@ class PartnerChoiceField(forms.ModelChoiceField):
 
 
 class AllocationRowForm(forms.Form):
+    """One row of the Allocate page: a partner's share of one stage, and optionally the templates it goes out with."""
+
     partner = PartnerChoiceField(queryset=Partner.objects.filter(is_active=True).order_by("name", "id"))
     role = forms.CharField(required=False, max_length=100)
     quantity = forms.IntegerField(min_value=1, widget=forms.NumberInput(attrs={"class": "vSmallField"}))
+    template_category = forms.ModelChoiceField(
+        queryset=TaskTemplateCategory.objects.order_by("name", "id"), required=False, label="Templates",
+        empty_label="Choose at dispatch",
+    )
+    stage = forms.IntegerField(min_value=1, max_value=MAX_STAGE, initial=1, widget=forms.HiddenInput)
+
+    def has_changed(self):
+        # A blank row of stage 2 is still blank: the stage is where the row sits, not something typed.
+        return any(name != "stage" for name in self.changed_data)
+
+    def assignment(self) -> Assignment:
+        data = self.cleaned_data
+        category = data.get("template_category")
+        return Assignment(partner_id=data["partner"].pk, role=data.get("role", ""), quantity=data["quantity"],
+                          stage=data.get("stage") or 1,
+                          selection=TemplateSelection(category_id=category.pk) if category else None)
 
 
-def allocation_formset(extra: int = 2):
-    """At least one row must be filled; ``extra`` blank rows are offered (the page works without JavaScript)."""
-    return forms.formset_factory(AllocationRowForm, extra=extra, min_num=1, validate_min=True)
+class AllocationFormSet(forms.BaseFormSet):
+    def initial_form_count(self):
+        return 0  # every row but the first may stay empty, prefilled or not (rows carry their stage as initial)
+
+    def by_stage(self) -> list[tuple[int, list[AllocationRowForm]]]:
+        """The rows grouped by stage, in stage order (the page shows one table per stage)."""
+        stages: dict[int, list] = {}
+        for form in self.forms:
+            try:
+                stage = max(int(form["stage"].value() or 1), 1)
+            except (TypeError, ValueError):
+                stage = 1
+            stages.setdefault(stage, []).append(form)
+        return sorted(stages.items())
+
+
+def allocation_formset(rows: int = 3):
+    """At least one row must be filled; ``rows`` rows are offered (the page works without JavaScript)."""
+    return forms.formset_factory(AllocationRowForm, formset=AllocationFormSet, extra=max(rows - 1, 0), min_num=1,
+                                 validate_min=True)
 
 
 class TemplateChoiceField(forms.ModelMultipleChoiceField):

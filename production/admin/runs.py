@@ -9,6 +9,7 @@ template tags (designs and orders import nothing from production).
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponseNotAllowed
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -17,7 +18,9 @@ from django_fsm import can_proceed
 
 from config.errors import DomainError
 from production import selectors, services
+from production.admin import units as admin_units
 from production.admin import views as admin_views
+from production.ledger import run_ledger
 from production.models import ProductionRun, RunStatus
 
 
@@ -33,6 +36,24 @@ class RootFilter(admin.SimpleListFilter):
             return queryset.roots()
         if self.value() == "no":
             return queryset.filter(parent_run__isnull=False)
+        return queryset
+
+
+class ReadyFilter(admin.SimpleListFilter):
+    """Whether a run's units are there: a later stage waits for the stage before it to finish."""
+
+    title = "stage"
+    parameter_name = "units"
+
+    def lookups(self, request, model_admin):
+        return [("here", "Units here (ready)"), ("upstream", "Waiting for the previous stage")]
+
+    def queryset(self, request, queryset):
+        waiting = Q(stage__gt=1, released_at__isnull=True)
+        if self.value() == "here":
+            return queryset.exclude(waiting)
+        if self.value() == "upstream":
+            return queryset.filter(waiting)
         return queryset
 
 
@@ -54,7 +75,7 @@ class ProductionRunAdmin(admin.ModelAdmin):
     reassignment_queue_display = ["id", "design", "role", "quantity", "previous_partner", "handed_back_because",
                                   "waiting_for"]
     list_display_links = ["id"]
-    list_filter = ["status", "dispatch_state", "run_type", RootFilter, "partner",
+    list_filter = ["status", "dispatch_state", "run_type", RootFilter, ReadyFilter, "partner",
                    ("design", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["design", "partner", "order", "previous_partner"]
     search_fields = ["id__exact", "design__name", "design__code", "partner__name", "order__id__exact",
@@ -63,12 +84,14 @@ class ProductionRunAdmin(admin.ModelAdmin):
     actions = ["dispatch_selected", "approve_by_routing", "redispatch_to_previous_partner"]
     fieldsets = [
         (None, {"fields": ["status", "dispatch_state", "review_reason", "run_type", "quantity", "design", "partner",
-                           "role", "parent_run"]}),
+                           "role", "parent_run", "remake_of"]}),
+        ("Stage", {"fields": ["stage", "depends_on", "planned_quantity", "released_at", "planned_templates"]}),
         ("Provenance", {"fields": ["order", "order_line_item", "product", "variant", "metadata", "captured_at"]}),
         ("Dispatch", {"fields": ["dispatch_started_by", "dispatch_started_at", "template_ids"]}),
         ("Partner's answer", {"fields": ["accepted_at", "declined_at", "decline_reason", "decline_notes",
                                          "previous_partner", "reminder_count", "last_reminded_at"]}),
-        ("Outcome", {"fields": ["produced_quantity", "rejected_quantity", "completion_notes"]}),
+        ("Outcome", {"fields": ["produced_quantity", "rejected_quantity", "rejection_reason", "shortfall_quantity",
+                                "shortfall_reason", "completion_notes"]}),
         ("Dates", {"fields": ["created_at", "approved_at", "sent_at", "started_at", "completed_at", "cancelled_at",
                               "updated_at"], "classes": ["collapse"]}),
         ("Design snapshot", {"fields": ["snapshot"], "classes": ["collapse"]}),
@@ -81,6 +104,9 @@ class ProductionRunAdmin(admin.ModelAdmin):
             path("<int:pk>/do/<slug:action>/", wrap(self.transition_view), name="production_productionrun_transition"),
             path("<int:pk>/allocate/", wrap(self.allocate_view), name="production_productionrun_allocate"),
             path("<int:pk>/reassign/", wrap(self.reassign_view), name="production_productionrun_reassign"),
+            path("<int:pk>/complete/", wrap(self.complete_view), name="production_productionrun_complete"),
+            path("<int:pk>/correct/", wrap(self.correct_view), name="production_productionrun_correct"),
+            path("<int:pk>/remake/", wrap(self.remake_view), name="production_productionrun_remake"),
             path("confirm-templates/", wrap(self.confirm_templates_view),
                  name="production_productionrun_confirm_templates"),
             *super().get_urls(),
@@ -94,6 +120,15 @@ class ProductionRunAdmin(admin.ModelAdmin):
 
     def reassign_view(self, request, pk):
         return admin_views.run_reassign(self, request, pk)
+
+    def complete_view(self, request, pk):
+        return admin_units.record_completion(self, request, pk)
+
+    def correct_view(self, request, pk):
+        return admin_units.correct_output(self, request, pk)
+
+    def remake_view(self, request, pk):
+        return admin_units.remake(self, request, pk)
 
     def confirm_templates_view(self, request):
         return admin_views.confirm_templates(self, request)
@@ -205,11 +240,14 @@ class ProductionRunAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_fieldsets(self, request, obj=None):
+        fieldsets = self.fieldsets
+        if obj is not None and obj.parent_run_id is None:
+            fieldsets = [f for f in fieldsets if f[0] != "Stage"]  # a root's stages are its children's (the ledger)
         if obj is not None and obj.status == RunStatus.PENDING_REVIEW:
-            return self.fieldsets
+            return fieldsets
         # The review reason only means something while the run waits for review.
-        main = [f for f in self.fieldsets[0][1]["fields"] if f != "review_reason"]
-        return [(None, {"fields": main}), *self.fieldsets[1:]]
+        main = [f for f in fieldsets[0][1]["fields"] if f != "review_reason"]
+        return [(None, {"fields": main}), *fieldsets[1:]]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -220,14 +258,20 @@ class ProductionRunAdmin(admin.ModelAdmin):
     def _run_page_context(self, run):
         # Buttons follow the state machine itself (transition sources and guards); the services
         # still have the last word when the button is pressed.
+        ledger = run_ledger(run) if run.parent_run_id is None and run.status != RunStatus.PENDING_REVIEW else None
         return {
+            "can_record_completion": admin_units.can_record_completion(run),
+            "can_correct": admin_units.can_correct(run),
+            "missing_units": admin_units.missing_units(run, ledger),
+            "ledger": admin_units.ledger_picture(ledger) if ledger else None,
+            "ledger_data": ledger,
             "can_allocate": can_proceed(run.approve),
             "can_dispatch": can_proceed(run.dispatch_start),
             "awaiting_templates": run.is_awaiting_templates(),
             "can_cancel": can_proceed(run.cancel),
             "can_reassign": can_proceed(run.reassign),
             "confirm_url": admin_views.confirm_templates_url(run),
-            "children": run.children.select_related("partner").order_by("id"),
+            "children": run.children.select_related("partner").order_by("stage", "id"),
             "tasks": run.tasks.select_related("template").order_by("sequence", "id"),
             "activities": run.activities.select_related("actor").order_by("created_at", "id"),
         }

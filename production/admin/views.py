@@ -19,7 +19,6 @@ from designs.models import Design
 from partners.models import Partner
 from production import gating, selectors, services
 from production.admin.forms import ConfirmTemplatesForm, ReassignForm, RunCreateForm, allocation_formset
-from production.assignments import Assignment
 from production.models import ProductionRun, RunStatus
 
 
@@ -32,13 +31,13 @@ def confirm_templates_url(run=None) -> str:
     return f"{url}?run={run.pk}" if run is not None else url
 
 
-def _render(request, model_admin, template: str, title: str, **context):
+def render_page(request, model_admin, template: str, title: str, **context):
     return TemplateResponse(request, template, {
         **model_admin.admin_site.each_context(request), "opts": model_admin.opts, "title": title, **context,
     })
 
 
-def _run_to_change(model_admin, request, pk: int) -> ProductionRun:
+def run_to_change(model_admin, request, pk: int) -> ProductionRun:
     run = get_object_or_404(ProductionRun.objects.select_related("design", "partner"), pk=pk)
     if not model_admin.has_change_permission(request, run):
         raise PermissionDenied
@@ -71,7 +70,7 @@ def run_transition(model_admin, request, pk: int, action: str):
         return HttpResponseNotAllowed(["POST"])
     if action not in TRANSITIONS:
         raise Http404
-    run = _run_to_change(model_admin, request, pk)
+    run = run_to_change(model_admin, request, pk)
     try:
         messages.success(request, TRANSITIONS[action](request, run))
     except DomainError as exc:
@@ -87,53 +86,67 @@ def _rows_from_routing(run: ProductionRun) -> list[dict]:
         assignments = gating.routing_split(run)
     except gating.NotRoutable:
         return []
-    return [{"partner": a.partner_id, "role": a.role, "quantity": a.quantity} for a in assignments]
+    return [{"partner": a.partner_id, "role": a.role, "quantity": a.quantity, "stage": a.stage,
+             "template_category": a.selection.category_id if a.selection else None} for a in assignments]
 
 
-def _typed_total(formset) -> int:
-    """What the rows add up to as typed (for the page's total without JavaScript)."""
-    total = 0
-    for form in formset.forms:
-        raw = form["quantity"].value()
-        try:
-            total += max(int(raw), 0)
-        except (TypeError, ValueError):
-            pass
-    return total
+def _starting_rows(run: ProductionRun, *, stages: int, blank: int) -> list[dict]:
+    """The routing's rows, then ``blank`` empty rows in each of ``stages`` stages."""
+    rows = _rows_from_routing(run)
+    stages = max([stages, *(r["stage"] for r in rows)])
+    return rows + [{"stage": stage} for stage in range(1, stages + 1) for _ in range(blank)]
+
+
+def _sections(formset) -> list[tuple[int, list, int]]:
+    """(stage, its rows, what they add up to as typed): the page's tables and totals without JavaScript."""
+    sections = []
+    for stage, forms in formset.by_stage():
+        total = 0
+        for form in forms:
+            try:
+                total += max(int(form["quantity"].value()), 0)
+            except (TypeError, ValueError):
+                pass
+        sections.append((stage, forms, total))
+    return sections
+
+
+def _bounded(request, name: str, default: int, top: int) -> int:
+    try:
+        return min(max(int(request.GET.get(name, default)), 1), top)
+    except ValueError:
+        return default
 
 
 def run_allocate(model_admin, request, pk: int):
-    run = _run_to_change(model_admin, request, pk)
+    run = run_to_change(model_admin, request, pk)
     if not can_proceed(run.approve):
         messages.warning(request, f"{run} is {run.get_status_display().lower()}; only a run pending review "
                                   "can be allocated.")
         return redirect(run_url(run))
-    try:
-        extra = min(max(int(request.GET.get("rows", 2)), 2), 20)
-    except ValueError:
-        extra = 2
+    stages, blank = _bounded(request, "stages", 1, 10), _bounded(request, "rows", 3, 20)
     if request.method == "POST":
         formset = allocation_formset()(request.POST, prefix="rows")
         if formset.is_valid():
-            assignments = [
-                Assignment(partner_id=f.cleaned_data["partner"].pk, role=f.cleaned_data.get("role", ""),
-                                    quantity=f.cleaned_data["quantity"])
-                for f in formset.forms if f.cleaned_data
-            ]
+            assignments = [f.assignment() for f in formset.forms if f.cleaned_data]
             try:
                 run, children = services.run_approve(run=run, actor=request.user, assignments=assignments,
                                                      note=request.POST.get("note", "").strip()[:500])
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, f"{run} approved into {len(children)} child run(s).")
+                messages.success(request, f"{run} approved into {len(children)} child run(s). "
+                                          "Dispatch the first stage's runs next (listed below).")
                 return redirect(run_url(run))
         else:
             messages.error(request, "Please correct the rows below.")
     else:
-        formset = allocation_formset(extra)(prefix="rows", initial=_rows_from_routing(run))
-    return _render(request, model_admin, "admin/production/allocate.html", f"Allocate {run}",
-                   run=run, original=run, formset=formset, total=_typed_total(formset), more_rows=min(extra + 3, 20))
+        rows = _starting_rows(run, stages=stages, blank=blank)
+        formset = allocation_formset(len(rows))(prefix="rows", initial=rows)
+    sections = _sections(formset)
+    return render_page(request, model_admin, "admin/production/allocate.html", f"Allocate {run}",
+                   run=run, original=run, formset=formset, sections=sections, more_rows=min(blank + 2, 20),
+                   stages=len(sections), next_stage=min(len(sections) + 1, 10))
 
 
 # --- create -------------------------------------------------------------------------------
@@ -157,7 +170,7 @@ def run_create(model_admin, request):
                                       "allocate it to partners next.")
             return redirect(run_url(run))
     title = f"Create a production run of {design}" if design else "Create a production run"
-    return _render(request, model_admin, "admin/production/run_create.html", title, form=form, design=design,
+    return render_page(request, model_admin, "admin/production/run_create.html", title, form=form, design=design,
                    original=design)
 
 
@@ -183,7 +196,7 @@ def confirm_templates(model_admin, request):
     else:
         form = ConfirmTemplatesForm(initial={"runs": request.GET.getlist("run")}, runs=runs)
     chosen = {str(v) for v in (form["runs"].value() or [])}
-    return _render(request, model_admin, "admin/production/confirm_templates.html", "Confirm templates",
+    return render_page(request, model_admin, "admin/production/confirm_templates.html", "Confirm templates",
                    form=form, runs=runs, chosen=chosen)
 
 
@@ -195,7 +208,7 @@ def reassignment_queue_url() -> str:
 
 def run_reassign(model_admin, request, pk: int):
     """Give a handed-back (or unanswered) run to a partner, optionally dispatching it with the same templates."""
-    run = _run_to_change(model_admin, request, pk)
+    run = run_to_change(model_admin, request, pk)
     if not can_proceed(run.reassign):
         messages.warning(request, f"{run} is {run.get_status_display().lower()}; only a run handed back, or sent "
                                   "and not answered yet, can be reassigned.")
@@ -212,7 +225,7 @@ def run_reassign(model_admin, request, pk: int):
             sent = "and sent to them" if data["dispatch"] else "(approved: dispatch it when ready)"
             messages.success(request, f"{run} reassigned to {run.partner} {sent}.")
             return redirect(run_url(run))
-    return _render(request, model_admin, "admin/production/reassign.html", f"Reassign {run}",
+    return render_page(request, model_admin, "admin/production/reassign.html", f"Reassign {run}",
                    run=run, original=run, form=form)
 
 
@@ -228,7 +241,7 @@ def redispatch(model_admin, request, queryset):
     partners = Partner.objects.in_bulk([r.partner for r in results if r.partner])
     rows = [{"result": r, "partner": partners.get(r.partner), "label": REDISPATCH_OUTCOMES.get(r.outcome, r.outcome)}
             for r in results]
-    return _render(request, model_admin, "admin/production/redispatch.html",
+    return render_page(request, model_admin, "admin/production/redispatch.html",
                    "Send runs back to their previous partner", rows=rows, run_ids=run_ids,
                    will_send=sum(r.outcome == "would_redispatch" for r in results))
 

@@ -121,7 +121,9 @@ class PartnerRunComplete(PartnerView, APIView):
     @extend_schema(
         summary="Complete a run",
         description="`in_progress` -> `completed` with what was produced and rejected (produced defaults to the "
-                    "quantity minus rejected, rejected to 0; together at most the quantity, 400 otherwise). "
+                    "quantity minus rejected, rejected to 0; together at most the quantity, 400 otherwise). Units "
+                    "neither produced nor rejected are a shortfall and need `shortfall_reason` (400 otherwise); "
+                    "rejects may name a `rejection_reason`. Staff are alerted to shortfalls and rejects. "
                     "409 `open_tasks` while a task is pending or in progress.",
         request=RunCompleteInput, responses={200: PartnerRunDetailOutput, 409: Conflict},
     )

@@ -3,7 +3,7 @@
 Inputs only check shape and JSON types; the services decide what is allowed.
 """
 
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from config.api import (
@@ -15,10 +15,18 @@ from config.api import (
     id_field,
     quantity_field,
 )
-from config.numbers import MAX_QUANTITY
+from config.numbers import MAX_QUANTITY, MAX_STAGE
 from designs.models import Design
 from production.assignments import Assignment
-from production.models import PARTNER_DECLINE_REASONS, Alert, ProductionPolicy, ProductionRun, ProductionRunActivity
+from production.models import (
+    PARTNER_DECLINE_REASONS,
+    Alert,
+    ProductionPolicy,
+    ProductionRun,
+    ProductionRunActivity,
+    RejectionReason,
+)
+from production.selectors import unit_sources
 from tasks.api import TaskOutput
 from tasks.selectors import TemplateSelection
 
@@ -28,12 +36,16 @@ from tasks.selectors import TemplateSelection
 RESPONSE_FIELDS = ["accepted_at", "declined_at", "decline_reason", "decline_notes", "previous_partner",
                    "reminder_count", "last_reminded_at"]
 
+# What a finished run made, rejected and lost (the output gate), on both representations.
+OUTPUT_FIELDS = ["rejection_reason", "shortfall_quantity", "shortfall_reason"]
+
 RUN_FIELDS = [
     "id", "status", "dispatch_state", "run_type", "quantity", "design", "design_name", "partner", "partner_name",
     "role", "parent_run", "children", "order", "order_line_item", "product", "variant", "snapshot", "captured_at",
     "metadata", "produced_quantity", "rejected_quantity", "completion_notes", "template_ids", "dispatch_started_at",
     "dispatch_started_by", "approved_at", "sent_at", "started_at", "completed_at", "cancelled_at", "created_at",
-    "updated_at", *RESPONSE_FIELDS,
+    "updated_at", *RESPONSE_FIELDS, "stage", "depends_on", "planned_quantity", "released_at", "planned_templates",
+    *OUTPUT_FIELDS, "remake_of",
 ]
 
 
@@ -41,6 +53,8 @@ class RunOutput(serializers.ModelSerializer):
     design_name = serializers.CharField(source="design.name", read_only=True)
     partner_name = serializers.CharField(source="partner.name", default=None, allow_null=True, read_only=True)
     children = serializers.SerializerMethodField()
+    depends_on = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    shortfall_quantity = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = ProductionRun
@@ -63,7 +77,7 @@ RunAndChildren = inline_serializer(
 Conflict = OpenApiResponse(
     inline_serializer("Conflict", fields={"detail": StrictCharField(), "code": StrictCharField()}),
     description="Not allowed in the run's current state (code invalid_transition, not_awaiting_templates, open_tasks, "
-                "already_started).",
+                "already_started, waiting_for_previous_stage, next_stage_released, nothing_to_remake).",
 )
 
 
@@ -135,13 +149,14 @@ class PartnerRunOutput(serializers.ModelSerializer):
     design_name = serializers.CharField(source="design.name", read_only=True)
     snapshot = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
+    shortfall_quantity = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = ProductionRun
         fields = ["id", "status", "dispatch_state", "run_type", "quantity", "design", "design_name", "partner", "role",
                   "parent_run", "order", "snapshot", "captured_at", "produced_quantity", "rejected_quantity",
                   "completion_notes", "sent_at", "started_at", "completed_at", "cancelled_at", "created_at",
-                  "updated_at", "progress", *RESPONSE_FIELDS]
+                  "updated_at", "progress", *RESPONSE_FIELDS, "stage", *OUTPUT_FIELDS]
 
     def get_snapshot(self, run) -> dict:
         return {key: run.snapshot[key] for key in PARTNER_SNAPSHOT_KEYS if key in run.snapshot}
@@ -150,12 +165,28 @@ class PartnerRunOutput(serializers.ModelSerializer):
         return {"tasks_total": run.tasks_total, "tasks_completed": run.tasks_completed}
 
 
+class UnitSourceOutput(serializers.Serializer):
+    partner_name = serializers.CharField()
+    role = serializers.CharField()
+
+
 class PartnerRunDetailOutput(PartnerRunOutput):
     tasks = TaskOutput(many=True, read_only=True)
     design_summary = DesignSummary(source="design", read_only=True)
+    received_quantity = serializers.SerializerMethodField()
+    received_from = serializers.SerializerMethodField()
 
     class Meta(PartnerRunOutput.Meta):
-        fields = PartnerRunOutput.Meta.fields + ["tasks", "design_summary"]
+        fields = PartnerRunOutput.Meta.fields + ["tasks", "design_summary", "received_quantity", "received_from"]
+
+    def get_received_quantity(self, run) -> int | None:
+        """The units this run received (a later stage: its share of the previous stage's good output)."""
+        return run.quantity if run.released_at is not None or run.stage == 1 else None
+
+    @extend_schema_field(UnitSourceOutput(many=True))
+    def get_received_from(self, run) -> list[dict]:
+        """Who the units come from: the previous stage's partners and roles (never their figures)."""
+        return [{"partner_name": name, "role": role} for name, role in unit_sources(run)]
 
 
 # --- input -----------------------------------------------------------------------------
@@ -164,6 +195,23 @@ class AssignmentInput(StrictObject):
     partner = id_field()
     role = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
     quantity = quantity_field()
+    stage = StrictIntegerField(required=False, min_value=1, max_value=MAX_STAGE, default=1)
+    template_ids = serializers.ListField(child=id_field(), required=False, min_length=1, max_length=500)
+    template_category = id_field(required=False)
+
+    def validate(self, attrs):
+        if "template_ids" in attrs and "template_category" in attrs:
+            raise serializers.ValidationError({"template_ids": ["Give template_ids or template_category, not both."]})
+        return attrs
+
+    @staticmethod
+    def assignment(data: dict) -> Assignment:
+        selection = None
+        if "template_ids" in data or "template_category" in data:
+            selection = TemplateSelection(category_id=data.get("template_category"),
+                                          ids=tuple(data.get("template_ids") or ()))
+        return Assignment(partner_id=data["partner"], role=data["role"], quantity=data["quantity"],
+                          stage=data["stage"], selection=selection)
 
 
 class AssignmentsInput(StrictObject):
@@ -173,7 +221,7 @@ class AssignmentsInput(StrictObject):
         items = self.validated_data.get("assignments")
         if items is None:
             return None
-        return [Assignment(partner_id=a["partner"], role=a["role"], quantity=a["quantity"]) for a in items]
+        return [AssignmentInput.assignment(a) for a in items]
 
 
 class RunCreateInput(StrictObject):
@@ -251,4 +299,45 @@ class RedispatchInput(StrictObject):
 class RunCompleteInput(StrictObject):
     produced_quantity = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_QUANTITY)
     rejected_quantity = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_QUANTITY)
+    rejection_reason = serializers.ChoiceField(choices=RejectionReason.choices, required=False, allow_blank=True,
+                                               default="")
+    shortfall_reason = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
     notes = StrictCharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class CorrectOutputInput(StrictObject):
+    produced_quantity = StrictIntegerField(min_value=0, max_value=MAX_QUANTITY)
+    rejected_quantity = StrictIntegerField(min_value=0, max_value=MAX_QUANTITY)
+    reason = StrictCharField(max_length=2000)
+    rejection_reason = serializers.ChoiceField(choices=RejectionReason.choices, required=False, allow_blank=True,
+                                               default="")
+    shortfall_reason = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class RemakeInput(StrictObject):
+    quantity = quantity_field(required=False)
+    note = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+# --- the ledger ---------------------------------------------------------------------------
+
+class LedgerStageOutput(serializers.Serializer):
+    stage = serializers.IntegerField()
+    planned = serializers.IntegerField()
+    received = serializers.IntegerField()
+    produced = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    shortfall = serializers.IntegerField()
+    open = serializers.IntegerField()
+    released = serializers.BooleanField()
+    roles = serializers.ListField(child=serializers.CharField())
+
+
+class LedgerOutput(serializers.Serializer):
+    run = serializers.IntegerField()
+    ordered = serializers.IntegerField()
+    good_output = serializers.IntegerField()
+    waiting = serializers.IntegerField(help_text="Good units of an unfinished stage, waiting to move on.")
+    stages = LedgerStageOutput(many=True)
+    remakes = serializers.ListField(child=serializers.IntegerField())
+    unaccounted = serializers.IntegerField()

@@ -35,14 +35,14 @@ from production.models import (
 )
 
 
-def _run_detail(run_id: int) -> dict:
+def run_detail(run_id: int) -> dict:
     run = selectors.runs_for_staff().prefetch_related(selectors.tasks_in_sequence()).get(pk=run_id)
     return RunDetailOutput(run).data
 
 
 def _run_and_children(run, children) -> dict:
     return {
-        "run": _run_detail(run.pk),
+        "run": run_detail(run.pk),
         "children": RunOutput(
             selectors.runs_for_staff().filter(pk__in=[c.pk for c in children]).order_by("id"), many=True
         ).data,
@@ -93,7 +93,7 @@ class RunListCreate(generics.ListAPIView):
             raise serializers.ValidationError({"design": ["Unknown design."]})
         run = services.run_create(design=design, quantity=data.validated_data["quantity"], actor=request.user,
                                   run_type=data.validated_data["run_type"])
-        return Response(_run_detail(run.pk), status=status.HTTP_201_CREATED)
+        return Response(run_detail(run.pk), status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(get=extend_schema(
@@ -155,8 +155,10 @@ class RunDispatch(RunAction):
     @extend_schema(
         summary="Start dispatching a run to its partner",
         description="With an empty body the dispatch waits for templates (202, `awaiting_templates`); with a "
-                    "template selection it completes at once (200). Only an approved run with a partner and no "
-                    "children can be dispatched (409 `invalid_transition`).",
+                    "template selection, or when the run's allocation named its templates, it completes at once "
+                    "(200). Only an approved run with a partner and no children can be dispatched (409 "
+                    "`invalid_transition`); a later stage's run before the stage before it is finished: 409 "
+                    "`waiting_for_previous_stage`.",
         request=SelectionInput, responses={200: RunDetailOutput, 202: RunDetailOutput, 409: Conflict},
     )
     def post(self, request, pk):
@@ -165,7 +167,8 @@ class RunDispatch(RunAction):
         data.is_valid(raise_exception=True)
         selection = data.selection(required=False)
         run = services.dispatch_start(run=run, actor=request.user, selection=selection)
-        return Response(_run_detail(run.pk), status=status.HTTP_202_ACCEPTED if selection is None else status.HTTP_200_OK)
+        waiting = run.is_awaiting_templates()  # no selection given, and none named at allocation
+        return Response(run_detail(run.pk), status=status.HTTP_202_ACCEPTED if waiting else status.HTTP_200_OK)
 
 
 class RunDispatchConfirm(RunAction):
@@ -181,7 +184,7 @@ class RunDispatchConfirm(RunAction):
         data = ConfirmSelectionInput(data=request.data)
         data.is_valid(raise_exception=True)
         run = services.dispatch_confirm(run=run, actor=request.user, selection=data.selection(required=True))
-        return Response(_run_detail(run.pk))
+        return Response(run_detail(run.pk))
 
 
 class RunDispatchCancel(RunAction):
@@ -193,7 +196,7 @@ class RunDispatchCancel(RunAction):
     )
     def post(self, request, pk):
         run = services.dispatch_cancel(run=self.get_run(pk), actor=request.user)
-        return Response(_run_detail(run.pk))
+        return Response(run_detail(run.pk))
 
 
 class RunCancel(RunAction):
@@ -208,7 +211,7 @@ class RunCancel(RunAction):
         data = CancelInput(data=request.data)
         data.is_valid(raise_exception=True)
         run = services.run_cancel(run=run, actor=request.user, reason=data.validated_data["reason"])
-        return Response(_run_detail(run.pk))
+        return Response(run_detail(run.pk))
 
 
 @extend_schema_view(get=extend_schema(
@@ -242,7 +245,7 @@ class RunReassign(RunAction):
         d = data.validated_data
         run = services.run_reassign(run=run, partner_id=d["partner"], dispatch=d["dispatch"], note=d["note"],
                                     actor=request.user)
-        return Response(_run_detail(run.pk))
+        return Response(run_detail(run.pk))
 
 
 class RunsRedispatch(APIView):

@@ -3,14 +3,14 @@
 from production.models.activity import ActivityVerb, ProductionRunActivity
 from production.models.inbox import Alert, AlertKind
 from production.models.policy import ProductionPolicy
-from production.models.run import (
+from production.models.run import ProductionRun, ProductionRunQuerySet
+from production.models.states import (
     NON_TERMINAL,
     PARTNER_DECLINE_REASONS,
     TERMINAL,
     DeclineReason,
     DispatchState,
-    ProductionRun,
-    ProductionRunQuerySet,
+    RejectionReason,
     RunStatus,
     sent_q,
 )
@@ -28,6 +28,7 @@ __all__ = [
     "ProductionRun",
     "ProductionRunActivity",
     "ProductionRunQuerySet",
+    "RejectionReason",
     "RunStatus",
     "sent_q",
 ]

@@ -27,6 +27,9 @@ class ActivityVerb(models.TextChoices):
     PARKED = "parked", "Parked (no answer)"
     ESCALATED = "escalated", "Escalated to staff"
     REASSIGNED = "reassigned", "Reassigned"
+    RELEASED = "released", "Released to its stage"
+    CORRECTED = "corrected", "Output corrected"
+    REMAKE_CREATED = "remake_created", "Remake created"
 
 
 class ProductionRunActivity(models.Model):

@@ -1,50 +1,19 @@
-"""The production run: its states, its guards and its transitions (pure: fields and timestamps only)."""
+"""The production run: its fields, its guards and its transitions (pure: fields and timestamps only)."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
 from django_fsm import FSMField, FSMModelMixin, transition
 
-
-class RunStatus(models.TextChoices):
-    PENDING_REVIEW = "pending_review", "Pending review"
-    APPROVED = "approved", "Approved"
-    SENT_TO_PARTNER = "sent_to_partner", "Sent to partner"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
-    AWAITING_REASSIGNMENT = "awaiting_reassignment", "Awaiting reassignment"
-
-
-class DeclineReason(models.TextChoices):
-    """Why a run went back to staff: the partner's reason, or ``no_response`` when the reminder ladder parked it."""
-
-    CAPACITY = "capacity", "No capacity"
-    MATERIALS_UNAVAILABLE = "materials_unavailable", "Materials unavailable"
-    SCHEDULING_CONFLICT = "scheduling_conflict", "Scheduling conflict"
-    OTHER = "other", "Other"
-    NO_RESPONSE = "no_response", "No response"
-
-
-PARTNER_DECLINE_REASONS = [r for r in DeclineReason if r != DeclineReason.NO_RESPONSE]
-
-
-class DispatchState(models.TextChoices):
-    IDLE = "idle", "Not dispatched"
-    AWAITING_TEMPLATES = "awaiting_templates", "Waiting for templates"
-    COMPLETED = "completed", "Dispatched"
-
-
-TERMINAL = (RunStatus.COMPLETED, RunStatus.CANCELLED)
-NON_TERMINAL = [s for s in RunStatus.values if s not in TERMINAL]
-
-
-def sent_q(prefix: str = "") -> Q:
-    """The one rule of what a partner may see: a run once sent to it (``sent_at`` is set on dispatch, never cleared).
-
-    ``prefix`` reaches the run from a related model, e.g. ``"production_run__"`` for tasks.
-    """
-    return Q(**{f"{prefix}sent_at__isnull": False})
+from production.models.states import (
+    NON_TERMINAL,
+    TERMINAL,
+    DeclineReason,
+    DispatchState,
+    RejectionReason,
+    RunStatus,
+    sent_q,
+)
 
 
 class ProductionRunQuerySet(models.QuerySet):
@@ -79,6 +48,16 @@ class ProductionRun(FSMModelMixin, models.Model):
     role = models.CharField(max_length=100, blank=True, default="")
     parent_run = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
 
+    # Stages (production.stages): a child's place in its parent's chain. Stage 1 receives its units at
+    # approval; a later stage when the one before is finished (released_at), split from its good output.
+    stage = models.PositiveSmallIntegerField(default=1)
+    depends_on = models.JSONField(default=list, blank=True, help_text="The previous stage's child runs.")
+    planned_quantity = models.PositiveIntegerField(null=True, blank=True, help_text="The allocation's plan.")
+    released_at = models.DateTimeField(null=True, blank=True)
+    planned_templates = models.JSONField(
+        null=True, blank=True, help_text="Templates named at allocation: the run goes out with them on its own.")
+    remake_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="remakes")
+
     # Provenance. Children keep order/product/variant but never the line item,
     # so the one-root-run-per-line-item constraint only ever sees roots.
     order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="production_runs")
@@ -94,6 +73,8 @@ class ProductionRun(FSMModelMixin, models.Model):
     produced_quantity = models.PositiveIntegerField(null=True, blank=True)
     rejected_quantity = models.PositiveIntegerField(null=True, blank=True)
     completion_notes = models.TextField(blank=True, default="")
+    rejection_reason = models.CharField(max_length=30, choices=RejectionReason.choices, blank=True, default="")
+    shortfall_reason = models.TextField(blank=True, default="")
 
     template_ids = models.JSONField(default=list, blank=True, help_text="Task templates used when dispatched.")
     dispatch_started_by = models.ForeignKey(
@@ -129,7 +110,12 @@ class ProductionRun(FSMModelMixin, models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="run_quantity_positive"),
+            # A later stage's child whose share of the good output is 0 is cancelled with quantity 0.
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0) | Q(quantity=0, status=RunStatus.CANCELLED, parent_run__isnull=False),
+                name="run_quantity_positive",
+            ),
+            models.CheckConstraint(condition=Q(stage__gte=1), name="run_stage_from_one"),
             models.UniqueConstraint(
                 fields=["order_line_item"],
                 condition=Q(parent_run__isnull=True, order_line_item__isnull=False),
@@ -140,7 +126,7 @@ class ProductionRun(FSMModelMixin, models.Model):
                 name="child_run_has_no_line_item",
             ),
             models.UniqueConstraint(
-                fields=["parent_run", "partner", "role"],
+                fields=["parent_run", "stage", "partner", "role"],
                 condition=Q(parent_run__isnull=False),
                 name="child_run_unique_partner_role",
             ),
@@ -164,6 +150,17 @@ class ProductionRun(FSMModelMixin, models.Model):
     def is_terminal(self) -> bool:
         return self.status in TERMINAL
 
+    @property
+    def shortfall_quantity(self) -> int | None:
+        """Units neither produced nor rejected (a completed run only): missing, with ``shortfall_reason``."""
+        if self.status != RunStatus.COMPLETED or self.produced_quantity is None:
+            return None
+        return self.quantity - self.produced_quantity - (self.rejected_quantity or 0)
+
+    def is_waiting_for_previous_stage(self) -> bool:
+        """A later stage's child before the stage before it is finished: its units are not there yet."""
+        return self.stage > 1 and self.released_at is None
+
     def has_children(self) -> bool:
         return self.children.exists()
 
@@ -174,6 +171,8 @@ class ProductionRun(FSMModelMixin, models.Model):
         """Why this run cannot be dispatched now, or None: the one statement of the dispatch guard."""
         if self.has_children():
             return "it has child runs: dispatch them one by one"
+        if self.is_waiting_for_previous_stage():
+            return f"stage {self.stage - 1} is not finished yet"
         if self.partner_id is None:
             return "it has no partner"
         if not self.partner.is_active:

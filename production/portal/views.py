@@ -19,14 +19,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
-from config.errors import DomainError
+from config.errors import DomainError, InvalidInput
 from designs.models import DesignPartner
 from designs.selectors import designs_for_partner
 from partners import services as partner_services
 from partners.selectors import notifications_for_partner, partner_for_user, scope_to_partner
 from production import selectors, services
+from production.forms import RunCompleteForm
 from production.models import RunStatus
-from production.portal.forms import DeclineForm, RunCompleteForm
+from production.portal.forms import DeclineForm
 
 PAGE_SIZE = 50
 
@@ -154,6 +155,7 @@ def run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
         "can_decline": can_proceed(run.decline),
         "decline_form": decline_form or DeclineForm(),
         "handover": _handover(run, request.partner),
+        "sources": selectors.unit_sources(run),
     }, status=status)
 
 
@@ -210,11 +212,15 @@ def run_complete(request, pk: int):
     form = RunCompleteForm(request.POST)
     if not form.is_valid():
         return run_page(request, run.pk, complete_form=form, status=400)
-    data = form.cleaned_data
-    attempt(request, lambda: services.run_complete(
-        run=run, actor=request.user, produced_quantity=data["produced_quantity"],
-        rejected_quantity=data["rejected_quantity"], notes=data["notes"],
-    ), success="Run completed.")
+    try:
+        services.run_complete(run=run, actor=request.user, **form.cleaned_data)
+    except InvalidInput as exc:  # the figures do not add up: show them again with the reason, as typed
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return run_page(request, run.pk, complete_form=form, status=400)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Run completed.")
     return back_to_run(run.pk)
 
 

@@ -14,6 +14,9 @@ Where each step lives:
 - ``partner_work``: the partner starts and completes runs and tasks.
 - ``cancellation``: a run is cancelled with its children and tasks.
 - ``cascade``: a parent run follows its children.
+- ``stages``: a finished stage releases the next one with its good output.
+- ``output``: the output gate (good, rejected, missing) and staff's corrections.
+- ``remake``: a new run for the units a finished run did not deliver.
 - ``auto_dispatch``: the gating policy acts on the routing planner's plan.
 - ``partner_response``: the partner accepts or declines; staff reassign and redispatch.
 - ``reminders``: the reminder ladder's check (remind, park, escalate).
@@ -28,9 +31,11 @@ from production.services.cancellation import run_cancel
 from production.services.dispatch import dispatch_cancel, dispatch_confirm, dispatch_start
 from production.services.inbox import alert_mark_read, alert_raise
 from production.services.order_runs import runs_create_for_order
+from production.services.output import run_correct_output
 from production.services.partner_response import run_accept, run_decline, run_reassign, runs_redispatch
 from production.services.partner_work import run_complete, run_start, task_complete, task_start
 from production.services.policy import policy_update
+from production.services.remake import run_remake
 from production.services.reminders import reminders_check
 
 __all__ = [
@@ -51,7 +56,9 @@ __all__ = [
     "run_cancel",
     "run_complete",
     "run_create",
+    "run_correct_output",
     "run_create_allocated",
+    "run_remake",
     "run_start",
     "runs_approve_by_routing",
     "runs_create_for_order",

@@ -4,54 +4,106 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.errors import InvalidInput
-from config.numbers import require_whole_number
+from config.numbers import MAX_STAGE, require_whole_number
 from designs.models import Design
 from designs.services import design_link_partner, design_snapshot
 from partners.models import Partner
 from production.assignments import Assignment
 from production.models import ActivityVerb, ProductionRun, ProductionRunActivity, RunStatus
 from production.services._base import activity, apply, lock, record, require
+from tasks.selectors import resolve_templates
 
 
 @transaction.atomic
 def run_create(*, design: Design, quantity: int, actor=None, run_type: str = ProductionRun.RunType.PRODUCTION,
-               metadata: dict | None = None, note: str = "") -> ProductionRun:
-    """A root run in ``pending_review`` with a snapshot of its design."""
+               metadata: dict | None = None, note: str = "", **provenance) -> ProductionRun:
+    """A root run in ``pending_review`` with a snapshot of its design.
+
+    ``provenance``: the order, product, variant or run it comes from (``order_id``, ``remake_of``, …).
+    """
     require_whole_number(quantity, field="quantity")
     run = ProductionRun.objects.create(
         design=design, quantity=quantity, run_type=run_type, snapshot=design_snapshot(design),
-        captured_at=timezone.now(), metadata={"source": "manual", **(metadata or {})},
+        captured_at=timezone.now(), metadata={"source": "manual", **(metadata or {})}, **provenance,
     )
     record(run, actor=actor, verb=ActivityVerb.CREATED, note=note)
     return run
 
 
-def _validated_assignments(run: ProductionRun, assignments: list[Assignment]) -> list[tuple[Partner, str, int]]:
+def _check_stages(run: ProductionRun, assignments: list[Assignment]) -> None:
+    """Stages are numbered 1, 2, 3… and each stage's quantities add up to the run's (the same units pass through)."""
+    totals: dict[int, int] = {}
+    for a in assignments:
+        totals[a.stage] = totals.get(a.stage, 0) + a.quantity
+    missing = [s for s in range(1, max(totals) + 1) if s not in totals]
+    if missing:
+        raise InvalidInput(f"Stages are numbered 1, 2, 3… without gaps: stage {missing[0]} has no assignment.",
+                           field="assignments")
+    for stage, total in sorted(totals.items()):
+        if total != run.quantity:
+            what = "Assignment quantities" if len(totals) == 1 else f"Stage {stage}'s quantities"
+            raise InvalidInput(f"{what} add up to {total}, but the run's quantity is {run.quantity}.",
+                               field="assignments")
+
+
+def _check_templates(assignments: list[Assignment]) -> None:
+    for i, a in enumerate(assignments):
+        if a.selection is not None:
+            try:
+                resolve_templates(a.selection)
+            except InvalidInput as exc:
+                raise InvalidInput(f"Assignment {i + 1}: {exc.message}", field="assignments") from exc
+
+
+def _validated_assignments(run: ProductionRun, assignments: list[Assignment]) -> dict[int, Partner]:
     if not assignments:
         raise InvalidInput("Assignments, when given, must not be empty.", field="assignments")
+    partners = Partner.objects.in_bulk({a.partner_id for a in assignments})
     seen = set()
     for i, a in enumerate(assignments):
         require_whole_number(a.quantity, field="assignments", what=f"Assignment {i + 1}: quantity")
-        key = (a.partner_id, a.role or "")
+        require_whole_number(a.stage, field="assignments", maximum=MAX_STAGE, what=f"Assignment {i + 1}: stage")
+        key = (a.stage, a.partner_id, a.role or "")
         if key in seen:
+            name = partners[a.partner_id].name if a.partner_id in partners else f"partner {a.partner_id}"
+            within = f" in stage {a.stage}" if a.stage > 1 else ""
             raise InvalidInput(
-                f"Assignment {i + 1}: partner {a.partner_id} appears twice in the role {a.role or '(none)'!r}.",
+                f"Assignment {i + 1}: {name} appears twice in the role {a.role or '(none)'!r}{within}.",
                 field="assignments",
             )
         seen.add(key)
-    total = sum(a.quantity for a in assignments)
-    if total != run.quantity:
-        raise InvalidInput(
-            f"Assignment quantities add up to {total}, but the run's quantity is {run.quantity}.", field="assignments"
-        )
-    partners = Partner.objects.in_bulk({a.partner_id for a in assignments})
+    _check_stages(run, assignments)
     missing = sorted({a.partner_id for a in assignments} - set(partners))
     if missing:
         raise InvalidInput(f"Unknown partners: {missing}.", field="assignments")
-    inactive = sorted(p.name for p in partners.values() if not p.is_active)
+    inactive = sorted({p.name for p in partners.values() if not p.is_active})
     if inactive:
         raise InvalidInput(f"Inactive partners cannot be assigned: {', '.join(inactive)}.", field="assignments")
-    return [(partners[a.partner_id], a.role or "", a.quantity) for a in assignments]
+    _check_templates(assignments)
+    return partners
+
+
+def _create_children(run: ProductionRun, assignments: list[Assignment], partners: dict[int, Partner],
+                     now) -> list[ProductionRun]:
+    """One approved child per assignment, in assignment order; stage 1 receives its units now."""
+    children = ProductionRun.objects.bulk_create(
+        ProductionRun(
+            status=RunStatus.APPROVED, approved_at=now, parent_run=run, partner=partners[a.partner_id],
+            role=a.role or "", quantity=a.quantity, planned_quantity=a.quantity, stage=a.stage,
+            released_at=now if a.stage == 1 else None,
+            planned_templates=a.selection.as_data() if a.selection is not None else None,
+            design_id=run.design_id, run_type=run.run_type, order_id=run.order_id, product_id=run.product_id,
+            variant_id=run.variant_id, snapshot=run.snapshot, captured_at=run.captured_at,
+            metadata={**run.metadata, "allocated_from": run.pk},
+        )
+        for a in assignments
+    )
+    later = [c for c in children if c.stage > 1]
+    for child in later:
+        child.depends_on = [c.pk for c in children if c.stage == child.stage - 1]
+    if later:
+        ProductionRun.objects.bulk_update(later, ["depends_on"])
+    return children
 
 
 @transaction.atomic
@@ -60,13 +112,14 @@ def run_approve(*, run: ProductionRun, actor=None, assignments: list[Assignment]
     """Approve a run waiting for review, optionally splitting it into child runs.
 
     With assignments, every assignment becomes an ``approved`` child with that
-    partner, role and quantity; the quantities must add up to the run's.
+    partner, role, stage and quantity; each stage's quantities must add up to
+    the run's (see ``production.services.stages`` for how later stages follow).
     Without, the run itself must already have a partner.
     """
     run = lock(run.pk)
     require(run, "approve")
-    validated = _validated_assignments(run, assignments) if assignments is not None else None
-    if validated is None and run.partner_id is None:
+    partners = _validated_assignments(run, assignments) if assignments is not None else None
+    if partners is None and run.partner_id is None:
         raise InvalidInput("This run has no partner: approve it with assignments.", field="assignments")
 
     now = timezone.now()
@@ -74,23 +127,15 @@ def run_approve(*, run: ProductionRun, actor=None, assignments: list[Assignment]
     apply(run, "approve", at=now)
     run.save()
     children = []
-    if validated:
-        children = ProductionRun.objects.bulk_create(
-            ProductionRun(
-                status=RunStatus.APPROVED, approved_at=now, parent_run=run, partner=partner, role=role,
-                quantity=quantity, design_id=run.design_id, run_type=run.run_type, order_id=run.order_id,
-                product_id=run.product_id, variant_id=run.variant_id, snapshot=run.snapshot,
-                captured_at=run.captured_at, metadata={**run.metadata, "allocated_from": run.pk},
-            )
-            for partner, role, quantity in validated
-        )
-        for partner, role, _ in validated:
-            design_link_partner(design=run.design, partner=partner, role=role)
+    if partners is not None:
+        children = _create_children(run, assignments, partners, now)
+        for a in assignments:
+            design_link_partner(design=run.design, partner=partners[a.partner_id], role=a.role or "")
     record(run, actor=actor, verb=ActivityVerb.APPROVED, from_status=from_status, note=note,
            data={"children": [c.pk for c in children]} if children else {})
     ProductionRunActivity.objects.bulk_create(
         activity(c, actor=actor, verb=ActivityVerb.ALLOCATED, note=f"Allocated from run {run.pk}",
-                 data={"partner": c.partner_id, "role": c.role, "quantity": c.quantity})
+                 data={"partner": c.partner_id, "role": c.role, "quantity": c.quantity, "stage": c.stage})
         for c in children
     )
     return run, children

@@ -44,7 +44,7 @@ def _not_routable_now(run: ProductionRun | None) -> str | None:
 
 
 def _approve_by_routing(run: ProductionRun, *, actor, note: str) -> ProductionRun:
-    """Approve a locked run into children by its routing and start dispatching each child.
+    """Approve a locked run into children by its routing and start dispatching each stage-1 child.
 
     All or nothing: a refusal by a service (say a partner deactivated a moment
     ago) rolls the whole approval back and comes out as NotRoutable.
@@ -54,7 +54,8 @@ def _approve_by_routing(run: ProductionRun, *, actor, note: str) -> ProductionRu
         with transaction.atomic():
             run, children = run_approve(run=run, actor=actor, assignments=plan.assignments, note=note)
             for child in children:
-                dispatch_start(run=child, actor=actor, selection=plan.selection)
+                if not child.is_waiting_for_previous_stage():  # later stages go out when released
+                    dispatch_start(run=child, actor=actor, selection=plan.selection)
     except DomainError as exc:
         raise gating.NotRoutable(exc.message) from exc
     return run

@@ -7,6 +7,7 @@ from production.jobs import queue_cancellation_notification
 from production.models import TERMINAL, ActivityVerb, ProductionRun
 from production.services._base import apply, lock_family, record, require
 from production.services.cascade import parent_follow_children
+from production.services.stages import stages_release
 from production.services.tasks import cancel_open_tasks
 
 
@@ -32,6 +33,7 @@ def run_cancel(*, run: ProductionRun, actor=None, reason: str = "") -> Productio
     now = timezone.now()
     for child in ProductionRun.objects.select_for_update().filter(parent_run=run).exclude(status__in=TERMINAL).order_by("id"):
         _cancel_locked(child, actor=actor, note=f"Parent run {run.pk} cancelled. {reason}".strip(), now=now)
+    stages_release(run, actor=actor, dispatch=False)  # later stages' units end as missing, still accounted for
     _cancel_locked(run, actor=actor, note=reason, now=now)
     if run.parent_run_id:
         parent_follow_children(run.parent_run_id, actor=actor)

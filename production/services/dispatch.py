@@ -50,9 +50,15 @@ def dispatch_start(*, run: ProductionRun, actor=None, selection: TemplateSelecti
     """Start dispatching a childless, approved run to its partner.
 
     Without a selection the workflow pauses (``awaiting_templates``) until
-    ``dispatch_confirm``; with one it completes at once.
+    ``dispatch_confirm``; with one, or when the run's allocation named its
+    templates, it completes at once.
     """
     run = lock_family(run.pk)
+    if run.is_waiting_for_previous_stage():
+        raise InvalidTransition(f"Run {run.pk} is in stage {run.stage}: stage {run.stage - 1} is not finished yet, "
+                                "so its units have not arrived.", code="waiting_for_previous_stage")
+    if selection is None and run.planned_templates:
+        selection = TemplateSelection.from_data(run.planned_templates)
     reason = run.dispatch_refusal()
     if reason:
         raise InvalidTransition(f"Run {run.pk} cannot be dispatched: {reason}.")

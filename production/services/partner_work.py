@@ -4,11 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from config.errors import InvalidInput, InvalidTransition
-from config.numbers import require_whole_number
+from config.errors import InvalidTransition
 from production.models import ActivityVerb, ProductionRun, RunStatus
 from production.services._base import apply, lock_family, lock_task, record, require
 from production.services.cascade import parent_follow_children
+from production.services.output import output_alerts, output_apply, output_checked
 from tasks.models import Task
 
 
@@ -34,33 +34,28 @@ def run_start(*, run: ProductionRun, actor=None) -> ProductionRun:
 
 @transaction.atomic
 def run_complete(*, run: ProductionRun, actor=None, produced_quantity: int | None = None,
-                 rejected_quantity: int | None = None, notes: str = "") -> ProductionRun:
-    """Finish a run in progress with what was produced and rejected.
+                 rejected_quantity: int | None = None, notes: str = "", rejection_reason: str = "",
+                 shortfall_reason: str = "") -> ProductionRun:
+    """Finish a run in progress with what was produced, rejected and is missing (``output_checked``).
 
-    ``rejected`` defaults to 0 and ``produced`` to the rest of the quantity;
-    together they may not exceed the quantity. A parent run completes only by
-    following its children.
+    The partner completes it, or staff on its behalf. A parent run completes
+    only by following its children; staff are alerted to shortfalls and rejects.
     """
     run = lock_family(run.pk)
     require(run, "complete")
     open_tasks = Task.objects.filter(production_run=run, status__in=Task.OPEN).count()
     if open_tasks:
         raise InvalidTransition(f"Run {run.pk} still has {open_tasks} open task(s).", code="open_tasks")
-    rejected = 0 if rejected_quantity is None else rejected_quantity
-    produced = run.quantity - rejected if produced_quantity is None else produced_quantity
-    for name, value in (("rejected_quantity", rejected), ("produced_quantity", produced)):
-        require_whole_number(value, field=name, minimum=0, what=name.replace("_", " ").capitalize())
-    if produced + rejected > run.quantity:
-        raise InvalidInput(
-            f"Produced ({produced}) plus rejected ({rejected}) exceeds the run's quantity ({run.quantity}).",
-            field="produced_quantity",
-        )
+    output = output_checked(run, produced_quantity=produced_quantity, rejected_quantity=rejected_quantity,
+                            rejection_reason=rejection_reason, shortfall_reason=shortfall_reason)
     from_status = run.status
-    apply(run, "complete", at=timezone.now(), produced=produced, rejected=rejected)
+    apply(run, "complete", at=timezone.now(), produced=output.produced, rejected=output.rejected)
+    output_apply(run, output)
     run.completion_notes = notes
     run.save()
     record(run, actor=actor, verb=ActivityVerb.COMPLETED, from_status=from_status, note=notes,
-           data={"produced_quantity": produced, "rejected_quantity": rejected})
+           data={"produced_quantity": output.produced, "rejected_quantity": output.rejected})
+    output_alerts(run, output)
     if run.parent_run_id:
         parent_follow_children(run.parent_run_id, actor=actor)
     return run

@@ -6,7 +6,7 @@ import pytest
 from production import services
 from production.models import ProductionRun, ProductionRunActivity
 from tests.admin.conftest import messages_of, run_url
-from tests.factories import DesignFactory, PartnerFactory
+from tests.factories import CategoryFactory, DesignFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +21,14 @@ def _url(run):
 
 
 def _rows(*rows, total_forms=None):
+    """Form data for rows of (partner, role, quantity) or (partner, role, quantity, stage, category)."""
     data = {"rows-TOTAL_FORMS": str(total_forms or len(rows)), "rows-INITIAL_FORMS": "0",
             "rows-MIN_NUM_FORMS": "1", "rows-MAX_NUM_FORMS": "1000"}
-    for i, (partner, role, quantity) in enumerate(rows):
+    for i, (partner, role, quantity, *more) in enumerate(rows):
+        stage, category = (*more, None)[:2] if more else (1, None)
         data.update({f"rows-{i}-partner": partner.pk if partner else "", f"rows-{i}-role": role,
-                     f"rows-{i}-quantity": quantity})
+                     f"rows-{i}-quantity": quantity, f"rows-{i}-stage": stage,
+                     f"rows-{i}-template_category": category.pk if category else ""})
     return data
 
 
@@ -60,7 +63,7 @@ def test_bad_total_is_refused_with_the_service_message_and_writes_nothing(staff_
     response = staff_client.post(_url(pending), _rows((partner_a, "cutting", 3), (partner_b, "stitching", 3)))
     assert response.status_code == 200
     assert messages_of(response) == ["Assignment quantities add up to 6, but the run's quantity is 5."]
-    assert "<span id=\"allocate-sum\">6</span>" in response.content.decode()  # the typed total, without JavaScript
+    assert '<span class="stage-sum">6</span>' in response.content.decode()  # the typed total, without JavaScript
     pending.refresh_from_db()
     assert pending.status == "pending_review"
     assert not ProductionRun.objects.filter(parent_run=pending).exists()
@@ -89,8 +92,8 @@ def test_rows_are_prefilled_from_the_design_routing(staff_client, staff, partner
     run = services.run_create(design=design, quantity=7, actor=staff)
     formset = staff_client.get(_url(run)).context["formset"]
     assert [form.initial for form in formset.forms[:2]] == [
-        {"partner": partner_a.pk, "role": "cutting", "quantity": 4},
-        {"partner": partner_b.pk, "role": "stitching", "quantity": 3},
+        {"partner": partner_a.pk, "role": "cutting", "quantity": 4, "stage": 1, "template_category": None},
+        {"partner": partner_b.pk, "role": "stitching", "quantity": 3, "stage": 1, "template_category": None},
     ]
 
 
@@ -99,3 +102,29 @@ def test_an_approved_run_cannot_be_allocated_again(staff_client, allocated):
     response = staff_client.get(_url(parent), follow=True)
     assert "only a run pending review can be allocated" in messages_of(response)[0]
     assert ProductionRun.objects.filter(parent_run=parent).count() == 2
+
+
+def test_two_stages_with_templates_named_for_the_later_one(staff_client, pending, partner_a, partner_b):
+    stitching = CategoryFactory(name="Stitching", steps=2)
+    page = staff_client.get(_url(pending) + "?stages=2").content.decode()
+    assert "Stage 2" in page and 'name="rows-3-stage" value="2"' in page  # three blank rows per stage
+    response = staff_client.post(_url(pending), _rows(
+        (partner_a, "cutting", 5, 1), (None, "", "", 1), (partner_a, "stitching", 3, 2, stitching),
+        (partner_b, "stitching", 2, 2, stitching), (None, "", "", 2),
+    ))
+    assert response.status_code == 302, messages_of(response)
+    children = ProductionRun.objects.filter(parent_run=pending).order_by("id")
+    assert [(c.partner_id, c.role, c.stage, c.quantity, c.planned_templates) for c in children] == [
+        (partner_a.pk, "cutting", 1, 5, None),
+        (partner_a.pk, "stitching", 2, 3, {"template_category": stitching.pk}),
+        (partner_b.pk, "stitching", 2, 2, {"template_category": stitching.pk}),
+    ]
+    assert children[1].depends_on == [children[0].pk]
+
+
+def test_a_stage_that_does_not_add_up_is_named(staff_client, pending, partner_a, partner_b):
+    response = staff_client.post(_url(pending), _rows((partner_a, "cutting", 5, 1), (partner_b, "stitching", 4, 2)))
+    assert messages_of(response) == ["Stage 2's quantities add up to 4, but the run's quantity is 5."]
+    page = response.content.decode()
+    assert '<span class="stage-sum">5</span>' in page and '<span class="stage-sum">4</span>' in page
+    assert not ProductionRun.objects.filter(parent_run=pending).exists()

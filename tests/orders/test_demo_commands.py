@@ -15,7 +15,8 @@ from bench.command import Command as BenchCommand
 from designs.models import Design
 from orders.models import Order, OrderLineItem, Product, ProductVariant
 from partners.models import Partner
-from production.models import ProductionRun
+from production.ledger import run_ledger
+from production.models import Alert, ProductionRun
 from tasks.models import Task, TaskTemplate, TaskTemplateCategory
 
 User = get_user_model()
@@ -83,8 +84,13 @@ def test_seed_demo_gives_logins_runs_for_review_and_dispatched_runs(django_captu
     assert ProductionRun.objects.filter(order=order, status="pending_review").count() == order.items.count() - 1
 
     sent = ProductionRun.objects.filter(status="sent_to_partner").select_related("partner")
-    assert sorted(run.partner.handle for run in sent) == ["atelier-aurora", "bottega-blu"]
+    assert sorted((run.partner.handle, run.stage) for run in sent) == [
+        ("atelier-aurora", 1), ("bottega-blu", 1), ("bottega-blu", 2)]  # the last: stitching released on its own
     assert all(run.tasks.count() == 3 for run in sent)
+    staged = ProductionRun.objects.get(design__code="DNM-004", parent_run__isnull=True)
+    ledger = run_ledger(staged)
+    assert [(s.received, s.produced, s.rejected, s.open) for s in ledger.stages] == [(40, 38, 2, 0), (38, 0, 0, 38)]
+    assert set(Alert.objects.values_list("kind", flat=True)) == {"rejects"}
 
     ready = Design.objects.get(status=Design.Status.COMMERCE_READY)
     assert {a["partner"] for a in ready.routing["assignments"]} == set(Partner.objects.values_list("pk", flat=True))

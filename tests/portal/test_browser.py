@@ -85,13 +85,13 @@ def _work_through_run_a(chromium, base_url, email, run_a, run_b):
 
     form = page.locator("#complete-run")
     # A form error (400) is shown in place too: bypass the browser's own min=0 check to reach the server's.
-    form.get_by_label("Produced").evaluate("el => el.removeAttribute('min')")
-    form.get_by_label("Produced").fill("-1")
+    form.get_by_label("Good pieces").evaluate("el => el.removeAttribute('min')")
+    form.get_by_label("Good pieces").fill("-1")
     form.get_by_role("button", name="Complete run").click()
     expect(page.locator("#complete-run")).to_contain_text("greater than or equal to 0")
     form = page.locator("#complete-run")
-    form.get_by_label("Produced").fill("2")
-    form.get_by_label("Rejected").fill("1")
+    form.get_by_label("Good pieces").fill("2")
+    form.get_by_label("Rejected pieces").fill("1")
     form.get_by_label("Notes").fill("One panel mis-cut")
     form.get_by_role("button", name="Complete run").click()
     expect(page.locator(".messages")).to_contain_text("Run completed.")

@@ -1,6 +1,8 @@
 """Staff pages in a real Chromium under the Content-Security-Policy: the allocate page's running total, the
 run list, the API docs. Nothing may be refused by the policy (a script inline, a resource from elsewhere)."""
 
+import re
+
 import pytest
 
 from production import services
@@ -30,9 +32,18 @@ def test_admin_pages_and_api_docs_run_under_the_content_security_policy(live_ser
         page.goto(f"{base}/admin/production/productionrun/{run.pk}/allocate/")
         page.select_option("select[name=rows-0-partner]", str(partner_a.pk))
         page.fill("input[name=rows-0-quantity]", "3")
-        expect(page.locator("#allocate-sum")).to_have_text("3")  # the running total's script ran
+        total = page.locator('fieldset[data-stage="1"] .stage-sum')
+        expect(total).to_have_text("3")  # the running total's script ran
         page.fill("input[name=rows-1-quantity]", "2")
-        expect(page.locator("#allocate-sum")).to_have_text("5")
+        expect(total).to_have_text("5")
+        page.click("#add-stage")  # a second stage: its own rows and its own running total
+        stage2 = page.locator('fieldset[data-stage="2"]')
+        stage2.locator("select[name$=-partner]").first.select_option(str(partner_a.pk))
+        stage2.locator("input[name$=-quantity]").first.fill("4")
+        expect(stage2.locator(".stage-sum")).to_have_text("4")
+        expect(stage2.locator(".stage-total")).to_have_class(re.compile(r"\bmismatch\b"))
+        stage2.locator("input[name$=-quantity]").first.fill("5")
+        expect(stage2.locator(".stage-total")).to_have_class(re.compile(r"\bmatch\b"))
         page.screenshot(path=str(ARTIFACTS / "admin-allocate.png"), full_page=True)
 
         page.goto(f"{base}/admin/production/productionrun/")

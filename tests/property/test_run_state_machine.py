@@ -1,8 +1,9 @@
 """Random sequences of staff and partner actions through the services keep every invariant.
 
-Hypothesis drives create / place order / allocate / dispatch / confirm / accept /
-decline / reassign / start and complete tasks / complete / cancel in any order, with
-valid and invalid input.
+Hypothesis drives create / place order / allocate (in one or two stages) / dispatch /
+confirm / accept / decline / reassign / start and complete tasks / complete (with
+rejects and shortfalls) / correct / remake / cancel in any order, with valid and
+invalid input. The unit ledger of every root run must balance after every step.
 After every step the invariants below must hold; a refused action (DomainError)
 must have changed nothing. Each example runs in a transaction rolled back at the end.
 """
@@ -18,6 +19,7 @@ import pytest
 from config.errors import DomainError
 from orders.services import order_create, order_place
 from production import services
+from production.ledger import run_ledger
 from production.models import TERMINAL, ProductionRun, RunStatus
 from production.selectors import runs_for_partner, tasks_for_partner
 from production.services import runs_create_for_order
@@ -39,6 +41,12 @@ EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", 50))
 STEPS = 30
 DERANDOMIZE = not os.environ.get("PROPERTY_RANDOM")
 STATS = {"examples": 0, "actions": 0, "refused": 0}
+
+
+def _dispatchable():
+    """Approved runs with a partner whose units are there (a later stage waits for the one before it)."""
+    return ProductionRun.objects.filter(status=RunStatus.APPROVED, partner__isnull=False, dispatch_state="idle").exclude(
+        stage__gt=1, released_at__isnull=True)
 
 
 def _fingerprint(run_id):
@@ -103,24 +111,26 @@ class ProductionMachine(RuleBasedStateMachine):
             runs_create_for_order(order_id=order.pk)
 
     @precondition(lambda self: ProductionRun.objects.filter(status=RunStatus.PENDING_REVIEW).exists())
-    @rule(i=st.integers(0, 100), cuts=st.lists(st.floats(0.01, 0.99), max_size=2), off_by=st.sampled_from([0, 0, 0, 1, -1]))
-    def allocate(self, i, cuts, off_by):
+    @rule(i=st.integers(0, 100), cuts=st.lists(st.floats(0.01, 0.99), max_size=2), off_by=st.sampled_from([0, 0, 0, 1, -1]),
+          later=st.lists(st.floats(0.01, 0.99), max_size=2) | st.none(), named=st.booleans())
+    def allocate(self, i, cuts, off_by, later, named):
         run = self._pick(ProductionRun.objects.filter(status=RunStatus.PENDING_REVIEW), i)
-        points = sorted({max(1, min(run.quantity - 1, round(c * run.quantity))) for c in cuts} - {0, run.quantity})
-        bounds = [0, *points, run.quantity]
-        parts = [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
+        parts = _split(run.quantity, cuts)
         parts[-1] += off_by
         assignments = [services.Assignment(partner_id=self.partners[k].pk, role=f"role{k}", quantity=q)
                        for k, q in enumerate(parts)]
+        if later is not None:  # a second stage, its templates named (goes out on its own) or not
+            selection = TemplateSelection(category_id=self.category.pk) if named else None
+            assignments += [services.Assignment(partner_id=self.partners[k].pk, role=f"stage2-{k}", quantity=q,
+                                                stage=2, selection=selection)
+                            for k, q in enumerate(_split(run.quantity, later))]
         refused = self._attempt(run.pk, lambda: services.run_approve(run=run, actor=self.staff, assignments=assignments))
         assert refused == (off_by != 0 or 0 in parts), (parts, off_by)
 
-    @precondition(lambda self: ProductionRun.objects.filter(
-        status=RunStatus.APPROVED, partner__isnull=False, dispatch_state="idle").exists())
+    @precondition(lambda self: _dispatchable().exists())
     @rule(i=st.integers(0, 100), with_selection=st.booleans())
     def dispatch(self, i, with_selection):
-        run = self._pick(ProductionRun.objects.filter(
-            status=RunStatus.APPROVED, partner__isnull=False, dispatch_state="idle"), i)
+        run = self._pick(_dispatchable(), i)
         selection = TemplateSelection(category_id=self.category.pk) if with_selection else None
         assert not self._attempt(run.pk, lambda: services.dispatch_start(run=run, actor=self.staff, selection=selection))
 
@@ -165,14 +175,34 @@ class ProductionMachine(RuleBasedStateMachine):
     @precondition(lambda self: ProductionRun.objects.filter(status=RunStatus.IN_PROGRESS, parent_run__isnull=False)
                   .exists())
     @rule(i=st.integers(0, 100), produced=st.none() | st.integers(0, 15), rejected=st.none() | st.integers(0, 15),
-          finish_tasks=st.booleans())
-    def complete_run(self, i, produced, rejected, finish_tasks):
+          finish_tasks=st.booleans(), shortfall_reason=st.sampled_from(["", "lost in transit"]),
+          rejection_reason=st.sampled_from(["", "fabric_flaw", "nonsense"]))
+    def complete_run(self, i, produced, rejected, finish_tasks, shortfall_reason, rejection_reason):
         run = self._pick(ProductionRun.objects.filter(status=RunStatus.IN_PROGRESS, parent_run__isnull=False), i)
         if finish_tasks:
             for task in run.tasks.filter(status__in=Task.OPEN):
                 services.task_complete(task=task, actor=None)
         self._attempt(run.pk, lambda: services.run_complete(
-            run=run, actor=None, produced_quantity=produced, rejected_quantity=rejected))
+            run=run, actor=None, produced_quantity=produced, rejected_quantity=rejected,
+            shortfall_reason=shortfall_reason, rejection_reason=rejection_reason))
+
+    @precondition(lambda self: ProductionRun.objects.filter(status=RunStatus.COMPLETED, parent_run__isnull=False)
+                  .exists())
+    @rule(i=st.integers(0, 100), produced=st.integers(0, 15), rejected=st.integers(0, 15),
+          shortfall_reason=st.sampled_from(["", "recount"]))
+    def correct_output(self, i, produced, rejected, shortfall_reason):
+        run = self._pick(ProductionRun.objects.filter(status=RunStatus.COMPLETED, parent_run__isnull=False), i)
+        self._attempt(run.pk, lambda: services.run_correct_output(
+            run=run, actor=self.staff, produced_quantity=produced, rejected_quantity=rejected,
+            shortfall_reason=shortfall_reason, reason="recount"))
+
+    @precondition(lambda self: ProductionRun.objects.filter(status__in=TERMINAL, parent_run__isnull=True).exists())
+    @rule(i=st.integers(0, 100))
+    def remake(self, i):
+        run = self._pick(ProductionRun.objects.filter(status__in=TERMINAL, parent_run__isnull=True), i)
+        missing = run.quantity - run_ledger(run).good_output
+        refused = self._attempt(run.pk, lambda: services.run_remake(run=run, actor=self.staff))
+        assert refused == (missing == 0)
 
     @precondition(lambda self: ProductionRun.objects.filter(status=RunStatus.SENT_TO_PARTNER).exists())
     @rule(i=st.integers(0, 100), decline=st.booleans(), reason=st.sampled_from(["capacity", "other", "bogus"]))
@@ -196,7 +226,8 @@ class ProductionMachine(RuleBasedStateMachine):
 
     # --- anything on any run: a refusal must change nothing ------------------------------------
     @rule(i=st.integers(0, 100), action=st.sampled_from(["approve", "dispatch", "confirm", "cancel_dispatch", "start",
-                                                          "complete", "accept", "decline", "reassign"]))
+                                                          "complete", "accept", "decline", "reassign",
+                                                          "correct", "remake"]))
     def anything_on_any_run(self, i, action):
         run = self._pick(ProductionRun.objects.all(), i)
         if run is None:
@@ -212,14 +243,32 @@ class ProductionMachine(RuleBasedStateMachine):
             "accept": lambda: services.run_accept(run=run, actor=None),
             "decline": lambda: services.run_decline(run=run, partner=self.partners[0], reason="capacity"),
             "reassign": lambda: services.run_reassign(run=run, partner_id=self.partners[1].pk, actor=self.staff),
+            "correct": lambda: services.run_correct_output(run=run, actor=self.staff, produced_quantity=1,
+                                                           rejected_quantity=0, shortfall_reason="x", reason="y"),
+            "remake": lambda: services.run_remake(run=run, actor=self.staff),
         }
         self._attempt(run.pk, calls[action])
 
     # --- invariants ------------------------------------------------------------------------
     @invariant()
-    def children_add_up_to_their_parent(self):
-        for parent in ProductionRun.objects.filter(children__isnull=False).distinct():
-            assert sum(parent.children.values_list("quantity", flat=True)) == parent.quantity
+    def every_unit_is_accounted_for(self):
+        """Each stage's plan adds up to the order; each released stage receives the previous one's good output and
+        accounts for it (good + rejected + missing + open); the ledger's unaccounted is 0."""
+        for root in ProductionRun.objects.filter(parent_run__isnull=True):
+            ledger = run_ledger(root)
+            assert ledger.unaccounted == 0, (root.pk, ledger)
+            previous_good = root.quantity
+            for row in ledger.stages:
+                assert row.planned == root.quantity, (root.pk, row)
+                assert row.received == row.produced + row.rejected + row.shortfall + row.open, (root.pk, row)
+                if row.released:
+                    assert row.received == previous_good, (root.pk, row)
+                    previous_good = row.produced
+                else:
+                    assert (row.received, row.open) == (0, 0), (root.pk, row)
+            for child in root.children.all():
+                if child.is_waiting_for_previous_stage():  # its units are not there: never sent, never worked
+                    assert child.status in (RunStatus.APPROVED, RunStatus.CANCELLED) and child.sent_at is None
 
     @invariant()
     def terminal_runs_never_change(self):
@@ -258,7 +307,10 @@ class ProductionMachine(RuleBasedStateMachine):
                 assert parent.status in (RunStatus.APPROVED, RunStatus.IN_PROGRESS)
             if parent.status == RunStatus.COMPLETED:
                 done = parent.children.filter(status=RunStatus.COMPLETED)
-                assert parent.produced_quantity == sum(done.values_list("produced_quantity", flat=True))
+                last = parent.children.order_by("-stage").values_list("stage", flat=True).first()
+                assert parent.produced_quantity == sum(done.filter(stage=last).values_list("produced_quantity",
+                                                                                          flat=True))
+                assert parent.rejected_quantity == sum(done.values_list("rejected_quantity", flat=True))
 
     @invariant()
     def partner_selectors_return_only_own_objects(self):
@@ -272,6 +324,13 @@ class ProductionMachine(RuleBasedStateMachine):
         items = list(ProductionRun.objects.filter(parent_run__isnull=True, order_line_item__isnull=False)
                      .values_list("order_line_item_id", flat=True))
         assert len(items) == len(set(items))
+
+
+def _split(quantity: int, cuts: list[float]) -> list[int]:
+    """``quantity`` cut at the given fractions into whole parts (each at least 1 when the quantity allows)."""
+    points = sorted({max(1, min(quantity - 1, round(c * quantity))) for c in cuts} - {0, quantity})
+    bounds = [0, *points, quantity]
+    return [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def test_random_action_sequences_keep_the_invariants(db, capsys):

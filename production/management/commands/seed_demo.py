@@ -22,7 +22,7 @@ from orders.services import order_create, order_place, product_create
 from partners.models import Partner
 from partners.services import partner_create
 from production.models import ProductionRun, RunStatus
-from production.services import Assignment, dispatch_start, run_create_allocated
+from production.services import Assignment, dispatch_start, run_complete, run_create_allocated, task_complete
 from tasks.models import TaskTemplate, TaskTemplateCategory
 from tasks.selectors import TemplateSelection
 from tasks.services import category_create, template_create
@@ -88,6 +88,7 @@ class Command(BaseCommand):
             self._products(designs)
             self._order()
             self._dispatched_runs(admin, designs["WOL-002"], partners, categories)
+            self._staged_run(admin, designs["DNM-004"], partners, categories)
         # The order's runs are made by the order_placed receiver, on commit: count them after.
         self.stdout.write(("Created: " + ", ".join(self.created)) if self.created else "Demo data already present; nothing created.")
         self._summary(admin_password)
@@ -181,6 +182,26 @@ class Command(BaseCommand):
             category = categories["Cutting" if child.role == "cutting" else "Stitching"]
             dispatch_start(run=child, actor=admin, selection=TemplateSelection(category_id=category.pk))
         self._note(f"run for {design.code} dispatched to both partners")
+
+    def _staged_run(self, admin, design: Design, partners, categories) -> None:
+        """A run in two stages: Aurora cut 40 (38 good, 2 with a fabric flaw), so Blu's stitching went out on its own
+        with the 38; the ledger and the staff inbox have something to show."""
+        if ProductionRun.objects.filter(design=design, parent_run__isnull=True).exists():
+            return
+        aurora, blu = partners["atelier-aurora"], partners["bottega-blu"]
+        stitching = TemplateSelection(category_id=categories["Stitching"].pk)
+        _, (cutting, _) = run_create_allocated(design=design, quantity=40, actor=admin, assignments=[
+            Assignment(partner_id=aurora.pk, role="cutting", quantity=40),
+            Assignment(partner_id=blu.pk, role="stitching", quantity=40, stage=2, selection=stitching),
+        ])
+        cutting = dispatch_start(run=cutting, actor=admin, selection=TemplateSelection(
+            category_id=categories["Cutting"].pk))
+        cutter = aurora.memberships.select_related("user").first().user
+        for task in cutting.tasks.all():
+            task_complete(task=task, actor=cutter)
+        run_complete(run=cutting, actor=cutter, produced_quantity=38, rejected_quantity=2,
+                     rejection_reason="fabric_flaw", notes="Two panels with a flaw in the weave.")
+        self._note(f"run for {design.code} in two stages: cutting done, stitching sent")
 
     def _summary(self, admin_password: str) -> None:
         order = Order.objects.filter(external_id=ORDER_EXTERNAL_ID).first()

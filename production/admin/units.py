@@ -1,0 +1,111 @@
+"""Every unit accounted for, in admin: record a completion for a partner, correct it, remake, and the ledger picture.
+
+Each page validates a form and calls one service with ``actor=request.user``;
+a refusal keeps what was typed and shows why next to the field.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django_fsm import can_proceed
+
+from config.errors import DomainError
+from production import services
+from production.admin.views import render_page, run_to_change, run_url
+from production.forms import CorrectOutputForm, RemakeForm, RunCompleteForm
+from production.ledger import Ledger, run_ledger
+from production.models import TERMINAL, ProductionRun, RunStatus
+
+
+def can_record_completion(run: ProductionRun) -> bool:
+    return can_proceed(run.complete)
+
+
+def can_correct(run: ProductionRun) -> bool:
+    return run.status == RunStatus.COMPLETED and run.has_no_children()
+
+
+def missing_units(run: ProductionRun, ledger: Ledger | None = None) -> int:
+    """Units a finished root run did not deliver (0 for any other run): what a remake would make."""
+    if run.parent_run_id is not None or run.status not in TERMINAL:
+        return 0
+    return run.quantity - (ledger or run_ledger(run)).good_output
+
+
+def _form_page(model_admin, request, pk: int, *, allowed, form_class, initial, call, done: str, title: str,
+               template: str = "admin/production/run_form.html"):
+    run = run_to_change(model_admin, request, pk)
+    if not allowed(run):
+        messages.warning(request, f"{run} is {run.get_status_display().lower()}: {title.lower()} is not possible now.")
+        return redirect(run_url(run))
+    form = form_class(request.POST or None, initial=initial(run))
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = call(run, form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, done.format(run=run, result=result))
+            return redirect(run_url(result))
+    return render_page(request, model_admin, template, f"{title}: {run}", run=run, original=run, form=form,
+                       submit=title)
+
+
+def record_completion(model_admin, request, pk: int):
+    """Staff record a partner's completion (a phone call, an email): the partner's own rules apply."""
+    return _form_page(
+        model_admin, request, pk, allowed=can_record_completion, form_class=RunCompleteForm, initial=lambda run: {},
+        call=lambda run, data: services.run_complete(run=run, actor=request.user, **data),
+        done="{run} completed for its partner.", title="Record completion",
+    )
+
+
+def correct_output(model_admin, request, pk: int):
+    return _form_page(
+        model_admin, request, pk, allowed=can_correct, form_class=CorrectOutputForm,
+        initial=lambda run: {"produced_quantity": run.produced_quantity, "rejected_quantity": run.rejected_quantity,
+                             "rejection_reason": run.rejection_reason, "shortfall_reason": run.shortfall_reason},
+        call=lambda run, data: services.run_correct_output(run=run, actor=request.user, **data),
+        done="{run} corrected; its parent's totals follow.", title="Correct output",
+    )
+
+
+def remake(model_admin, request, pk: int):
+    return _form_page(
+        model_admin, request, pk, allowed=lambda run: missing_units(run) > 0, form_class=RemakeForm,
+        initial=lambda run: {"quantity": missing_units(run)},
+        call=lambda run, data: services.run_remake(run=run, actor=request.user, **data),
+        done="{result} created for the missing units of {run}; it waits for review.", title="Remake missing units",
+    )
+
+
+# --- the ledger, drawn --------------------------------------------------------------------------
+
+SEGMENTS = [("produced", "Good"), ("rejected", "Rejected"), ("shortfall", "Missing"), ("open", "In work")]
+
+
+@dataclass
+class Bar:
+    stage: int
+    label: str
+    segments: list[tuple[str, str, int, float, float]]  # (kind, label, units, x %, width %)
+    upstream: int  # units not (yet) received by this stage
+
+
+def ledger_picture(ledger: Ledger) -> list[Bar]:
+    """One bar per stage, as wide as the order: good, rejected, missing and in-work segments, then what never
+    reached this stage (still upstream, or lost before it)."""
+    bars = []
+    for row in ledger.stages:
+        x, segments = 0.0, []
+        for kind, label in SEGMENTS:
+            units = getattr(row, kind)
+            if units:
+                width = 100 * units / ledger.ordered
+                segments.append((kind, label, units, round(x, 3), round(width, 3)))
+                x += width
+        roles = ", ".join(row.roles)
+        bars.append(Bar(stage=row.stage, label=f"Stage {row.stage}{f' · {roles}' if roles else ''}",
+                        segments=segments, upstream=ledger.ordered - row.received))
+    return bars
