@@ -193,7 +193,8 @@ class TokenLogin(APIView):
     )
     def post(self, request, *args, **kwargs):
         username = request.data.get("username") if isinstance(request.data, dict) else None
-        credentials = {"username": username if isinstance(username, str) else ""}
+        # A NUL cannot be stored (PostgreSQL refuses it): no such user, and the serializer answers the 400.
+        credentials = {"username": username if isinstance(username, str) and "\x00" not in username else ""}
         if AxesProxyHandler.is_locked(request, credentials):
             cool_off = get_cool_off(request)
             seconds = int(cool_off.total_seconds()) if cool_off else 900
