@@ -152,8 +152,8 @@ def runs_redispatch(*, run_ids: list[int] | None, dry_run: bool = True, actor=No
                 run_reassign(run=run, partner_id=run.previous_partner_id, actor=actor, dispatch=True,
                              note="Redispatched to the previous partner.")
                 outcome = "redispatched"
-            except (InvalidInput, InvalidTransition) as exc:
-                outcome = exc.code if exc.code != "invalid" else "refused"
+            except (InvalidInput, InvalidTransition):
+                outcome = "refused"  # say, its templates were deactivated since: staff reassign it by hand
         results.append(RedispatchResult(run=run.pk, partner=run.previous_partner_id,
                                         template_ids=list(run.template_ids), outcome=outcome))
     return results

@@ -42,6 +42,13 @@ def test_a_successful_token_login_starts_the_count_again(settings, user_a):
     assert _token(client, user_a.email, PASSWORD).status_code == 200  # 4 failures, never 3 in a row
 
 
+def test_a_username_with_a_nul_character_is_refused_not_a_crash():
+    """Found by the fuzzer: the lockout check queried PostgreSQL with the NUL, which it refuses (500)."""
+    response = Client().post(TOKEN, {"username": "owner\x00@example.com", "password": "whatever"},
+                             content_type="application/json")
+    assert response.status_code == 400 and "username" in response.json()
+
+
 def test_a_username_over_255_characters_is_refused_not_a_crash():
     long_name = "x" * 300 + "@example.com"
     assert Client().post(TOKEN, {"username": long_name, "password": "whatever"}).status_code == 400
