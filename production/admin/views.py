@@ -97,6 +97,21 @@ def _starting_rows(run: ProductionRun, *, stages: int, blank: int) -> list[dict]
     return rows + [{"stage": stage} for stage in range(1, stages + 1) for _ in range(blank)]
 
 
+def _typed_rows(data) -> list[dict]:
+    """The rows as typed (raw), to show them again with one more stage: nothing is validated yet."""
+    try:
+        count = min(int(data.get("rows-TOTAL_FORMS", 0)), 200)
+    except ValueError:
+        count = 0
+    rows = []
+    for i in range(count):
+        row = {name: data.get(f"rows-{i}-{name}", "") for name in ("partner", "role", "quantity", "template_category")}
+        stage = data.get(f"rows-{i}-stage", "1")
+        row["stage"] = min(max(int(stage), 1), 10) if stage.isdigit() and len(stage) < 4 else 1
+        rows.append(row)
+    return rows
+
+
 def _sections(formset) -> list[tuple[int, list, int]]:
     """(stage, its rows, what they add up to as typed): the page's tables and totals without JavaScript."""
     sections = []
@@ -125,7 +140,12 @@ def run_allocate(model_admin, request, pk: int):
                                   "can be allocated.")
         return redirect(run_url(run))
     stages, blank = _bounded(request, "stages", 1, 10), _bounded(request, "rows", 3, 20)
-    if request.method == "POST":
+    if request.method == "POST" and "add_stage" in request.POST:  # keep what was typed, one more stage below
+        rows = _typed_rows(request.POST)
+        stage = max([r["stage"] for r in rows] + [0]) + 1
+        rows += [{"stage": min(stage, 10)} for _ in range(blank)]
+        formset = allocation_formset(len(rows))(prefix="rows", initial=rows)
+    elif request.method == "POST":
         formset = allocation_formset()(request.POST, prefix="rows")
         if formset.is_valid():
             assignments = [f.assignment() for f in formset.forms if f.cleaned_data]
@@ -146,7 +166,7 @@ def run_allocate(model_admin, request, pk: int):
     sections = _sections(formset)
     return render_page(request, model_admin, "admin/production/allocate.html", f"Allocate {run}",
                    run=run, original=run, formset=formset, sections=sections, more_rows=min(blank + 2, 20),
-                   stages=len(sections), next_stage=min(len(sections) + 1, 10))
+                   stages=len(sections))
 
 
 # --- create -------------------------------------------------------------------------------

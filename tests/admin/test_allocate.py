@@ -128,3 +128,14 @@ def test_a_stage_that_does_not_add_up_is_named(staff_client, pending, partner_a,
     page = response.content.decode()
     assert '<span class="stage-sum">5</span>' in page and '<span class="stage-sum">4</span>' in page
     assert not ProductionRun.objects.filter(parent_run=pending).exists()
+
+
+def test_adding_a_stage_keeps_what_was_typed_and_writes_nothing(staff_client, pending, partner_a):
+    response = staff_client.post(_url(pending), {**_rows((partner_a, "cutting", 5, 1)), "add_stage": "1"})
+    assert response.status_code == 200
+    sections = response.context["sections"]
+    assert [stage for stage, _, _ in sections] == [1, 2]
+    first = sections[0][1][0]
+    assert (first["partner"].value(), first["role"].value(), first["quantity"].value()) == (str(partner_a.pk), "cutting", "5")
+    assert len(sections[1][1]) == 3 and not sections[1][1][0].errors  # blank rows, no errors shown yet
+    assert not ProductionRun.objects.filter(parent_run=pending).exists()

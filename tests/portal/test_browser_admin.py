@@ -36,7 +36,8 @@ def test_admin_pages_and_api_docs_run_under_the_content_security_policy(live_ser
         expect(total).to_have_text("3")  # the running total's script ran
         page.fill("input[name=rows-1-quantity]", "2")
         expect(total).to_have_text("5")
-        page.click("#add-stage")  # a second stage: its own rows and its own running total
+        page.click("#add-stage")  # a second stage: its own rows and its own running total; stage 1 kept as typed
+        expect(page.locator('fieldset[data-stage="1"] .stage-sum')).to_have_text("5")
         stage2 = page.locator('fieldset[data-stage="2"]')
         stage2.locator("select[name$=-partner]").first.select_option(str(partner_a.pk))
         stage2.locator("input[name$=-quantity]").first.fill("4")

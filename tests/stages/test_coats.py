@@ -5,7 +5,7 @@ from production.models import Alert, ProductionRun
 from tests.stages.conftest import partner_url, staff_url, work_through
 
 
-def test_hundred_coats_every_unit_accounted_for(staff_api, workshops, coats, cutting):
+def test_hundred_coats_every_unit_accounted_for(staff_api, staff_client, workshops, coats, cutting):
     root, (cut, st1, st2) = coats
     assert [c["stage"] for c in (cut, st1, st2)] == [1, 2, 2]
     assert st1["depends_on"] == [cut["id"]] and cut["depends_on"] == []
@@ -45,6 +45,11 @@ def test_hundred_coats_every_unit_accounted_for(staff_api, workshops, coats, cut
         {"stage": 1, "planned": 100, "received": 100, "produced": 95, "rejected": 5, "shortfall": 0, "open": 0},
         {"stage": 2, "planned": 100, "received": 95, "produced": 91, "rejected": 2, "shortfall": 2, "open": 0},
     ]
+    # The admin picture agrees: per stage, the segments are the ledger's figures; what never arrived is grey.
+    bars = staff_client.get(f"/admin/production/productionrun/{root['id']}/change/").context["ledger"]
+    assert [({kind: units for kind, _, units, _, _ in bar.segments}, bar.upstream) for bar in bars] == [
+        ({"produced": 95, "rejected": 5}, 0), ({"produced": 91, "rejected": 2, "shortfall": 2}, 5)]
+    assert sum(width for bar in bars[1:] for *_, width in bar.segments) == 95.0
     kinds = sorted(Alert.objects.values_list("kind", flat=True))
     assert kinds == ["rejects", "rejects", "shortfall"]
 
