@@ -1,6 +1,8 @@
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
+from config.numbers import parse_whole_number
+
 MAX_OFFSET = 10**9
 
 
@@ -16,10 +18,10 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
             return default
         if len(values) > 1:
             raise ValidationError({name: ["Give this parameter once."]})
-        raw = values[0]
-        if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+        value = parse_whole_number(values[0])
+        if value is None or not minimum <= value <= maximum:
             raise ValidationError({name: [f"Must be a whole number from {minimum} to {maximum}."]})
-        return int(raw)
+        return value
 
     def get_limit(self, request):
         return self._read(request, self.limit_query_param, 1, self.max_limit, self.default_limit)

@@ -62,14 +62,17 @@ def _split(routing: Routing, quantity: int) -> list[Assignment]:
     for stage in sorted({a.stage for a in routing.assignments}):
         in_stage = [a for a in routing.assignments if a.stage == stage]
         parts.update(zip(in_stage, split_by_shares(quantity, [a.share for a in in_stage]), strict=True))
+    # Later stages carry the routing's templates, to go out on their own when released; stage 1 is
+    # dispatched by the job with the plan's selection (or by staff), exactly as before stages.
     selection = _selection(routing)
-    return [Assignment(partner_id=a.partner_id, role=a.role, quantity=parts[a], stage=a.stage, selection=selection)
+    return [Assignment(partner_id=a.partner_id, role=a.role, quantity=parts[a], stage=a.stage,
+                       selection=selection if a.stage > 1 else None)
             for a in routing.assignments]
 
 
 def routing_split(run: ProductionRun) -> list[Assignment]:
     """The design's routing assignments with the run's quantity split by their shares (largest remainder),
-    stage by stage; each carries the routing's templates, so later stages go out on their own when released.
+    stage by stage; later stages carry the routing's templates, so they go out on their own when released.
 
     Raises NotRoutable when the design has no valid routing with assignments.
     """

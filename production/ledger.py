@@ -45,6 +45,11 @@ class Ledger:
     remakes: list[int]
     unaccounted: int
 
+    @property
+    def missing(self) -> int:
+        """Ordered units not delivered good (yet): what a remake of a finished run makes."""
+        return self.ordered - self.good_output
+
     def as_data(self) -> dict:
         return asdict(self)
 

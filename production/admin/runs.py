@@ -207,12 +207,17 @@ class ProductionRunAdmin(admin.ModelAdmin):
 
     @admin.action(description="Dispatch selected runs", permissions=["change"])
     def dispatch_selected(self, request, queryset):
-        waiting = []
+        waiting, sent = [], []
         for run in queryset.order_by("id"):
             try:
-                waiting.append(services.dispatch_start(run=run, actor=request.user))
+                run = services.dispatch_start(run=run, actor=request.user)
             except DomainError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
+                continue
+            (waiting if run.is_awaiting_templates() else sent).append(run)
+        if sent:
+            self.message_user(request, "Sent with the templates named at allocation: "
+                              + ", ".join(str(run) for run in sent), messages.SUCCESS)
         if waiting:
             self.message_user(request, format_html(
                 'Waiting for templates: {}. <a href="{}">Confirm templates</a>.',

@@ -30,7 +30,7 @@ def missing_units(run: ProductionRun, ledger: Ledger | None = None) -> int:
     """Units a finished root run did not deliver (0 for any other run): what a remake would make."""
     if run.parent_run_id is not None or run.status not in TERMINAL:
         return 0
-    return run.quantity - (ledger or run_ledger(run)).good_output
+    return (ledger or run_ledger(run)).missing
 
 
 def _form_page(model_admin, request, pk: int, *, allowed, form_class, initial, call, done: str, title: str,

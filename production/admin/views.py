@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django_fsm import can_proceed
 
 from config.errors import DomainError
+from config.numbers import MAX_STAGE, parse_whole_number
 from designs.models import Design
 from partners.models import Partner
 from production import gating, selectors, services
@@ -52,7 +53,9 @@ def _cancel(request, run):
 
 
 def _dispatch(request, run):
-    services.dispatch_start(run=run, actor=request.user)
+    run = services.dispatch_start(run=run, actor=request.user)
+    if not run.is_awaiting_templates():  # its allocation named the templates: sent at once
+        return f"{run} sent to {run.partner} with the templates named at allocation."
     return format_html('{} is waiting for its templates: <a href="{}">confirm templates</a>.',
                        run, confirm_templates_url(run))
 
@@ -99,15 +102,11 @@ def _starting_rows(run: ProductionRun, *, stages: int, blank: int) -> list[dict]
 
 def _typed_rows(data) -> list[dict]:
     """The rows as typed (raw), to show them again with one more stage: nothing is validated yet."""
-    try:
-        count = min(int(data.get("rows-TOTAL_FORMS", 0)), 200)
-    except ValueError:
-        count = 0
+    count = min(parse_whole_number(data.get("rows-TOTAL_FORMS", "0")) or 0, 200)
     rows = []
     for i in range(count):
         row = {name: data.get(f"rows-{i}-{name}", "") for name in ("partner", "role", "quantity", "template_category")}
-        stage = data.get(f"rows-{i}-stage", "1")
-        row["stage"] = min(max(int(stage), 1), 10) if stage.isdigit() and len(stage) < 4 else 1
+        row["stage"] = max(parse_whole_number(data.get(f"rows-{i}-stage", "1"), maximum=MAX_STAGE) or 1, 1)
         rows.append(row)
     return rows
 
@@ -127,10 +126,8 @@ def _sections(formset) -> list[tuple[int, list, int]]:
 
 
 def _bounded(request, name: str, default: int, top: int) -> int:
-    try:
-        return min(max(int(request.GET.get(name, default)), 1), top)
-    except ValueError:
-        return default
+    value = parse_whole_number(request.GET.get(name, str(default))) or default
+    return min(value, top)
 
 
 def run_allocate(model_admin, request, pk: int):
@@ -143,7 +140,7 @@ def run_allocate(model_admin, request, pk: int):
     if request.method == "POST" and "add_stage" in request.POST:  # keep what was typed, one more stage below
         rows = _typed_rows(request.POST)
         stage = max([r["stage"] for r in rows] + [0]) + 1
-        rows += [{"stage": min(stage, 10)} for _ in range(blank)]
+        rows += [{"stage": min(stage, MAX_STAGE)} for _ in range(blank)]
         formset = allocation_formset(len(rows))(prefix="rows", initial=rows)
     elif request.method == "POST":
         formset = allocation_formset()(request.POST, prefix="rows")
@@ -176,7 +173,7 @@ def run_create(model_admin, request):
     design = None
     if request.GET.get("design"):
         design_id = request.GET["design"]
-        design = get_object_or_404(Design, pk=int(design_id) if design_id.isdigit() and len(design_id) < 19 else 0)
+        design = get_object_or_404(Design, pk=parse_whole_number(design_id) or 0)
     form = RunCreateForm(request.POST or None, design=design)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -296,48 +296,15 @@ class RedispatchInput(StrictObject):
     dry_run = StrictBooleanField(required=False, default=True)
 
 
-class RunCompleteInput(StrictObject):
+class OutputReasonsInput(StrictObject):
+    """Why units were rejected (a fixed list) and why units are missing (words): completion and correction."""
+
+    rejection_reason = serializers.ChoiceField(choices=RejectionReason.choices, required=False, allow_blank=True,
+                                               default="")
+    shortfall_reason = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class RunCompleteInput(OutputReasonsInput):
     produced_quantity = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_QUANTITY)
     rejected_quantity = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_QUANTITY)
-    rejection_reason = serializers.ChoiceField(choices=RejectionReason.choices, required=False, allow_blank=True,
-                                               default="")
-    shortfall_reason = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
     notes = StrictCharField(required=False, allow_blank=True, max_length=5000, default="")
-
-
-class CorrectOutputInput(StrictObject):
-    produced_quantity = StrictIntegerField(min_value=0, max_value=MAX_QUANTITY)
-    rejected_quantity = StrictIntegerField(min_value=0, max_value=MAX_QUANTITY)
-    reason = StrictCharField(max_length=2000)
-    rejection_reason = serializers.ChoiceField(choices=RejectionReason.choices, required=False, allow_blank=True,
-                                               default="")
-    shortfall_reason = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
-
-
-class RemakeInput(StrictObject):
-    quantity = quantity_field(required=False)
-    note = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
-
-
-# --- the ledger ---------------------------------------------------------------------------
-
-class LedgerStageOutput(serializers.Serializer):
-    stage = serializers.IntegerField()
-    planned = serializers.IntegerField()
-    received = serializers.IntegerField()
-    produced = serializers.IntegerField()
-    rejected = serializers.IntegerField()
-    shortfall = serializers.IntegerField()
-    open = serializers.IntegerField()
-    released = serializers.BooleanField()
-    roles = serializers.ListField(child=serializers.CharField())
-
-
-class LedgerOutput(serializers.Serializer):
-    run = serializers.IntegerField()
-    ordered = serializers.IntegerField()
-    good_output = serializers.IntegerField()
-    waiting = serializers.IntegerField(help_text="Good units of an unfinished stage, waiting to move on.")
-    stages = LedgerStageOutput(many=True)
-    remakes = serializers.ListField(child=serializers.IntegerField())
-    unaccounted = serializers.IntegerField()

@@ -1,23 +1,49 @@
 """Every unit accounted for, staff side: the ledger, completing for a partner, corrections and remakes."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from config.api import StrictCharField, StrictIntegerField, StrictObject, quantity_field
 from config.errors import InvalidTransition
+from config.numbers import MAX_QUANTITY
 from production import services
-from production.api.serializers import (
-    Conflict,
-    CorrectOutputInput,
-    LedgerOutput,
-    RemakeInput,
-    RunCompleteInput,
-    RunDetailOutput,
-)
+from production.api.serializers import Conflict, OutputReasonsInput, RunCompleteInput, RunDetailOutput
 from production.api.staff import RunAction, run_detail
 from production.ledger import run_ledger
-from production.models import ProductionRun
+
+
+class CorrectOutputInput(OutputReasonsInput):
+    produced_quantity = StrictIntegerField(min_value=0, max_value=MAX_QUANTITY)
+    rejected_quantity = StrictIntegerField(min_value=0, max_value=MAX_QUANTITY)
+    reason = StrictCharField(max_length=2000)
+
+
+class RemakeInput(StrictObject):
+    quantity = quantity_field(required=False)
+    note = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class LedgerStageOutput(serializers.Serializer):
+    stage = serializers.IntegerField()
+    planned = serializers.IntegerField()
+    received = serializers.IntegerField()
+    produced = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    shortfall = serializers.IntegerField()
+    open = serializers.IntegerField()
+    released = serializers.BooleanField()
+    roles = serializers.ListField(child=serializers.CharField())
+
+
+class LedgerOutput(serializers.Serializer):
+    run = serializers.IntegerField()
+    ordered = serializers.IntegerField()
+    good_output = serializers.IntegerField()
+    waiting = serializers.IntegerField(help_text="Good units of an unfinished stage, waiting to move on.")
+    stages = LedgerStageOutput(many=True)
+    remakes = serializers.ListField(child=serializers.IntegerField())
+    unaccounted = serializers.IntegerField()
 
 
 class RunLedger(RunAction):
@@ -77,7 +103,7 @@ class RunRemake(RunAction):
         request=RemakeInput, responses={201: RunDetailOutput, 409: Conflict},
     )
     def post(self, request, pk):
-        run = get_object_or_404(ProductionRun.objects.select_related("design"), pk=pk)
+        run = self.get_run(pk)
         data = RemakeInput(data=request.data)
         data.is_valid(raise_exception=True)
         remake = services.run_remake(run=run, actor=request.user, **data.validated_data)

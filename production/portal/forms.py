@@ -18,4 +18,3 @@ class AutoAcceptForm(forms.Form):
     auto_accept = forms.BooleanField(
         required=False, label="Accept new runs automatically",
         help_text="Every run the brand sends you is accepted at once; you can still decline one before starting it.")
-

@@ -94,15 +94,18 @@ def run_correct_output(*, run: ProductionRun, actor=None, produced_quantity: int
     history: the rejects and shortfall may still be re-split, the good count not.
     """
     run = lock_family(run.pk)
-    if run.status != RunStatus.COMPLETED or run.has_children():
+    parent = run.has_children()
+    if run.status != RunStatus.COMPLETED or parent:
         raise InvalidTransition(f"Run {run.pk} is {run.get_status_display().lower()}"
-                                f"{' with child runs' if run.has_children() else ''}: only a completed run without "
+                                f"{' with child runs' if parent else ''}: only a completed run without "
                                 "child runs can have its output corrected.")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("Say why the output is corrected.", field="reason")
+    # A reason not given again stays as recorded (it is cleared only when its units are gone).
     output = output_checked(run, produced_quantity=produced_quantity, rejected_quantity=rejected_quantity,
-                            rejection_reason=rejection_reason, shortfall_reason=shortfall_reason)
+                            rejection_reason=rejection_reason or run.rejection_reason,
+                            shortfall_reason=shortfall_reason or run.shortfall_reason)
     if output.produced != run.produced_quantity and is_handed_on(run):
         raise InvalidTransition(
             f"Stage {run.stage + 1} already received the {run.produced_quantity} good units of run {run.pk}: "

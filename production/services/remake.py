@@ -22,7 +22,7 @@ def run_remake(*, run: ProductionRun, actor=None, quantity: int | None = None, n
     if run.parent_run_id is not None or run.status not in TERMINAL:
         raise InvalidTransition(f"Run {run.pk} is {'a child run' if run.parent_run_id else run.get_status_display().lower()}"
                                 ": only a completed or cancelled root run can be remade.")
-    missing = run.quantity - run_ledger(run).good_output
+    missing = run_ledger(run).missing
     if missing <= 0:
         raise InvalidTransition(f"Run {run.pk} delivered every unit it was ordered for: nothing to remake.",
                                 code="nothing_to_remake")

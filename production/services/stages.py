@@ -84,16 +84,19 @@ def _release(stage: int, rows: list[ProductionRun], good: int, *, actor, dispatc
         record(child, actor=actor, verb=ActivityVerb.RELEASED, from_status=child.status,
                note=f"{source}: this run receives {share}.", data={"quantity": share, "good": good})
         if dispatch and child.planned_templates:
-            _dispatch_released(child, actor=actor)
+            _dispatch_released(child)
 
 
-def _dispatch_released(child: ProductionRun, *, actor) -> None:
-    """Send a released child out with the templates named at allocation; if that fails, it waits for staff."""
+def _dispatch_released(child: ProductionRun) -> None:
+    """Send a released child out with the templates named at allocation; if that fails, it waits for staff.
+
+    The system dispatches it (``actor`` None): not the upstream partner whose completion released it.
+    """
     try:
         with transaction.atomic():
-            dispatch_start(run=child, actor=actor, selection=TemplateSelection.from_data(child.planned_templates))
+            dispatch_start(run=child, actor=None, selection=TemplateSelection.from_data(child.planned_templates))
     except DomainError as exc:
-        record(child, actor=actor, verb=ActivityVerb.AUTO_DISPATCH_SKIPPED, from_status=child.status,
+        record(child, actor=None, verb=ActivityVerb.AUTO_DISPATCH_SKIPPED, from_status=child.status,
                note=f"Released, but not dispatched automatically: {exc.message} Dispatch it from its page.")
 
 

@@ -139,3 +139,11 @@ def test_adding_a_stage_keeps_what_was_typed_and_writes_nothing(staff_client, pe
     assert (first["partner"].value(), first["role"].value(), first["quantity"].value()) == (str(partner_a.pk), "cutting", "5")
     assert len(sections[1][1]) == 3 and not sections[1][1][0].errors  # blank rows, no errors shown yet
     assert not ProductionRun.objects.filter(parent_run=pending).exists()
+
+
+@pytest.mark.parametrize("stage", ["²", "9" * 5000, "-1", " 2"])
+def test_odd_stage_numbers_typed_into_the_page_are_not_a_crash(staff_client, pending, partner_a, stage):
+    data = {**_rows((partner_a, "cutting", 5, 1)), "rows-0-stage": stage}
+    assert staff_client.post(_url(pending), {**data, "add_stage": "1"}).status_code == 200
+    assert staff_client.post(_url(pending), data).status_code == 200  # the form's own error, not a 500
+    assert staff_client.get(_url(pending) + f"?stages={stage}&rows={stage}").status_code == 200

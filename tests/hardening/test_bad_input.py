@@ -68,3 +68,15 @@ def test_nan_and_infinity_are_not_json(staff_client):
 
 def test_an_anonymous_nested_body_is_refused_before_anything_else(anon_api):
     assert _raw(Client(), "/api/auth/token/", NESTED).status_code == 400
+
+
+@pytest.mark.parametrize("limit", ["²", "١٢", "9" * 5000, " 5"])
+def test_a_limit_that_is_not_ascii_digits_is_a_400(staff_api, limit):
+    """``"²".isdigit()`` is True but ``int("²")`` fails, and 5,000 digits exceed Python's int() limit: both were 500s."""
+    response = staff_api.get("/api/admin/production-runs/", {"limit": limit})
+    assert response.status_code == 400 and "limit" in response.json()
+
+
+@pytest.mark.parametrize("design", ["²", "9" * 5000])
+def test_an_odd_design_id_on_the_admin_create_page_is_a_404(staff_client, design):
+    assert staff_client.get("/admin/production/productionrun/add/", {"design": design}).status_code == 404

@@ -24,6 +24,9 @@ def test_hundred_coats_every_unit_accounted_for(staff_api, staff_client, worksho
     assert (st1_now.quantity, st2_now.quantity) == (57, 38)
     assert st1_now.status == st2_now.status == "sent_to_partner"
     assert st1_now.tasks.count() == 2
+    # Sent by the system, not by the cutter whose completion released it.
+    assert st1_now.dispatch_started_by is None
+    assert st1_now.activities.get(verb="dispatched").actor is None
     seen = workshops["stitcher1_api"].get(partner_url(st1["id"])).json()
     assert seen["received_quantity"] == 57
     assert seen["received_from"] == [{"partner_name": "Cutters Co", "role": "cutting"}]

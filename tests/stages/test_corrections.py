@@ -74,3 +74,11 @@ def test_only_a_completed_run_without_children_can_be_corrected(staff_api, done,
     assert (parent["produced_quantity"], parent["rejected_quantity"]) == (91, 5)
     ledger = staff_api.get(staff_url(root["id"], "ledger")).json()
     assert ledger["stages"][0]["shortfall"] == 2 and ledger["unaccounted"] == 0
+
+
+def test_a_reason_not_given_again_stays_as_recorded(staff_api, done):
+    _, _, _, st2 = done  # 36 good, 2 missing ("Lost")
+    response = staff_api.post(staff_url(st2["id"], "correct-output"),
+                              {"produced_quantity": 35, "rejected_quantity": 0, "reason": "Recount"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["shortfall_quantity"], response.json()["shortfall_reason"]) == (3, "Lost")

@@ -183,6 +183,8 @@ def test_routing_with_stages_dispatches_stage_one_and_releases_stage_two_on_its_
     services.run_auto_dispatch(run.pk)
     cut, st1, st2 = ProductionRun.objects.filter(parent_run=run).order_by("id")
     assert (cut.stage, cut.quantity, cut.status) == (1, 9, "sent_to_partner")
+    # Stage 1 is dispatched by the job as before stages (it keeps no templates of its own); later stages do.
+    assert cut.planned_templates is None and st1.planned_templates == {"template_category": stitching.pk}
     assert [(c.stage, c.quantity, c.status) for c in (st1, st2)] == [(2, 5, "approved"), (2, 4, "approved")]
     _complete(cut.pk, produced=8, rejected=1)
     st1.refresh_from_db(), st2.refresh_from_db()
