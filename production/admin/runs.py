@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django_fsm import can_proceed
 
@@ -22,6 +22,8 @@ from production.admin import units as admin_units
 from production.admin import views as admin_views
 from production.ledger import run_ledger
 from production.models import ProductionRun, RunStatus
+from tasks.models import TaskTemplate, TaskTemplateCategory
+from tasks.selectors import TemplateSelection
 
 
 class RootFilter(admin.SimpleListFilter):
@@ -85,7 +87,7 @@ class ProductionRunAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["status", "dispatch_state", "review_reason", "run_type", "quantity", "design", "partner",
                            "role", "parent_run", "remake_of"]}),
-        ("Stage", {"fields": ["stage", "depends_on", "planned_quantity", "released_at", "planned_templates"]}),
+        ("Stage", {"fields": ["stage", "previous_stage_runs", "planned_quantity", "released_at", "templates_named"]}),
         ("Provenance", {"fields": ["order", "order_line_item", "product", "variant", "metadata", "captured_at"]}),
         ("Dispatch", {"fields": ["dispatch_started_by", "dispatch_started_at", "template_ids"]}),
         ("Partner's answer", {"fields": ["accepted_at", "declined_at", "decline_reason", "decline_notes",
@@ -182,6 +184,23 @@ class ProductionRunAdmin(admin.ModelAdmin):
         if run.parent_run_id is None:
             return "root"
         return format_html('<a href="{}">child of #{}</a>', admin_views.run_url(run.parent_run_id), run.parent_run_id)
+
+    @admin.display(description="after")
+    def previous_stage_runs(self, run):
+        if not run.depends_on:
+            return "—"
+        return format_html_join(", ", '<a href="{}">Run #{}</a>', ((admin_views.run_url(pk), pk) for pk in run.depends_on))
+
+    @admin.display(description="templates named at allocation")
+    def templates_named(self, run):
+        if not run.planned_templates:
+            return "— (chosen at dispatch)"
+        selection = TemplateSelection.from_data(run.planned_templates)
+        if selection.category_id is not None:
+            category = TaskTemplateCategory.objects.filter(pk=selection.category_id).first()
+            return f"Category “{category.name}”" if category else f"A category since deleted (#{selection.category_id})"
+        return ", ".join(TaskTemplate.objects.filter(pk__in=selection.ids).order_by("sequence", "id")
+                         .values_list("name", flat=True)) or ", ".join(selection.names)
 
     @admin.display(description="why not dispatched automatically")
     def why_waiting(self, run):

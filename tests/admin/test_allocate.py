@@ -120,6 +120,8 @@ def test_two_stages_with_templates_named_for_the_later_one(staff_client, pending
         (partner_b.pk, "stitching", 2, 2, {"template_category": stitching.pk}),
     ]
     assert children[1].depends_on == [children[0].pk]
+    page = staff_client.get(run_url(children[1])).content.decode()  # said in words, not as stored JSON
+    assert "Category “Stitching”" in page and f">Run #{children[0].pk}</a>" in page
 
 
 def test_a_stage_that_does_not_add_up_is_named(staff_client, pending, partner_a, partner_b):

@@ -47,7 +47,7 @@ def _complete_with_a_shortfall(chromium, base_url, email, run):
     phone.close()
 
 
-def _staff_sees_the_ledger(chromium, base_url, staff, root):
+def _staff_sees_the_ledger(chromium, base_url, staff, root, child):
     from playwright.sync_api import expect
 
     desktop = chromium.new_context(viewport=DESKTOP)
@@ -68,6 +68,13 @@ def _staff_sees_the_ledger(chromium, base_url, staff, root):
     page.screenshot(path=str(ARTIFACTS / "admin-ledger.png"), full_page=True)
     page.get_by_role("link", name="Remake 3 missing…").click()
     expect(page.locator("input[name=quantity]")).to_have_value("3")
+    # Correcting the child: the same counting as the partner's form, under admin's CSP.
+    page.goto(f"{base_url}/admin/production/productionrun/{child.pk}/correct/")
+    expect(page.locator("[data-tally] [data-missing]")).to_have_text("1")  # as reported: 7 + 2 of 10
+    page.locator("input[name=produced_quantity]").fill("8")
+    expect(page.locator("[data-tally] [data-missing]")).to_have_text("0")
+    expect(page.locator("[data-field=shortfall_reason]")).to_be_hidden()
+    page.screenshot(path=str(ARTIFACTS / "admin-correct-output.png"), full_page=True)
     page.set_viewport_size(PHONE)
     page.goto(f"{base_url}/admin/production/productionrun/{root.pk}/change/")
     expect(page.locator("#run-ledger")).to_be_visible()
@@ -86,7 +93,7 @@ def test_partner_completes_with_a_shortfall_and_staff_see_where_the_pieces_went(
     ARTIFACTS.mkdir(exist_ok=True)
     with chromium_browser() as chromium:  # no ORM calls in here: Playwright runs an event loop
         _complete_with_a_shortfall(chromium, live_server.url, user_a.email, run)
-        _staff_sees_the_ledger(chromium, live_server.url, staff, root)
+        _staff_sees_the_ledger(chromium, live_server.url, staff, root, run)
 
     run = ProductionRun.objects.get(pk=run.pk)
     assert (run.produced_quantity, run.rejected_quantity, run.shortfall_quantity) == (7, 2, 1)
