@@ -27,7 +27,8 @@ from production.selectors import runs_for_partner
 
 # The API's fields, minus those it computes (design_name is joined below, progress built from the annotations,
 # the shortfall from the quantities).
-FIELDS = [f for f in PartnerRunOutput.Meta.fields if f not in ("design_name", "progress", "shortfall_quantity")]
+FIELDS = [f for f in PartnerRunOutput.Meta.fields
+          if f not in ("design_name", "progress", "shortfall_quantity", "review")]
 PAGE_SIZE = StrictLimitOffsetPagination.default_limit
 
 
@@ -52,7 +53,8 @@ def bare_runs(request):
     # runs_for_partner only filters on the partner's pk: no need to load the row.
     rows = (
         runs_for_partner(Partner(pk=partner_id)).with_progress().order_by("-sent_at", "-id")
-        .values(*FIELDS, "tasks_total", "tasks_completed", design_name=F("design__name"))[:PAGE_SIZE]
+        .values(*FIELDS, "tasks_total", "tasks_completed", "review_decision", "review_notes", "reviewed_at",
+                design_name=F("design__name"))[:PAGE_SIZE]
     )
     results = []
     for row in rows:
@@ -60,5 +62,8 @@ def bare_runs(request):
         done = row["status"] == "completed" and row["produced_quantity"] is not None
         row["shortfall_quantity"] = (row["quantity"] - row["produced_quantity"] - (row["rejected_quantity"] or 0)
                                      if done else None)
+        review = {"decision": row.pop("review_decision"), "notes": row.pop("review_notes"),
+                  "reviewed_at": row.pop("reviewed_at")}
+        row["review"] = review if review["reviewed_at"] else None
         results.append(row)
     return JsonResponse({"results": results})

@@ -59,10 +59,16 @@ class DesignAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def has_routing(self, obj):
         return bool(obj.routing)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:  # the design's history (status changes, sample reviews), written by the services
+            context["history"] = obj.activities.select_related("actor").order_by("created_at", "id")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS}
         if change:
-            design_update(design=obj, **{name: data[name] for name in form.changed_data if name in data})
+            design_update(design=obj, actor=request.user,
+                          **{name: data[name] for name in form.changed_data if name in data})
             return
         saved_as(obj, design_create(**data))
 

@@ -90,7 +90,7 @@ class DesignDetail(generics.RetrieveAPIView):
         design = self.get_object()
         data = DesignInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        design = design_update(design=design, **data.validated_data)
+        design = design_update(design=design, actor=request.user, **data.validated_data)
         return Response(DesignOutput(design).data)
 
 

@@ -1,19 +1,20 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 
 class Design(models.Model):
     class Status(models.TextChoices):
-        CONCEPTUAL = "conceptual"
-        IN_DEVELOPMENT = "in_development"
-        TECHNICAL_REVIEW = "technical_review"
-        SAMPLE_PRODUCTION = "sample_production"
-        REVISION = "revision"
-        APPROVED = "approved"
-        COMMERCE_READY = "commerce_ready"
-        ON_HOLD = "on_hold"
-        REJECTED = "rejected"
-        SUPERSEDED = "superseded"
+        CONCEPTUAL = "conceptual", "Conceptual"
+        IN_DEVELOPMENT = "in_development", "In development"
+        TECHNICAL_REVIEW = "technical_review", "Technical review"
+        SAMPLE_PRODUCTION = "sample_production", "Sampling"
+        REVISION = "revision", "In revision"
+        APPROVED = "approved", "Approved"
+        COMMERCE_READY = "commerce_ready", "Ready for commerce"
+        ON_HOLD = "on_hold", "On hold"
+        REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Superseded"
 
     name = models.CharField(max_length=200)
     code = models.CharField(max_length=100, blank=True, default="")
@@ -55,3 +56,27 @@ class DesignPartner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.design} – {self.partner}" + (f" ({self.role})" if self.role else "")
+
+
+class DesignActivity(models.Model):
+    """A design's history: each change of its status, who made it and why (a sample's review, an edit).
+
+    ``data`` carries what the change came from (``{"run": id, "decision": ...}`` for a review); designs
+    knows nothing of runs, so it is plain data. ``actor`` None is the system.
+    """
+
+    design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="activities")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    from_status = models.CharField(max_length=30, choices=Design.Status.choices, blank=True, default="")
+    to_status = models.CharField(max_length=30, choices=Design.Status.choices, blank=True, default="")
+    note = models.TextField(blank=True, default="")
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "design activities"
+
+    def __str__(self) -> str:
+        return f"{self.design}: {self.get_from_status_display() or '—'} → {self.get_to_status_display()}"

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from config.errors import InvalidInput
 from config.saving import save_unique
-from designs.models import Design, DesignPartner
+from designs.models import Design, DesignActivity, DesignPartner
 from designs.routing import parse_routing
 from partners.models import Partner
 
@@ -33,15 +33,42 @@ def design_create(*, name: str, status: str = Design.Status.CONCEPTUAL, code: st
 
 
 @transaction.atomic
-def design_update(*, design: Design, **changes) -> Design:
+def design_update(*, design: Design, actor=None, **changes) -> Design:
+    """Edit a design; a change of its status goes to its history."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Cannot change {', '.join(sorted(unknown))}.")
     if "routing" in changes:
         routing_check(changes["routing"])
+    from_status = Design.objects.values_list("status", flat=True).get(pk=design.pk)
     for field, value in changes.items():
         setattr(design, field, value)
-    return _save(design)
+    design = _save(design)
+    if design.status != from_status:
+        _record(design, actor=actor, from_status=from_status, note="Edited.")
+    return design
+
+
+def _record(design: Design, *, actor, from_status: str, note: str = "", data: dict | None = None) -> DesignActivity:
+    return DesignActivity.objects.create(
+        design=design, actor=actor if getattr(actor, "pk", None) else None, from_status=from_status,
+        to_status=design.status, note=note, data=data or {},
+    )
+
+
+@transaction.atomic
+def design_set_status(*, design: Design, status: str, actor=None, note: str = "", data: dict | None = None) -> Design:
+    """Move a design to ``status`` (under a row lock) and write the entry in its history, even when it stays.
+
+    The sampling loop calls this for every review decision: the history shows each decision.
+    """
+    design = Design.objects.select_for_update().get(pk=design.pk)
+    from_status = design.status
+    if status != from_status:
+        design.status = status
+        design.save(update_fields=["status", "updated_at"])
+    _record(design, actor=actor, from_status=from_status, note=note, data=data)
+    return design
 
 
 def design_link_partner(*, design: Design, partner: Partner, role: str = "") -> tuple[DesignPartner, bool]:

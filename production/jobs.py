@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from partners.services import partner_notify
-from production.models import Alert, ProductionRun, RunStatus
+from production.models import Alert, ProductionRun, ReviewDecision, RunStatus
 
 
 def queue_dispatch_notification(run_id: int) -> None:
@@ -22,6 +22,10 @@ def queue_dispatch_notification(run_id: int) -> None:
 
 def queue_cancellation_notification(run_id: int) -> None:
     transaction.on_commit(lambda: async_task(notify_partner_of_cancellation, run_id))
+
+
+def queue_review_notification(run_id: int) -> None:
+    transaction.on_commit(lambda: async_task(notify_partner_of_review, run_id))
 
 
 def queue_alert_email(alert_id: int) -> None:
@@ -68,6 +72,31 @@ def notify_partner_of_cancellation(run_id: int) -> None:
              "Please stop work on it; its open tasks are cancelled.",
         link=reverse("portal:run-detail", args=[run.pk]),
     )
+
+
+def notify_partner_of_review(run_id: int) -> None:
+    """Tell the partners who made a reviewed sample what staff decided, with the notes (once per partner)."""
+    run = ProductionRun.objects.select_related("design", "partner").filter(pk=run_id, reviewed_at__isnull=False).first()
+    if run is None:
+        return
+    makers = [run] if run.partner_id else list(run.children.dispatched().select_related("partner"))
+    redo = ProductionRun.objects.filter(redo_of=run).select_related("partner").first()
+    for made in makers:
+        if made.partner is None:
+            continue
+        notes = f"\n\nNotes from the brand:\n{run.review_notes}" if run.review_notes else ""
+        if run.review_decision == ReviewDecision.APPROVE:
+            title = f"Sample approved: {run.design.name} (run #{made.pk})"
+            body = f"The brand approved your sample of {run.design.name} (run #{made.pk}).{notes}"
+            link = reverse("portal:run-detail", args=[made.pk])
+        else:
+            title = f"Sample to redo: {run.design.name} (run #{made.pk})"
+            body = f"The brand asks you to make the sample of {run.design.name} (run #{made.pk}) again.{notes}"
+            sent_again = redo is not None and redo.partner_id == made.partner_id
+            if sent_again:
+                body += f"\n\nThe next round is run #{redo.pk}, sent to you with the same tasks."
+            link = reverse("portal:run-detail", args=[redo.pk if sent_again else made.pk])
+        partner_notify(partner=made.partner, key=f"run-reviewed:{run.pk}:{made.pk}", title=title, body=body, link=link)
 
 
 def email_alert(alert_id: int) -> None:

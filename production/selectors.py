@@ -87,3 +87,15 @@ def unit_sources(run: ProductionRun) -> list[tuple[str, str]]:
         return []
     return list(ProductionRun.objects.filter(pk__in=run.depends_on, status=RunStatus.COMPLETED, produced_quantity__gt=0)
                 .order_by("id").values_list("partner__name", "role"))
+
+
+def previous_round(run: ProductionRun) -> ProductionRun | None:
+    """A redo run's round before, with its review (what the partner is asked to change); None for other runs."""
+    if run.redo_of_id is None:
+        return None
+    return ProductionRun.objects.only("id", "review_decision", "review_notes", "reviewed_at").get(pk=run.redo_of_id)
+
+
+def sample_rounds(design) -> QuerySet[ProductionRun]:
+    """A design's sample runs, oldest first: the rounds of its sampling loop (a split round's parent and children)."""
+    return runs_for_staff().filter(design=design, run_type=ProductionRun.RunType.SAMPLE).order_by("created_at", "id")

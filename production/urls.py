@@ -1,6 +1,6 @@
 from django.urls import path
 
-from production.api import operations, partner, staff, units
+from production.api import operations, partner, sampling, staff, units
 
 admin_urlpatterns = [
     path("production-runs/", staff.RunListCreate.as_view(), name="run-list"),
@@ -15,9 +15,11 @@ admin_urlpatterns = [
     path("production-runs/<int:pk>/complete", units.RunCompleteForPartner.as_view(), name="run-complete"),
     path("production-runs/<int:pk>/correct-output", units.RunCorrectOutput.as_view(), name="run-correct-output"),
     path("production-runs/<int:pk>/remake", units.RunRemake.as_view(), name="run-remake"),
+    path("production-runs/<int:pk>/review", sampling.RunReview.as_view(), name="run-review"),
     path("production-runs/redispatch", staff.RunsRedispatch.as_view(), name="runs-redispatch"),
     path("production-runs/<int:pk>/activities/", staff.RunActivities.as_view(), name="run-activities"),
     path("designs/<int:pk>/production-runs/", staff.DesignRunCreate.as_view(), name="design-run-create"),
+    path("designs/<int:pk>/samples/", sampling.DesignSamples.as_view(), name="design-samples"),
     path("production-policy/", operations.Policy.as_view(), name="policy"),
     path("production-policy/reminders/run", operations.ReminderCheck.as_view(), name="policy-reminders-run"),
     path("inbox/", operations.Inbox.as_view(), name="inbox"),

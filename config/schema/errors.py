@@ -162,6 +162,17 @@ BUSINESS_RULES = {
     ("post", "/api/admin/production-runs/{id}/remake"): [
         (409, "nothing_to_remake", None, "the run delivered fewer good units than ordered"),
     ],
+    ("post", "/api/admin/production-runs/{id}/review"): [
+        (400, "notes", r"^Say what to change: a redo needs notes", "a redo comes with notes for the partner"),
+        (400, "design_status", r"^A redo moves the design to revision", "`design_status` goes with approve only"),
+        (400, "assignments", r"^Inactive partners cannot be assigned", "a split round's partners are still active"),
+        (409, "not_reviewable", None, "the run is a completed sample run whose round nobody reviewed yet"),
+    ],
+    ("post", "/api/admin/designs/{id}/samples/"): [
+        *_SELECTION,
+        (400, "partner", r"^Unknown partner\.$", "the partner exists"),
+        (400, "partner", r" is inactive and cannot be sent samples\.$", "the partner is active"),
+    ],
     ("post", "/api/partners/production-runs/{id}/complete"): _COMPLETE,
     ("post", "/api/partners/production-runs/{id}/decline"): [
         (400, "notes", r"^Say why in the notes when the reason is", "the reason `other` comes with notes"),

@@ -6,7 +6,7 @@ from config.numbers import MAX_STAGE
 from designs.models import Design
 from partners.models import Partner
 from production.assignments import Assignment
-from production.models import ProductionRun
+from production.models import ProductionRun, ReviewDecision
 from tasks.models import TaskTemplate, TaskTemplateCategory
 from tasks.selectors import TemplateSelection
 
@@ -123,3 +123,51 @@ class ReassignForm(forms.Form):
         data = super().clean()
         data.setdefault("dispatch", False)
         return data
+
+
+class ReviewForm(forms.Form):
+    """Staff's word on a completed sample: approve (the design moves on) or redo (notes for the partner)."""
+
+    decision = forms.ChoiceField(widget=forms.RadioSelect, choices=[
+        (ReviewDecision.APPROVE, "Approve the sample"), (ReviewDecision.REDO, "Ask for a redo")])
+    notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text="Required for a redo: the partner reads them at the top of the next round.")
+    design_status = forms.ChoiceField(
+        required=False, label="Approved design becomes",
+        choices=[(s.value, s.label) for s in (Design.Status.APPROVED, Design.Status.COMMERCE_READY)],
+        help_text="For an approval only; a redo moves the design to “In revision”.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == ReviewDecision.REDO:
+            data["design_status"] = None  # the select always sends a value; it means nothing for a redo
+        return data
+
+
+class SampleSendForm(forms.Form):
+    """Send a design for sampling: a partner, how many samples, and the templates they follow."""
+
+    partner = PartnerChoiceField(queryset=Partner.objects.filter(is_active=True).order_by("name", "id"))
+    quantity = forms.IntegerField(min_value=1, initial=1, widget=forms.NumberInput(attrs={"class": "vSmallField"}))
+    role = forms.CharField(required=False, max_length=100, initial="sampling")
+    category = forms.ModelChoiceField(queryset=TaskTemplateCategory.objects.order_by("name", "id"), required=False,
+                                      label="Template category", empty_label="— or pick templates below —")
+    templates = TemplateChoiceField(
+        queryset=TaskTemplate.objects.active().select_related("category").order_by("category__name", "sequence", "id"),
+        required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(required=False, max_length=500, help_text="Optional; kept in the run's timeline.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("category") and data.get("templates"):
+            raise forms.ValidationError("Choose a template category or some templates, not both.")
+        return data
+
+    def selection(self) -> TemplateSelection | None:
+        if self.cleaned_data.get("category"):
+            return TemplateSelection(category_id=self.cleaned_data["category"].pk)
+        if self.cleaned_data.get("templates"):
+            return TemplateSelection(ids=tuple(t.pk for t in self.cleaned_data["templates"]))
+        return None

@@ -9,7 +9,6 @@ template tags (designs and orders import nothing from production).
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponseNotAllowed
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -18,45 +17,14 @@ from django_fsm import can_proceed
 
 from config.errors import DomainError
 from production import selectors, services
+from production.admin import sampling as admin_sampling
 from production.admin import units as admin_units
 from production.admin import views as admin_views
+from production.admin.filters import ReadyFilter, RootFilter
 from production.ledger import run_ledger
 from production.models import ProductionRun, RunStatus
 from tasks.models import TaskTemplate, TaskTemplateCategory
 from tasks.selectors import TemplateSelection
-
-
-class RootFilter(admin.SimpleListFilter):
-    title = "root or child"
-    parameter_name = "root"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Root runs"), ("no", "Child runs")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.roots()
-        if self.value() == "no":
-            return queryset.filter(parent_run__isnull=False)
-        return queryset
-
-
-class ReadyFilter(admin.SimpleListFilter):
-    """Whether a run's units are there: a later stage waits for the stage before it to finish."""
-
-    title = "stage"
-    parameter_name = "units"
-
-    def lookups(self, request, model_admin):
-        return [("here", "Units here (ready)"), ("upstream", "Waiting for the previous stage")]
-
-    def queryset(self, request, queryset):
-        waiting = Q(stage__gt=1, released_at__isnull=True)
-        if self.value() == "here":
-            return queryset.exclude(waiting)
-        if self.value() == "upstream":
-            return queryset.filter(waiting)
-        return queryset
 
 
 def _in_review_queue(request) -> bool:
@@ -92,6 +60,8 @@ class ProductionRunAdmin(admin.ModelAdmin):
         ("Dispatch", {"fields": ["dispatch_started_by", "dispatch_started_at", "template_ids"]}),
         ("Partner's answer", {"fields": ["accepted_at", "declined_at", "decline_reason", "decline_notes",
                                          "previous_partner", "reminder_count", "last_reminded_at"]}),
+        ("Sample review", {"fields": ["review_decision", "review_notes", "reviewed_by", "reviewed_at", "redo_of",
+                                      "next_round"]}),
         ("Outcome", {"fields": ["produced_quantity", "rejected_quantity", "rejection_reason", "shortfall_quantity",
                                 "shortfall_reason", "completion_notes"]}),
         ("Dates", {"fields": ["created_at", "approved_at", "sent_at", "started_at", "completed_at", "cancelled_at",
@@ -109,6 +79,8 @@ class ProductionRunAdmin(admin.ModelAdmin):
             path("<int:pk>/complete/", wrap(self.complete_view), name="production_productionrun_complete"),
             path("<int:pk>/correct/", wrap(self.correct_view), name="production_productionrun_correct"),
             path("<int:pk>/remake/", wrap(self.remake_view), name="production_productionrun_remake"),
+            path("<int:pk>/review/", wrap(self.review_view), name="production_productionrun_review"),
+            path("send-for-sampling/", wrap(self.send_for_sampling_view), name="production_productionrun_sample"),
             path("confirm-templates/", wrap(self.confirm_templates_view),
                  name="production_productionrun_confirm_templates"),
             *super().get_urls(),
@@ -131,6 +103,12 @@ class ProductionRunAdmin(admin.ModelAdmin):
 
     def remake_view(self, request, pk):
         return admin_units.remake(self, request, pk)
+
+    def review_view(self, request, pk):
+        return admin_sampling.review(self, request, pk)
+
+    def send_for_sampling_view(self, request):
+        return admin_sampling.send_for_sampling(self, request)
 
     def confirm_templates_view(self, request):
         return admin_views.confirm_templates(self, request)
@@ -202,6 +180,11 @@ class ProductionRunAdmin(admin.ModelAdmin):
         return ", ".join(TaskTemplate.objects.filter(pk__in=selection.ids).order_by("sequence", "id")
                          .values_list("name", flat=True)) or ", ".join(selection.names)
 
+    @admin.display(description="next round")
+    def next_round(self, run):
+        redo = ProductionRun.objects.filter(redo_of=run).only("id").first()
+        return format_html('<a href="{}">{}</a>', admin_views.run_url(redo), redo) if redo else "—"
+
     @admin.display(description="why not dispatched automatically")
     def why_waiting(self, run):
         return getattr(run, "latest_skip_reason", None) or "—"
@@ -267,6 +250,8 @@ class ProductionRunAdmin(admin.ModelAdmin):
         fieldsets = self.fieldsets
         if obj is not None and obj.parent_run_id is None:
             fieldsets = [f for f in fieldsets if f[0] != "Stage"]  # a root's stages are its children's (the ledger)
+        if obj is not None and obj.run_type != ProductionRun.RunType.SAMPLE:
+            fieldsets = [f for f in fieldsets if f[0] != "Sample review"]
         if obj is not None and obj.status == RunStatus.PENDING_REVIEW:
             return fieldsets
         # The review reason only means something while the run waits for review.
@@ -286,6 +271,7 @@ class ProductionRunAdmin(admin.ModelAdmin):
         return {
             "can_record_completion": admin_units.can_record_completion(run),
             "can_correct": admin_units.can_correct(run),
+            "can_review": run.run_type == ProductionRun.RunType.SAMPLE and admin_sampling.can_review(run),
             "missing_units": admin_units.missing_units(run, ledger),
             "ledger": admin_units.ledger_picture(ledger) if ledger else None,
             "ledger_data": ledger,

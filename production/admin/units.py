@@ -33,7 +33,7 @@ def missing_units(run: ProductionRun, ledger: Ledger | None = None) -> int:
     return (ledger or run_ledger(run)).missing
 
 
-def _form_page(model_admin, request, pk: int, *, allowed, form_class, initial, call, done: str, title: str,
+def form_page(model_admin, request, pk: int, *, allowed, form_class, initial, call, done, title: str,
                template: str = "admin/production/run_form.html"):
     run = run_to_change(model_admin, request, pk)
     if not allowed(run):
@@ -46,7 +46,7 @@ def _form_page(model_admin, request, pk: int, *, allowed, form_class, initial, c
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, done.format(run=run, result=result))
+            messages.success(request, done(run, result) if callable(done) else done.format(run=run, result=result))
             return redirect(run_url(result))
     return render_page(request, model_admin, template, f"{title}: {run}", run=run, original=run, form=form,
                        submit=title)
@@ -54,7 +54,7 @@ def _form_page(model_admin, request, pk: int, *, allowed, form_class, initial, c
 
 def record_completion(model_admin, request, pk: int):
     """Staff record a partner's completion (a phone call, an email): the partner's own rules apply."""
-    return _form_page(
+    return form_page(
         model_admin, request, pk, allowed=can_record_completion, form_class=RunCompleteForm, initial=lambda run: {},
         call=lambda run, data: services.run_complete(run=run, actor=request.user, **data),
         done="{run} completed for its partner.", title="Record completion",
@@ -62,7 +62,7 @@ def record_completion(model_admin, request, pk: int):
 
 
 def correct_output(model_admin, request, pk: int):
-    return _form_page(
+    return form_page(
         model_admin, request, pk, allowed=can_correct, form_class=CorrectOutputForm,
         initial=lambda run: {"produced_quantity": run.produced_quantity, "rejected_quantity": run.rejected_quantity,
                              "rejection_reason": run.rejection_reason, "shortfall_reason": run.shortfall_reason},
@@ -72,7 +72,7 @@ def correct_output(model_admin, request, pk: int):
 
 
 def remake(model_admin, request, pk: int):
-    return _form_page(
+    return form_page(
         model_admin, request, pk, allowed=lambda run: missing_units(run) > 0, form_class=RemakeForm,
         initial=lambda run: {"quantity": missing_units(run)},
         call=lambda run, data: services.run_remake(run=run, actor=request.user, **data),

@@ -10,7 +10,8 @@ from rest_framework.views import APIView
 from config.api import BooleanFilter, IdFilter, StrictFilterSet
 from partners.permissions import IsStaff
 from production import services
-from production.api.serializers import AlertOutput, PolicyInput, PolicyOutput, ReminderCheckOutput
+from production.api.inputs import PolicyInput
+from production.api.serializers import AlertOutput, PolicyOutput, ReminderCheckOutput
 from production.models import Alert, AlertKind, ProductionPolicy
 
 

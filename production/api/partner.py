@@ -10,13 +10,8 @@ from rest_framework.views import APIView
 from config.api import IdFilter, StrictFilterSet
 from partners.permissions import IsPartnerUser
 from production import selectors, services
-from production.api.serializers import (
-    Conflict,
-    DeclineInput,
-    PartnerRunDetailOutput,
-    PartnerRunOutput,
-    RunCompleteInput,
-)
+from production.api.inputs import DeclineInput, RunCompleteInput
+from production.api.serializers import Conflict, PartnerRunDetailOutput, PartnerRunOutput
 from production.models import ProductionRun, RunStatus
 from tasks.api import TaskOutput
 from tasks.models import Task

@@ -11,21 +11,23 @@ from config.api import BooleanFilter, IdFilter, StrictFilterSet
 from designs.models import Design
 from partners.permissions import IsStaff
 from production import selectors, services
-from production.api.serializers import (
-    ActivityOutput,
+from production.api.inputs import (
     AssignmentsInput,
     CancelInput,
     ConfirmSelectionInput,
-    Conflict,
     DesignRunCreateInput,
     ReassignInput,
     RedispatchInput,
+    RunCreateInput,
+    SelectionInput,
+)
+from production.api.serializers import (
+    ActivityOutput,
+    Conflict,
     RedispatchOutput,
     RunAndChildren,
-    RunCreateInput,
     RunDetailOutput,
     RunOutput,
-    SelectionInput,
 )
 from production.models import (
     DispatchState,

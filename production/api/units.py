@@ -8,7 +8,8 @@ from config.api import StrictCharField, StrictIntegerField, StrictObject, quanti
 from config.errors import InvalidTransition
 from config.numbers import MAX_QUANTITY
 from production import services
-from production.api.serializers import Conflict, OutputReasonsInput, RunCompleteInput, RunDetailOutput
+from production.api.inputs import OutputReasonsInput, RunCompleteInput
+from production.api.serializers import Conflict, RunDetailOutput
 from production.api.staff import RunAction, run_detail
 from production.ledger import run_ledger
 

@@ -3,7 +3,8 @@
 from production.models.activity import ActivityVerb, ProductionRunActivity
 from production.models.inbox import Alert, AlertKind
 from production.models.policy import ProductionPolicy
-from production.models.run import ProductionRun, ProductionRunQuerySet
+from production.models.queries import ProductionRunQuerySet
+from production.models.run import ProductionRun
 from production.models.states import (
     NON_TERMINAL,
     PARTNER_DECLINE_REASONS,
@@ -11,6 +12,7 @@ from production.models.states import (
     DeclineReason,
     DispatchState,
     RejectionReason,
+    ReviewDecision,
     RunStatus,
     sent_q,
 )
@@ -29,6 +31,7 @@ __all__ = [
     "ProductionRunActivity",
     "ProductionRunQuerySet",
     "RejectionReason",
+    "ReviewDecision",
     "RunStatus",
     "sent_q",
 ]

@@ -30,6 +30,7 @@ class ActivityVerb(models.TextChoices):
     RELEASED = "released", "Released to its stage"
     CORRECTED = "corrected", "Output corrected"
     REMAKE_CREATED = "remake_created", "Remake created"
+    REVIEWED = "reviewed", "Sample reviewed"
 
 
 class ProductionRunActivity(models.Model):

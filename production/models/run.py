@@ -2,34 +2,19 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from production.models.queries import ProductionRunQuerySet
 from production.models.states import (
     NON_TERMINAL,
     TERMINAL,
     DeclineReason,
     DispatchState,
     RejectionReason,
+    ReviewDecision,
     RunStatus,
-    sent_q,
 )
-
-
-class ProductionRunQuerySet(models.QuerySet):
-    def roots(self):
-        return self.filter(parent_run__isnull=True)
-
-    def dispatched(self):
-        """Runs a partner may see (see ``sent_q``)."""
-        return self.filter(sent_q())
-
-    def with_progress(self):
-        return self.annotate(
-            tasks_total=Count("tasks", filter=~Q(tasks__status="cancelled"), distinct=True),
-            tasks_completed=Count("tasks", filter=Q(tasks__status="completed"), distinct=True),
-            tasks_started=Count("tasks", filter=Q(tasks__started_at__isnull=False), distinct=True),
-        )
 
 
 class ProductionRun(FSMModelMixin, models.Model):
@@ -57,6 +42,15 @@ class ProductionRun(FSMModelMixin, models.Model):
     planned_templates = models.JSONField(
         null=True, blank=True, help_text="Templates named at allocation: the run goes out with them on its own.")
     remake_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="remakes")
+
+    # The sampling loop (production.services.sampling): staff's review of a completed sample run, and the
+    # round a redo run makes again (one redo per reviewed run: the one-to-one is the database's word).
+    review_decision = models.CharField(max_length=10, choices=ReviewDecision.choices, blank=True, default="")
+    review_notes = models.TextField(blank=True, default="")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    redo_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="redo")
 
     # Provenance. Children keep order/product/variant but never the line item,
     # so the one-root-run-per-line-item constraint only ever sees roots.
@@ -116,6 +110,12 @@ class ProductionRun(FSMModelMixin, models.Model):
                 name="run_quantity_positive",
             ),
             models.CheckConstraint(condition=Q(stage__gte=1), name="run_stage_from_one"),
+            models.CheckConstraint(
+                condition=Q(review_decision="", reviewed_at__isnull=True)
+                | (Q(reviewed_at__isnull=False, run_type="sample", status=RunStatus.COMPLETED) & ~Q(review_decision="")),
+                name="review_only_of_a_completed_sample",
+            ),
+            models.CheckConstraint(condition=Q(redo_of__isnull=True) | Q(run_type="sample"), name="redo_is_a_sample"),
             models.UniqueConstraint(
                 fields=["order_line_item"],
                 condition=Q(parent_run__isnull=True, order_line_item__isnull=False),

@@ -39,6 +39,13 @@ class RejectionReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class ReviewDecision(models.TextChoices):
+    """Staff's word on a completed sample run (the sampling loop)."""
+
+    APPROVE = "approve", "Approved"
+    REDO = "redo", "Redo requested"
+
+
 class DispatchState(models.TextChoices):
     IDLE = "idle", "Not dispatched"
     AWAITING_TEMPLATES = "awaiting_templates", "Waiting for templates"

@@ -156,6 +156,7 @@ def run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
         "decline_form": decline_form or DeclineForm(),
         "handover": _handover(run, request.partner),
         "sources": selectors.unit_sources(run),
+        "previous_round": selectors.previous_round(run),
     }, status=status)
 
 

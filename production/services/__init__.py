@@ -17,6 +17,7 @@ Where each step lives:
 - ``stages``: a finished stage releases the next one with its good output.
 - ``output``: the output gate (good, rejected, missing) and staff's corrections.
 - ``remake``: a new run for the units a finished run did not deliver.
+- ``sampling``: a design sent for sampling, the sample reviewed (approve, or redo in a new round).
 - ``auto_dispatch``: the gating policy acts on the routing planner's plan.
 - ``partner_response``: the partner accepts or declines; staff reassign and redispatch.
 - ``reminders``: the reminder ladder's check (remind, park, escalate).
@@ -37,6 +38,7 @@ from production.services.partner_work import run_complete, run_start, task_compl
 from production.services.policy import policy_update
 from production.services.remake import run_remake
 from production.services.reminders import reminders_check
+from production.services.sampling import run_review, sample_send
 
 __all__ = [
     "Assignment",
@@ -59,9 +61,11 @@ __all__ = [
     "run_correct_output",
     "run_create_allocated",
     "run_remake",
+    "run_review",
     "run_start",
     "runs_approve_by_routing",
     "runs_create_for_order",
+    "sample_send",
     "task_complete",
     "task_start",
 ]

@@ -11,6 +11,7 @@ from django import template
 from django.db.models import Count
 from django.urls import reverse
 
+from production import selectors
 from production.models import Alert, AlertKind, ProductionRun, RunStatus
 
 register = template.Library()
@@ -61,3 +62,26 @@ def operations_counts() -> dict:
         "unread_by_kind": [(AlertKind(kind).label, n) for kind, n in sorted(unread.items())],
         "awaiting_reassignment": ProductionRun.objects.filter(status=RunStatus.AWAITING_REASSIGNMENT).count(),
     }
+
+
+@register.simple_tag
+def send_for_sampling_url(design) -> str:
+    return f"{reverse('admin:production_productionrun_sample')}?{urlencode({'design': design.pk})}"
+
+
+@register.inclusion_tag("admin/production/_sampling_rounds.html")
+def sampling_rounds(design):
+    """The design's sampling loop, oldest first: each sample run with its round, dates, decision and notes.
+
+    A round is a run sent for sampling (a split one with its children); a redo is the next round of the run it
+    makes again.
+    """
+    runs = list(selectors.sample_rounds(design).select_related("reviewed_by"))
+    rounds: dict[int, int] = {}
+    for run in runs:
+        if run.parent_run_id in rounds:
+            rounds[run.pk] = rounds[run.parent_run_id]
+        else:
+            rounds[run.pk] = rounds.get(run.redo_of_id, 0) + 1
+        run.round = rounds[run.pk]
+    return {"runs": runs, "design": design}

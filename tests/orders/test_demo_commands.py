@@ -83,9 +83,13 @@ def test_seed_demo_gives_logins_runs_for_review_and_dispatched_runs(django_captu
     # Every line but the gift card (no design) has its run waiting for review.
     assert ProductionRun.objects.filter(order=order, status="pending_review").count() == order.items.count() - 1
 
-    sent = ProductionRun.objects.filter(status="sent_to_partner").select_related("partner")
+    sent = ProductionRun.objects.filter(status="sent_to_partner", run_type="production").select_related("partner")
     assert sorted((run.partner.handle, run.stage) for run in sent) == [
         ("atelier-aurora", 1), ("bottega-blu", 1), ("bottega-blu", 2)]  # the last: stitching released on its own
+    # The knit's sampling: round 1 sent back for a redo, round 2 with Aurora and the notes.
+    first, second = ProductionRun.objects.filter(design__code="KNT-005").order_by("id")
+    assert (first.review_decision, second.redo_of_id, second.status) == ("redo", first.pk, "sent_to_partner")
+    assert second.partner.handle == "atelier-aurora" and first.design.status == "revision"
     assert all(run.tasks.count() == 3 for run in sent)
     staged = ProductionRun.objects.get(design__code="DNM-004", parent_run__isnull=True)
     ledger = run_ledger(staged)

@@ -22,7 +22,15 @@ from orders.services import order_create, order_place, product_create
 from partners.models import Partner
 from partners.services import partner_create
 from production.models import ProductionRun, RunStatus
-from production.services import Assignment, dispatch_start, run_complete, run_create_allocated, task_complete
+from production.services import (
+    Assignment,
+    dispatch_start,
+    run_complete,
+    run_create_allocated,
+    run_review,
+    sample_send,
+    task_complete,
+)
 from tasks.models import TaskTemplate, TaskTemplateCategory
 from tasks.selectors import TemplateSelection
 from tasks.services import category_create, template_create
@@ -89,6 +97,7 @@ class Command(BaseCommand):
             self._order()
             self._dispatched_runs(admin, designs["WOL-002"], partners, categories)
             self._staged_run(admin, designs["DNM-004"], partners, categories)
+            self._sampling(admin, designs["KNT-005"], partners, categories)
         # The order's runs are made by the order_placed receiver, on commit: count them after.
         self.stdout.write(("Created: " + ", ".join(self.created)) if self.created else "Demo data already present; nothing created.")
         self._summary(admin_password)
@@ -202,6 +211,21 @@ class Command(BaseCommand):
         run_complete(run=cutting, actor=cutter, produced_quantity=38, rejected_quantity=2,
                      rejection_reason="fabric_flaw", notes="Two panels with a flaw in the weave.")
         self._note(f"run for {design.code} in two stages: cutting done, stitching sent")
+
+    def _sampling(self, admin, design: Design, partners, categories) -> None:
+        """The knit sent for sampling to Aurora, made, and sent back for a redo: round 2 is with Aurora, notes on top."""
+        if ProductionRun.objects.filter(design=design, run_type=ProductionRun.RunType.SAMPLE).exists():
+            return
+        aurora = partners["atelier-aurora"]
+        first = sample_send(design=design, partner=aurora, quantity=2, role="sampling", actor=admin,
+                            selection=TemplateSelection(category_id=categories["Stitching"].pk))
+        maker = aurora.memberships.select_related("user").first().user
+        for task in first.tasks.all():
+            task_complete(task=task, actor=maker)
+        run_complete(run=first, actor=maker, notes="Two samples, size M.")
+        run_review(run=first, decision="redo", actor=admin,
+                   notes="Rib cuffs 2 cm longer, and a softer yarn tension on the body.")
+        self._note(f"sampling of {design.code}: round 1 redone, round 2 with Aurora")
 
     def _summary(self, admin_password: str) -> None:
         order = Order.objects.filter(external_id=ORDER_EXTERNAL_ID).first()

@@ -1,0 +1,22 @@
+"""What is asked of runs again and again: roots, what partners may see, task progress."""
+
+from django.db import models
+from django.db.models import Count, Q
+
+from production.models.states import sent_q
+
+
+class ProductionRunQuerySet(models.QuerySet):
+    def roots(self):
+        return self.filter(parent_run__isnull=True)
+
+    def dispatched(self):
+        """Runs a partner may see (see ``sent_q``)."""
+        return self.filter(sent_q())
+
+    def with_progress(self):
+        return self.annotate(
+            tasks_total=Count("tasks", filter=~Q(tasks__status="cancelled"), distinct=True),
+            tasks_completed=Count("tasks", filter=Q(tasks__status="completed"), distinct=True),
+            tasks_started=Count("tasks", filter=Q(tasks__started_at__isnull=False), distinct=True),
+        )

@@ -1,0 +1,159 @@
+"""The sampling loop end to end through the API: redo, redo, approve; the design and its rounds after each."""
+
+from django.core import mail
+import pytest
+
+from designs.models import Design, DesignActivity
+from partners.models import Notification
+from production.jobs import notify_partner_of_review
+from production.models import ProductionRun
+from tests.sampling.conftest import partner_url, review, work_through
+
+pytestmark = pytest.mark.django_db
+
+
+def _design_status(staff_api, design) -> str:
+    return staff_api.get(f"/api/admin/designs/{design.pk}/").json()["status"]
+
+
+def test_three_rounds_redo_redo_approve(staff_api, api_a, jacket, first_round, q_sync, partner_a,
+                                       django_capture_on_commit_callbacks):
+    parent_id, child_id = first_round
+    first = work_through(api_a, child_id)
+    assert first["run_type"] == "sample" and first["review"] is None and first["redo_of"] is None
+
+    # Round 1: redo. The next round goes to the same partner at once, with the same templates.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = review(staff_api, child_id, decision="redo", notes="Collar 1 cm higher; topstitch 3 mm.")
+    assert answer.status_code == 200, answer.json()
+    body = answer.json()
+    assert body["run"]["review"]["decision"] == "redo"
+    assert body["run"]["review"]["notes"] == "Collar 1 cm higher; topstitch 3 mm."
+    assert body["design"]["status"] == "revision" == _design_status(staff_api, jacket)
+    second = body["redo"]
+    assert (second["status"], second["run_type"], second["partner"], second["quantity"], second["redo_of"]) == (
+        "sent_to_partner", "sample", partner_a.pk, 2, child_id)
+    assert second["template_ids"] == body["run"]["template_ids"] and second["template_ids"]
+    assert [t["template"] for t in second["tasks"]] == second["template_ids"]
+
+    # The partner sees the new round, with what to change at the top, and was told.
+    seen = api_a.get(partner_url(second["id"])).json()
+    assert seen["redo_of"] == child_id
+    assert seen["previous_round"]["notes"] == "Collar 1 cm higher; topstitch 3 mm."
+    assert api_a.get(partner_url(child_id)).json()["review"]["decision"] == "redo"
+    told = Notification.objects.get(partner=partner_a, key=f"run-reviewed:{child_id}:{child_id}")
+    assert "Collar 1 cm higher" in told.body and told.link.endswith(f"/runs/{second['id']}/")
+    told_by_mail = [m for m in mail.outbox if "Collar 1 cm higher" in m.body]
+    assert len(told_by_mail) == 1 and told_by_mail[0].subject.startswith("Sample to redo: Field jacket")
+    notify_partner_of_review(child_id)  # django-q2 may deliver a job twice: still one email
+    assert len([m for m in mail.outbox if "Collar 1 cm higher" in m.body]) == 1
+
+    # Round 2: redo again.
+    work_through(api_a, second["id"])
+    third = review(staff_api, second["id"], decision="redo", notes="Sleeves 2 cm shorter.").json()["redo"]
+    assert third["redo_of"] == second["id"] and third["status"] == "sent_to_partner"
+    assert _design_status(staff_api, jacket) == "revision"
+
+    # Round 3: approved, straight to commerce.
+    work_through(api_a, third["id"])
+    with django_capture_on_commit_callbacks(execute=True):
+        done = review(staff_api, third["id"], decision="approve", design_status="commerce_ready", notes="Perfect.")
+    assert done.status_code == 200 and done.json()["redo"] is None
+    assert done.json()["design"]["status"] == "commerce_ready" == _design_status(staff_api, jacket)
+    assert Notification.objects.filter(partner=partner_a, title__startswith="Sample approved").count() == 1
+
+    # The rounds, oldest first: the split first round (parent and child), then each redo.
+    rounds = staff_api.get(f"/api/admin/designs/{jacket.pk}/samples/").json()
+    assert rounds["count"] == 4
+    assert [r["id"] for r in rounds["results"]] == [parent_id, child_id, second["id"], third["id"]]
+    assert [r["redo_of"] for r in rounds["results"]] == [None, None, child_id, second["id"]]
+    assert [(r["review"] or {}).get("decision") for r in rounds["results"]] == [None, "redo", "redo", "approve"]
+    assert all(r["partner"] in (None, partner_a.pk) for r in rounds["results"])
+
+    # Every decision is in the design's history and on the run's timeline.
+    history = list(DesignActivity.objects.filter(design=jacket).values_list("from_status", "to_status"))
+    assert history == [("in_development", "revision"), ("revision", "revision"), ("revision", "commerce_ready")]
+    timeline = staff_api.get(f"/api/admin/production-runs/{child_id}/activities/").json()["results"]
+    assert [a["verb"] for a in timeline][-1] == "reviewed"
+    assert timeline[-1]["data"] == {"decision": "redo", "notes": "Collar 1 cm higher; topstitch 3 mm.",
+                                    "redo": second["id"]}
+
+
+def test_approving_the_round_at_its_parent(staff_api, api_a, jacket, first_round):
+    parent_id, child_id = first_round
+    work_through(api_a, child_id)
+    answer = review(staff_api, parent_id, decision="approve")
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["design"]["status"] == "approved"
+    assert answer.json()["run"]["review"]["decision"] == "approve"
+    # The round is reviewed once: its child cannot be reviewed now.
+    again = review(staff_api, child_id, decision="redo", notes="Second thoughts")
+    assert again.status_code == 409 and again.json()["code"] == "not_reviewable"
+
+
+def test_a_redo_at_the_parent_goes_to_the_partner_who_made_it(staff_api, api_a, jacket, first_round, partner_a):
+    parent_id, child_id = first_round
+    work_through(api_a, child_id)
+    body = review(staff_api, parent_id, decision="redo", notes="Darker thread").json()
+    redo = body["redo"]
+    assert (redo["partner"], redo["role"], redo["status"], redo["redo_of"]) == (
+        partner_a.pk, "sampling", "sent_to_partner", parent_id)
+    assert redo["template_ids"] == ProductionRun.objects.get(pk=child_id).template_ids
+    assert api_a.get(partner_url(redo["id"])).json()["previous_round"]["notes"] == "Darker thread"
+
+
+def test_a_split_round_is_allocated_again(staff_api, partner_a, partner_b, sampling, jacket):
+    created = staff_api.post(f"/api/admin/designs/{jacket.pk}/production-runs/", {
+        "quantity": 2, "run_type": "sample", "assignments": [
+            {"partner": partner_a.pk, "role": "cutting", "quantity": 2, "template_category": sampling.pk},
+            {"partner": partner_b.pk, "role": "stitching", "quantity": 2, "stage": 2,
+             "template_category": sampling.pk},
+        ]}, format="json").json()
+    root = ProductionRun.objects.get(pk=created["run"]["id"])
+    from production import services  # the partners' side by the services: the API path is tested above
+
+    cut, stitch = root.children.order_by("stage")
+    for child in (cut, stitch):
+        child = services.dispatch_start(run=ProductionRun.objects.get(pk=child.pk)) if child.stage == 1 else child
+        child = ProductionRun.objects.get(pk=child.pk)
+        services.run_start(run=child)
+        for task in child.tasks.all():
+            services.task_complete(task=task)
+        services.run_complete(run=ProductionRun.objects.get(pk=child.pk))
+    assert ProductionRun.objects.get(pk=root.pk).status == "completed"
+
+    redo = review(staff_api, root.pk, decision="redo", notes="Both again").json()["redo"]
+    new_root = ProductionRun.objects.get(pk=redo["id"])
+    assert new_root.redo_of_id == root.pk and new_root.partner_id is None
+    plan = [(c.partner_id, c.role, c.stage, c.quantity, c.status) for c in new_root.children.order_by("stage")]
+    assert plan == [(partner_a.pk, "cutting", 1, 2, "sent_to_partner"), (partner_b.pk, "stitching", 2, 2, "approved")]
+
+
+def test_a_redo_whose_templates_were_retired_waits_for_templates(staff_api, api_a, first_round, sampling):
+    _, child_id = first_round
+    work_through(api_a, child_id)
+    sampling.templates.update(is_active=False)
+    redo = review(staff_api, child_id, decision="redo", notes="Again").json()["redo"]
+    assert (redo["status"], redo["dispatch_state"]) == ("approved", "awaiting_templates")
+
+
+def test_sending_a_design_for_sampling_in_one_step(staff_api, api_a, jacket, partner_a, sampling):
+    answer = staff_api.post(f"/api/admin/designs/{jacket.pk}/samples/", {
+        "partner": partner_a.pk, "quantity": 1, "template_category": sampling.pk}, format="json")
+    assert answer.status_code == 201, answer.json()
+    run = answer.json()
+    assert (run["run_type"], run["status"], run["partner"], run["parent_run"]) == (
+        "sample", "sent_to_partner", partner_a.pk, None)
+    assert len(run["tasks"]) == 2
+    jacket.refresh_from_db()
+    assert jacket.status == Design.Status.SAMPLE_PRODUCTION
+    assert api_a.get("/api/partners/designs/").json()["results"][0]["id"] == jacket.pk
+    # Without templates it waits for them, like any dispatch; an approved design keeps its status.
+    jacket.status = Design.Status.APPROVED
+    jacket.save()
+    waiting = staff_api.post(f"/api/admin/designs/{jacket.pk}/samples/", {"partner": partner_a.pk, "quantity": 1},
+                             format="json").json()
+    assert waiting["dispatch_state"] == "awaiting_templates"
+    jacket.refresh_from_db()
+    assert jacket.status == Design.Status.APPROVED
