@@ -13,6 +13,7 @@ pagination, serializers, renderers) cost.
 
 from hmac import compare_digest
 
+from django.conf import settings
 from django.db.models import F
 from django.http import JsonResponse
 from django.utils import timezone
@@ -28,7 +29,7 @@ from production.selectors import runs_for_partner
 # The API's fields, minus those it computes (design_name is joined below, progress built from the annotations,
 # the shortfall from the quantities).
 FIELDS = [f for f in PartnerRunOutput.Meta.fields
-          if f not in ("design_name", "progress", "shortfall_quantity", "review")]
+          if f not in ("design_name", "progress", "shortfall_quantity", "review", "currency")]
 PAGE_SIZE = StrictLimitOffsetPagination.default_limit
 
 
@@ -65,5 +66,6 @@ def bare_runs(request):
         review = {"decision": row.pop("review_decision"), "notes": row.pop("review_notes"),
                   "reviewed_at": row.pop("reviewed_at")}
         row["review"] = review if review["reviewed_at"] else None
+        row["currency"] = settings.CURRENCY
         results.append(row)
     return JsonResponse({"results": results})

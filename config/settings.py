@@ -295,6 +295,9 @@ LOGGING = {
 # Base URL used in emails (links back to the portal).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
+# Money: one currency per installation (ISO 4217), returned as `currency` wherever an amount is.
+CURRENCY = os.environ.get("CURRENCY", "EUR")
+
 # Operations staff: each staff alert (declined, parked, escalated, ...) is also emailed here when set.
 OPS_EMAIL = os.environ.get("OPS_EMAIL", "")
 # How often the reminder ladder's schedule runs (django-q2; set on migrate).

@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -5,9 +6,10 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from config.api import JSONObjectField, SafeJSONField, StrictCharField, StrictFilterSet, StrictObject, id_field
+from config.money import MAX_MONEY, MONEY_DIGITS, MONEY_PLACES, RateType
 from designs.models import Design, DesignPartner
 from designs.selectors import designs_for_partner
-from designs.services import design_create, design_link_partner, design_update
+from designs.services import design_create, design_link_partner, design_partner_set_rate, design_update
 from partners.models import Partner
 from partners.permissions import IsPartnerUser, IsStaff
 
@@ -19,9 +21,12 @@ class DesignOutput(serializers.ModelSerializer):
 
 
 class DesignPartnerOutput(serializers.ModelSerializer):
+    rate = serializers.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, read_only=True,
+                                    allow_null=True)
+
     class Meta:
         model = DesignPartner
-        fields = ["id", "design", "partner", "role", "created_at"]
+        fields = ["id", "design", "partner", "role", "rate", "rate_type", "created_at"]
 
 
 class DesignInput(StrictObject):
@@ -97,6 +102,9 @@ class DesignDetail(generics.RetrieveAPIView):
 class DesignPartnerInput(StrictObject):
     partner = id_field()
     role = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
+    rate = serializers.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, min_value=0,
+                                    max_value=MAX_MONEY, required=False, allow_null=True)
+    rate_type = serializers.ChoiceField(choices=RateType.choices, required=False, default=RateType.PER_UNIT)
 
 
 class DesignPartnerLink(generics.GenericAPIView):
@@ -111,7 +119,9 @@ class DesignPartnerLink(generics.GenericAPIView):
         summary="Link a partner to a design",
         description="Links the partner to the design with an optional free-text `role`, so the design appears in "
                     "that partner's designs. Idempotent: 201 when the link is new, 200 with the same link after. "
-                    "An unknown partner answers 400; an unknown design 404.",
+                    "With `rate` (and `rate_type`: `per_unit`, the default, or `total`) it records the price agreed "
+                    "with the partner for this design and role: the default rate of the runs allocated to it "
+                    "(`null` clears it). An unknown partner answers 400; an unknown design 404.",
     )
     def post(self, request, pk):
         design = get_object_or_404(Design, pk=pk)
@@ -120,7 +130,11 @@ class DesignPartnerLink(generics.GenericAPIView):
         partner = Partner.objects.filter(pk=data.validated_data["partner"]).first()
         if partner is None:
             raise serializers.ValidationError({"partner": ["Unknown partner."]})
-        link, created = design_link_partner(design=design, partner=partner, role=data.validated_data["role"])
+        with transaction.atomic():
+            link, created = design_link_partner(design=design, partner=partner, role=data.validated_data["role"])
+            if "rate" in data.validated_data:  # the agreed rate: the default of the runs this partner gets
+                link = design_partner_set_rate(link=link, rate=data.validated_data["rate"],
+                                               rate_type=data.validated_data["rate_type"])
         return Response(DesignPartnerOutput(link).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from config.money import MONEY_DIGITS, MONEY_PLACES, RateType
+
 
 class Design(models.Model):
     class Status(models.TextChoices):
@@ -46,12 +48,17 @@ class DesignPartner(models.Model):
     design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="partner_links")
     partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="design_links")
     role = models.CharField(max_length=100, blank=True, default="")
+    # The rate agreed with the partner for this design (and role): the default of its runs' rates.
+    rate = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True,
+                               help_text="Agreed price, in the installation's currency.")
+    rate_type = models.CharField(max_length=10, choices=RateType.choices, default=RateType.PER_UNIT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["design_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["design", "partner", "role"], name="design_partner_role_unique"),
+            models.CheckConstraint(condition=Q(rate__isnull=True) | Q(rate__gte=0), name="design_partner_rate_not_negative"),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,9 @@ A plain value shared by the services that approve runs, the routing planner
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from config.money import RateType
 from tasks.selectors import TemplateSelection
 
 
@@ -17,3 +19,6 @@ class Assignment:
     stage: int = 1
     # The templates the child goes out with on its own (a later stage, when released); None: staff choose.
     selection: TemplateSelection | None = None
+    # The price agreed for this part (None: the design-partner link's rate for the role, if any).
+    rate: Decimal | None = None
+    rate_type: str = RateType.PER_UNIT

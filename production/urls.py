@@ -1,6 +1,6 @@
 from django.urls import path
 
-from production.api import operations, partner, sampling, staff, units
+from production.api import money, operations, partner, sampling, staff, units
 
 admin_urlpatterns = [
     path("production-runs/", staff.RunListCreate.as_view(), name="run-list"),
@@ -20,6 +20,14 @@ admin_urlpatterns = [
     path("production-runs/<int:pk>/activities/", staff.RunActivities.as_view(), name="run-activities"),
     path("designs/<int:pk>/production-runs/", staff.DesignRunCreate.as_view(), name="design-run-create"),
     path("designs/<int:pk>/samples/", sampling.DesignSamples.as_view(), name="design-samples"),
+    path("payables/", money.PayableList.as_view(), name="payable-list"),
+    path("payables/export.csv", money.PayableExport.as_view(), name="payable-export"),
+    path("payables/approve", money.PayablesApprove.as_view(), name="payables-approve"),
+    path("payables/<int:pk>/", money.PayableDetail.as_view(), name="payable-detail"),
+    path("payables/<int:pk>/approve", money.PayableApprove.as_view(), name="payable-approve"),
+    path("payables/<int:pk>/pay", money.PayablePay.as_view(), name="payable-pay"),
+    path("payables/<int:pk>/void", money.PayableVoid.as_view(), name="payable-void"),
+    path("payables/<int:pk>/adjust", money.PayableAdjust.as_view(), name="payable-adjust"),
     path("production-policy/", operations.Policy.as_view(), name="policy"),
     path("production-policy/reminders/run", operations.ReminderCheck.as_view(), name="policy-reminders-run"),
     path("inbox/", operations.Inbox.as_view(), name="inbox"),
@@ -33,6 +41,8 @@ partner_urlpatterns = [
     path("production-runs/<int:pk>/complete", partner.PartnerRunComplete.as_view(), name="partner-run-complete"),
     path("production-runs/<int:pk>/accept", partner.PartnerRunAccept.as_view(), name="partner-run-accept"),
     path("production-runs/<int:pk>/decline", partner.PartnerRunDecline.as_view(), name="partner-run-decline"),
+    path("payables/", money.PartnerPayableList.as_view(), name="partner-payable-list"),
+    path("payables/<int:pk>/", money.PartnerPayableDetail.as_view(), name="partner-payable-detail"),
     path("tasks/", partner.PartnerTaskList.as_view(), name="partner-task-list"),
     path("tasks/<int:pk>/", partner.PartnerTaskDetail.as_view(), name="partner-task-detail"),
     path("tasks/<int:pk>/start", partner.PartnerTaskStart.as_view(), name="partner-task-start"),

@@ -96,6 +96,8 @@ _TEMPLATE = [
      "the name is free in the template's category"),
 ]
 
+_MONTH = (400, "month", r"^Enter a valid date\.$", "`month` is a real month (`YYYY-MM`, 01 to 12)")
+
 BUSINESS_RULES = {
     ("post", "/api/auth/token/"): [
         (400, "non_field_errors", r"^Unable to log in with provided credentials\.$",
@@ -172,6 +174,18 @@ BUSINESS_RULES = {
         *_SELECTION,
         (400, "partner", r"^Unknown partner\.$", "the partner exists"),
         (400, "partner", r" is inactive and cannot be sent samples\.$", "the partner is active"),
+    ],
+    ("get", "/api/admin/payables/"): [_MONTH],
+    ("get", "/api/admin/payables/export.csv"): [_MONTH],
+    ("post", "/api/admin/payables/approve"): [
+        (400, "ids", r"^Unknown payables: ", _EXISTS),
+        _TRANSITION,
+    ],
+    ("post", "/api/admin/payables/{id}/adjust"): [
+        (400, "reason", r"^Say why the amount changes\.$", "the reason is more than blanks"),
+    ],
+    ("post", "/api/admin/payables/{id}/void"): [
+        (400, "reason", r"^Say why the payable is void\.$", "the reason is more than blanks"),
     ],
     ("post", "/api/partners/production-runs/{id}/complete"): _COMPLETE,
     ("post", "/api/partners/production-runs/{id}/decline"): [

@@ -3,9 +3,8 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from config.api import (
-    StrictCharField,
-)
+from config.api import StrictCharField
+from config.money import currency
 from designs.models import Design
 from production.models import (
     Alert,
@@ -25,6 +24,7 @@ RESPONSE_FIELDS = ["accepted_at", "declined_at", "decline_reason", "decline_note
 
 # What a finished run made, rejected and lost (the output gate), on both representations.
 OUTPUT_FIELDS = ["rejection_reason", "shortfall_quantity", "shortfall_reason"]
+
 
 class ReviewOutput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=ReviewDecision.choices, source="review_decision")
@@ -46,17 +46,28 @@ class ReviewField(serializers.Field):
 # The sampling loop's review and the round a redo makes again, on both representations.
 REVIEW_FIELDS = ["review", "redo_of"]
 
+# The price agreed with the partner, in the installation's one currency, on both representations.
+RATE_FIELDS = ["rate", "rate_type", "currency"]
+
+
+class RateMixin(serializers.Serializer):
+    currency = serializers.SerializerMethodField()
+
+    def get_currency(self, run) -> str:
+        return currency()
+
+
 RUN_FIELDS = [
     "id", "status", "dispatch_state", "run_type", "quantity", "design", "design_name", "partner", "partner_name",
     "role", "parent_run", "children", "order", "order_line_item", "product", "variant", "snapshot", "captured_at",
     "metadata", "produced_quantity", "rejected_quantity", "completion_notes", "template_ids", "dispatch_started_at",
     "dispatch_started_by", "approved_at", "sent_at", "started_at", "completed_at", "cancelled_at", "created_at",
     "updated_at", *RESPONSE_FIELDS, "stage", "depends_on", "planned_quantity", "released_at", "planned_templates",
-    *OUTPUT_FIELDS, "remake_of", *REVIEW_FIELDS,
+    *OUTPUT_FIELDS, "remake_of", *REVIEW_FIELDS, *RATE_FIELDS,
 ]
 
 
-class RunOutput(serializers.ModelSerializer):
+class RunOutput(RateMixin, serializers.ModelSerializer):
     design_name = serializers.CharField(source="design.name", read_only=True)
     partner_name = serializers.CharField(source="partner.name", default=None, allow_null=True, read_only=True)
     children = serializers.SerializerMethodField()
@@ -153,7 +164,7 @@ class DesignSummary(serializers.ModelSerializer):
 PARTNER_SNAPSHOT_KEYS = ("name", "code", "status", "specs", "captured_at")
 
 
-class PartnerRunOutput(serializers.ModelSerializer):
+class PartnerRunOutput(RateMixin, serializers.ModelSerializer):
     design_name = serializers.CharField(source="design.name", read_only=True)
     snapshot = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
@@ -165,7 +176,8 @@ class PartnerRunOutput(serializers.ModelSerializer):
         fields = ["id", "status", "dispatch_state", "run_type", "quantity", "design", "design_name", "partner", "role",
                   "parent_run", "order", "snapshot", "captured_at", "produced_quantity", "rejected_quantity",
                   "completion_notes", "sent_at", "started_at", "completed_at", "cancelled_at", "created_at",
-                  "updated_at", "progress", *RESPONSE_FIELDS, "stage", *OUTPUT_FIELDS, *REVIEW_FIELDS]
+                  "updated_at", "progress", *RESPONSE_FIELDS, "stage", *OUTPUT_FIELDS, *REVIEW_FIELDS,
+                  *RATE_FIELDS]
 
     def get_snapshot(self, run) -> dict:
         return {key: run.snapshot[key] for key in PARTNER_SNAPSHOT_KEYS if key in run.snapshot}

@@ -16,6 +16,7 @@ from production.api.inputs import (
     CancelInput,
     ConfirmSelectionInput,
     DesignRunCreateInput,
+    RateInput,
     ReassignInput,
     RedispatchInput,
     RunCreateInput,
@@ -108,6 +109,19 @@ class RunDetail(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return selectors.runs_for_staff().prefetch_related(selectors.tasks_in_sequence())
+
+    @extend_schema(
+        summary="Change a run's agreed rate",
+        description="`rate` (money, at least 0, or null) and `rate_type` (`per_unit`, the default, or `total`), until "
+                    "the partner accepts the run: 409 after, and for a parent (its children are paid).",
+        request=RateInput, responses={200: RunDetailOutput, 409: Conflict},
+    )
+    def patch(self, request, pk):
+        run = get_object_or_404(ProductionRun, pk=pk)
+        data = RateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.run_set_rate(run=run, actor=request.user, **data.validated_data)
+        return Response(run_detail(run.pk))
 
 
 class DesignRunCreate(APIView):

@@ -1,7 +1,8 @@
-"""Production's models: the run (``run``), its log (``activity``), the policy and the staff inbox."""
+"""Production's models: the run (``run``), its log (``activity``), payables (``money``), the policy and the staff inbox."""
 
 from production.models.activity import ActivityVerb, ProductionRunActivity
 from production.models.inbox import Alert, AlertKind
+from production.models.money import Payable, PayableKind, PayableStatus
 from production.models.policy import ProductionPolicy
 from production.models.queries import ProductionRunQuerySet
 from production.models.run import ProductionRun
@@ -26,6 +27,9 @@ __all__ = [
     "AlertKind",
     "DeclineReason",
     "DispatchState",
+    "Payable",
+    "PayableKind",
+    "PayableStatus",
     "ProductionPolicy",
     "ProductionRun",
     "ProductionRunActivity",

@@ -31,6 +31,12 @@ class ActivityVerb(models.TextChoices):
     CORRECTED = "corrected", "Output corrected"
     REMAKE_CREATED = "remake_created", "Remake created"
     REVIEWED = "reviewed", "Sample reviewed"
+    RATE_CHANGED = "rate_changed", "Rate changed"
+    PAYABLE_CREATED = "payable_created", "Payable created"
+    PAYABLE_ADJUSTED = "payable_adjusted", "Payable adjusted"
+    PAYABLE_APPROVED = "payable_approved", "Payable approved"
+    PAYABLE_PAID = "payable_paid", "Payable paid"
+    PAYABLE_VOIDED = "payable_voided", "Payable voided"
 
 
 class ProductionRunActivity(models.Model):

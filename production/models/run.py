@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from config.money import MONEY_DIGITS, MONEY_PLACES, RateType
+from production.models.constraints import RUN_CONSTRAINTS
 from production.models.queries import ProductionRunQuerySet
 from production.models.states import (
     NON_TERMINAL,
@@ -51,6 +52,11 @@ class ProductionRun(FSMModelMixin, models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     redo_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="redo")
+
+    # The price agreed with the partner (production.services.payables): per good piece or for the run. Staff may
+    # change it until the partner accepts; a completed run with a rate gets its payable.
+    rate = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True)
+    rate_type = models.CharField(max_length=10, choices=RateType.choices, default=RateType.PER_UNIT)
 
     # Provenance. Children keep order/product/variant but never the line item,
     # so the one-root-run-per-line-item constraint only ever sees roots.
@@ -103,40 +109,7 @@ class ProductionRun(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [
-            # A later stage's child whose share of the good output is 0 is cancelled with quantity 0.
-            models.CheckConstraint(
-                condition=Q(quantity__gt=0) | Q(quantity=0, status=RunStatus.CANCELLED, parent_run__isnull=False),
-                name="run_quantity_positive",
-            ),
-            models.CheckConstraint(condition=Q(stage__gte=1), name="run_stage_from_one"),
-            models.CheckConstraint(
-                condition=Q(review_decision="", reviewed_at__isnull=True)
-                | (Q(reviewed_at__isnull=False, run_type="sample", status=RunStatus.COMPLETED) & ~Q(review_decision="")),
-                name="review_only_of_a_completed_sample",
-            ),
-            models.CheckConstraint(condition=Q(redo_of__isnull=True) | Q(run_type="sample"), name="redo_is_a_sample"),
-            models.UniqueConstraint(
-                fields=["order_line_item"],
-                condition=Q(parent_run__isnull=True, order_line_item__isnull=False),
-                name="one_root_run_per_line_item",
-            ),
-            models.CheckConstraint(
-                condition=Q(parent_run__isnull=True) | Q(order_line_item__isnull=True),
-                name="child_run_has_no_line_item",
-            ),
-            models.UniqueConstraint(
-                fields=["parent_run", "stage", "partner", "role"],
-                condition=Q(parent_run__isnull=False),
-                name="child_run_unique_partner_role",
-            ),
-            models.CheckConstraint(
-                condition=Q(produced_quantity__isnull=True)
-                | Q(rejected_quantity__isnull=True)
-                | Q(produced_quantity__lte=F("quantity") - F("rejected_quantity")),
-                name="run_produced_plus_rejected_within_quantity",
-            ),
-        ]
+        constraints = RUN_CONSTRAINTS
         indexes = [models.Index(fields=["partner", "status"])]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ Where each step lives:
 - ``cascade``: a parent run follows its children.
 - ``stages``: a finished stage releases the next one with its good output.
 - ``output``: the output gate (good, rejected, missing) and staff's corrections.
+- ``payables``: a run's agreed rate, and what a partner is owed (payables: adjust, approve, pay, void).
 - ``remake``: a new run for the units a finished run did not deliver.
 - ``sampling``: a design sent for sampling, the sample reviewed (approve, or redo in a new round).
 - ``auto_dispatch``: the gating policy acts on the routing planner's plan.
@@ -35,6 +36,14 @@ from production.services.order_runs import runs_create_for_order
 from production.services.output import run_correct_output
 from production.services.partner_response import run_accept, run_decline, run_reassign, runs_redispatch
 from production.services.partner_work import run_complete, run_start, task_complete, task_start
+from production.services.payables import (
+    payable_adjust,
+    payable_approve,
+    payable_pay,
+    payable_void,
+    payables_approve,
+    run_set_rate,
+)
 from production.services.policy import policy_update
 from production.services.remake import run_remake
 from production.services.reminders import reminders_check
@@ -52,6 +61,11 @@ __all__ = [
     "dispatch_cancel",
     "dispatch_confirm",
     "dispatch_start",
+    "payable_adjust",
+    "payable_approve",
+    "payable_pay",
+    "payable_void",
+    "payables_approve",
     "policy_update",
     "run_approve",
     "run_auto_dispatch",
@@ -62,6 +76,7 @@ __all__ = [
     "run_create_allocated",
     "run_remake",
     "run_review",
+    "run_set_rate",
     "run_start",
     "runs_approve_by_routing",
     "runs_create_for_order",

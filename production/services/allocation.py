@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.errors import InvalidInput
+from config.money import RateType
 from config.numbers import MAX_STAGE, require_whole_number
 from designs.models import Design
 from designs.services import design_link_partner, design_snapshot
@@ -11,6 +12,7 @@ from partners.models import Partner
 from production.assignments import Assignment
 from production.models import ActivityVerb, ProductionRun, ProductionRunActivity, RunStatus
 from production.services._base import activity, apply, lock, record, require
+from production.services.payables import check_rate, rate_of
 from tasks.selectors import resolve_templates
 
 
@@ -63,6 +65,8 @@ def _validated_assignments(run: ProductionRun, assignments: list[Assignment]) ->
     for i, a in enumerate(assignments):
         require_whole_number(a.quantity, field="assignments", what=f"Assignment {i + 1}: quantity")
         require_whole_number(a.stage, field="assignments", maximum=MAX_STAGE, what=f"Assignment {i + 1}: stage")
+        if a.rate is not None or a.rate_type != RateType.PER_UNIT:
+            check_rate(a.rate, a.rate_type, field="assignments", what=f"Assignment {i + 1}: rate")
         key = (a.stage, a.partner_id, a.role or "")
         if key in seen:
             name = partners[a.partner_id].name if a.partner_id in partners else f"partner {a.partner_id}"
@@ -85,9 +89,17 @@ def _validated_assignments(run: ProductionRun, assignments: list[Assignment]) ->
 
 def _create_children(run: ProductionRun, assignments: list[Assignment], partners: dict[int, Partner],
                      now) -> list[ProductionRun]:
-    """One approved child per assignment, in assignment order; stage 1 receives its units now."""
+    """One approved child per assignment, in assignment order; stage 1 receives its units now.
+
+    Approval links the design to each partner; a child's rate is its assignment's, else that link's.
+    """
+    links = [design_link_partner(design=run.design, partner=partners[a.partner_id], role=a.role or "")[0]
+             for a in assignments]
+    rates = [(a.rate, a.rate_type) if a.rate is not None else rate_of(link)
+             for a, link in zip(assignments, links, strict=True)]
     children = ProductionRun.objects.bulk_create(
         ProductionRun(
+            rate=rate, rate_type=rate_type,
             status=RunStatus.APPROVED, approved_at=now, parent_run=run, partner=partners[a.partner_id],
             role=a.role or "", quantity=a.quantity, planned_quantity=a.quantity, stage=a.stage,
             released_at=now if a.stage == 1 else None,
@@ -96,7 +108,7 @@ def _create_children(run: ProductionRun, assignments: list[Assignment], partners
             variant_id=run.variant_id, snapshot=run.snapshot, captured_at=run.captured_at,
             metadata={**run.metadata, "allocated_from": run.pk},
         )
-        for a in assignments
+        for a, (rate, rate_type) in zip(assignments, rates, strict=True)
     )
     later = [c for c in children if c.stage > 1]
     for child in later:
@@ -129,8 +141,6 @@ def run_approve(*, run: ProductionRun, actor=None, assignments: list[Assignment]
     children = []
     if partners is not None:
         children = _create_children(run, assignments, partners, now)
-        for a in assignments:
-            design_link_partner(design=run.design, partner=partners[a.partner_id], role=a.role or "")
     record(run, actor=actor, verb=ActivityVerb.APPROVED, from_status=from_status, note=note,
            data={"children": [c.pk for c in children]} if children else {})
     ProductionRunActivity.objects.bulk_create(

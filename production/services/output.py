@@ -15,6 +15,7 @@ from production.models import ActivityVerb, AlertKind, ProductionRun, RejectionR
 from production.services._base import lock_family, record
 from production.services.cascade import parent_totals_refresh
 from production.services.inbox import alert_raise
+from production.services.payables import payables_follow_correction
 from production.services.stages import is_handed_on
 
 
@@ -117,6 +118,7 @@ def run_correct_output(*, run: ProductionRun, actor=None, produced_quantity: int
     run.save()
     record(run, actor=actor, verb=ActivityVerb.CORRECTED, from_status=run.status, note=reason,
            data={"before": before, "after": output.as_data()})
+    payables_follow_correction(run, actor=actor, reason=reason)
     if run.parent_run_id:
         parent_totals_refresh(run.parent_run_id, actor=actor, reason=f"Run {run.pk} corrected: {reason}")
     return run

@@ -9,6 +9,7 @@ from production.models import ActivityVerb, ProductionRun, RunStatus
 from production.services._base import apply, lock_family, lock_task, record, require
 from production.services.cascade import parent_follow_children
 from production.services.output import output_alerts, output_apply, output_checked
+from production.services.payables import payable_on_completion
 from tasks.models import Task
 
 
@@ -56,6 +57,7 @@ def run_complete(*, run: ProductionRun, actor=None, produced_quantity: int | Non
     record(run, actor=actor, verb=ActivityVerb.COMPLETED, from_status=from_status, note=notes,
            data={"produced_quantity": output.produced, "rejected_quantity": output.rejected})
     output_alerts(run, output)
+    payable_on_completion(run, actor=actor)
     if run.parent_run_id:
         parent_follow_children(run.parent_run_id, actor=actor)
     return run

@@ -28,6 +28,7 @@ from production.models import ActivityVerb, ProductionRun, ReviewDecision, RunSt
 from production.services._base import lock_family, record
 from production.services.allocation import run_approve, run_create
 from production.services.dispatch import dispatch_start
+from production.services.payables import rate_of
 from tasks.selectors import TemplateSelection
 
 SAMPLE = ProductionRun.RunType.SAMPLE
@@ -68,7 +69,8 @@ def _redo(run: ProductionRun, *, actor, notes: str) -> ProductionRun:
         design=run.design, quantity=run.quantity, actor=actor, run_type=SAMPLE, redo_of=run,
         metadata={"source": "redo", "redo_of": run.pk}, note=f"Redo of run {run.pk}: {notes}",
         order_id=run.order_id, product_id=run.product_id, variant_id=run.variant_id,
-        **({"partner_id": made_by[0].partner_id, "role": made_by[0].role} if len(made_by) == 1 else {}),
+        **({"partner_id": made_by[0].partner_id, "role": made_by[0].role, "rate": made_by[0].rate,
+            "rate_type": made_by[0].rate_type} if len(made_by) == 1 else {}),
     )
     if len(made_by) == 1:  # one partner made the sample: the redo goes to it directly
         run_approve(run=redo, actor=actor)
@@ -77,7 +79,7 @@ def _redo(run: ProductionRun, *, actor, notes: str) -> ProductionRun:
     # Several partners (stages, roles): the same allocation again, each child with its templates.
     _, new_children = run_approve(run=redo, actor=actor, assignments=[
         Assignment(partner_id=c.partner_id or c.previous_partner_id, quantity=c.planned_quantity or c.quantity,
-                   role=c.role, stage=c.stage,
+                   role=c.role, stage=c.stage, rate=c.rate, rate_type=c.rate_type,
                    selection=TemplateSelection(ids=tuple(c.template_ids)) if c.template_ids else None)
         for c in children
     ])
@@ -140,10 +142,12 @@ def sample_send(*, design: Design, partner: Partner, quantity: int, actor=None,
     """
     if not partner.is_active:
         raise InvalidInput(f"{partner.name} is inactive and cannot be sent samples.", field="partner")
+    link, _ = design_link_partner(design=design, partner=partner, role=role)
+    rate, rate_type = rate_of(link)  # the price agreed for this design and role, if any
     run = run_create(design=design, quantity=quantity, actor=actor, run_type=SAMPLE, partner=partner, role=role,
-                     metadata={"source": "sampling"}, note=note or f"Sent for sampling to {partner.name}.")
+                     rate=rate, rate_type=rate_type, metadata={"source": "sampling"},
+                     note=note or f"Sent for sampling to {partner.name}.")
     run_approve(run=run, actor=actor)
-    design_link_partner(design=design, partner=partner, role=role)
     dispatch_start(run=run, actor=actor, selection=selection)
     if design.status in BEFORE_SAMPLING:
         design_set_status(design=design, status=Design.Status.SAMPLE_PRODUCTION, actor=actor,

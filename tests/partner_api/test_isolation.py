@@ -7,7 +7,7 @@ import pytest
 from config.urls import partner_api
 from designs.services import design_snapshot, design_update
 from partners.auth import token_create
-from production.models import ProductionRun
+from production.models import Payable, ProductionRun
 from tasks.models import Task
 from tests.factories import DispatchedRunFactory
 
@@ -17,7 +17,10 @@ pytestmark = pytest.mark.django_db
 def test_every_partner_route_is_404_for_the_outsider(api_b, dispatched):
     _, run_a, _ = dispatched
     task_a = Task.objects.filter(production_run=run_a).first()
-    gets = [f"/api/partners/production-runs/{run_a.pk}/", f"/api/partners/tasks/{task_a.pk}/"]
+    payable_a = Payable.objects.create(run=run_a, partner=run_a.partner, amount="3.00", currency="EUR", rate="1.00",
+                                       rate_type="per_unit", units=3)
+    gets = [f"/api/partners/production-runs/{run_a.pk}/", f"/api/partners/tasks/{task_a.pk}/",
+            f"/api/partners/payables/{payable_a.pk}/"]
     posts = [f"/api/partners/production-runs/{run_a.pk}/start", f"/api/partners/production-runs/{run_a.pk}/complete",
              f"/api/partners/production-runs/{run_a.pk}/accept", f"/api/partners/production-runs/{run_a.pk}/decline",
              f"/api/partners/tasks/{task_a.pk}/start", f"/api/partners/tasks/{task_a.pk}/complete"]
