@@ -2,6 +2,7 @@
 
 from django import forms
 
+from config.money import MAX_MONEY, MONEY_DIGITS, MONEY_PLACES, RateType
 from config.numbers import MAX_STAGE
 from designs.models import Design
 from partners.models import Partner
@@ -39,16 +40,23 @@ class AllocationRowForm(forms.Form):
         empty_label="Choose at dispatch",
     )
     stage = forms.IntegerField(min_value=1, max_value=MAX_STAGE, initial=1, widget=forms.HiddenInput)
+    rate = forms.DecimalField(required=False, min_value=0, max_value=MAX_MONEY, decimal_places=MONEY_PLACES,
+                              max_digits=MONEY_DIGITS, label="Rate",
+                              widget=forms.NumberInput(attrs={"class": "vSmallField", "step": "0.01",
+                                                              "placeholder": "agreed"}))
+    rate_type = forms.ChoiceField(choices=RateType.choices, initial=RateType.PER_UNIT, label="Rate type",
+                                  required=False)  # posts that predate rates still allocate
 
     def has_changed(self):
-        # A blank row of stage 2 is still blank: the stage is where the row sits, not something typed.
-        return any(name != "stage" for name in self.changed_data)
+        # A blank row of stage 2 is still blank: the stage is where the row sits (and the rate type a default).
+        return any(name not in ("stage", "rate_type") for name in self.changed_data)
 
     def assignment(self) -> Assignment:
         data = self.cleaned_data
         category = data.get("template_category")
         return Assignment(partner_id=data["partner"].pk, role=data.get("role", ""), quantity=data["quantity"],
-                          stage=data.get("stage") or 1,
+                          stage=data.get("stage") or 1, rate=data.get("rate"),
+                          rate_type=data.get("rate_type") or RateType.PER_UNIT,
                           selection=TemplateSelection(category_id=category.pk) if category else None)
 
 
@@ -171,3 +179,11 @@ class SampleSendForm(forms.Form):
         if self.cleaned_data.get("templates"):
             return TemplateSelection(ids=tuple(t.pk for t in self.cleaned_data["templates"]))
         return None
+
+
+class RateForm(forms.Form):
+    """The price agreed with the partner for this run; empty: no rate (no payable when it completes)."""
+
+    rate = forms.DecimalField(required=False, min_value=0, max_value=MAX_MONEY, decimal_places=MONEY_PLACES,
+                              max_digits=MONEY_DIGITS)
+    rate_type = forms.ChoiceField(choices=RateType.choices, initial=RateType.PER_UNIT)

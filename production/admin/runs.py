@@ -17,6 +17,7 @@ from django_fsm import can_proceed
 
 from config.errors import DomainError
 from production import selectors, services
+from production.admin import money as admin_money
 from production.admin import sampling as admin_sampling
 from production.admin import units as admin_units
 from production.admin import views as admin_views
@@ -60,6 +61,7 @@ class ProductionRunAdmin(admin.ModelAdmin):
         ("Dispatch", {"fields": ["dispatch_started_by", "dispatch_started_at", "template_ids"]}),
         ("Partner's answer", {"fields": ["accepted_at", "declined_at", "decline_reason", "decline_notes",
                                          "previous_partner", "reminder_count", "last_reminded_at"]}),
+        ("Money", {"fields": ["rate", "rate_type", "payables_owed"]}),
         ("Sample review", {"fields": ["review_decision", "review_notes", "reviewed_by", "reviewed_at", "redo_of",
                                       "next_round"]}),
         ("Outcome", {"fields": ["produced_quantity", "rejected_quantity", "rejection_reason", "shortfall_quantity",
@@ -80,6 +82,7 @@ class ProductionRunAdmin(admin.ModelAdmin):
             path("<int:pk>/correct/", wrap(self.correct_view), name="production_productionrun_correct"),
             path("<int:pk>/remake/", wrap(self.remake_view), name="production_productionrun_remake"),
             path("<int:pk>/review/", wrap(self.review_view), name="production_productionrun_review"),
+            path("<int:pk>/rate/", wrap(self.rate_view), name="production_productionrun_rate"),
             path("send-for-sampling/", wrap(self.send_for_sampling_view), name="production_productionrun_sample"),
             path("confirm-templates/", wrap(self.confirm_templates_view),
                  name="production_productionrun_confirm_templates"),
@@ -106,6 +109,9 @@ class ProductionRunAdmin(admin.ModelAdmin):
 
     def review_view(self, request, pk):
         return admin_sampling.review(self, request, pk)
+
+    def rate_view(self, request, pk):
+        return admin_money.set_rate(self, request, pk)
 
     def send_for_sampling_view(self, request):
         return admin_sampling.send_for_sampling(self, request)
@@ -179,6 +185,12 @@ class ProductionRunAdmin(admin.ModelAdmin):
             return f"Category “{category.name}”" if category else f"A category since deleted (#{selection.category_id})"
         return ", ".join(TaskTemplate.objects.filter(pk__in=selection.ids).order_by("sequence", "id")
                          .values_list("name", flat=True)) or ", ".join(selection.names)
+
+    @admin.display(description="payables")
+    def payables_owed(self, run):
+        return format_html_join(", ", '<a href="{}">{}</a> {} {} ({})', (
+            (reverse("admin:production_payable_change", args=[p.pk]), p, p.amount, p.currency, p.get_status_display())
+            for p in run.payables.order_by("id"))) or "—"
 
     @admin.display(description="next round")
     def next_round(self, run):
@@ -271,6 +283,7 @@ class ProductionRunAdmin(admin.ModelAdmin):
         return {
             "can_record_completion": admin_units.can_record_completion(run),
             "can_correct": admin_units.can_correct(run),
+            "can_set_rate": admin_money.can_set_rate(run),
             "can_review": run.run_type == ProductionRun.RunType.SAMPLE and admin_sampling.can_review(run),
             "missing_units": admin_units.missing_units(run, ledger),
             "ledger": admin_units.ledger_picture(ledger) if ledger else None,

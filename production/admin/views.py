@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django_fsm import can_proceed
 
 from config.errors import DomainError
+from config.money import currency
 from config.numbers import MAX_STAGE, parse_whole_number
 from designs.models import Design
 from partners.models import Partner
@@ -105,7 +106,8 @@ def _typed_rows(data) -> list[dict]:
     count = min(parse_whole_number(data.get("rows-TOTAL_FORMS", "0")) or 0, 200)
     rows = []
     for i in range(count):
-        row = {name: data.get(f"rows-{i}-{name}", "") for name in ("partner", "role", "quantity", "template_category")}
+        row = {name: data.get(f"rows-{i}-{name}", "")
+               for name in ("partner", "role", "quantity", "rate", "rate_type", "template_category")}
         row["stage"] = max(parse_whole_number(data.get(f"rows-{i}-stage", "1"), maximum=MAX_STAGE) or 1, 1)
         rows.append(row)
     return rows
@@ -163,7 +165,7 @@ def run_allocate(model_admin, request, pk: int):
     sections = _sections(formset)
     return render_page(request, model_admin, "admin/production/allocate.html", f"Allocate {run}",
                    run=run, original=run, formset=formset, sections=sections, more_rows=min(blank + 2, 20),
-                   stages=len(sections))
+                   stages=len(sections), currency=currency())
 
 
 # --- create -------------------------------------------------------------------------------

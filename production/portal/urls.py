@@ -17,6 +17,7 @@ urlpatterns = [
     path("tasks/<int:pk>/start/", views.task_start, name="task-start"),
     path("tasks/<int:pk>/complete/", views.task_complete, name="task-complete"),
     path("designs/", views.designs, name="designs"),
+    path("payments/", views.payments, name="payments"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
 ]

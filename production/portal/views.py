@@ -14,19 +14,20 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
 from config.errors import DomainError, InvalidInput
+from config.money import currency
 from designs.models import DesignPartner
 from designs.selectors import designs_for_partner
 from partners import services as partner_services
 from partners.selectors import notifications_for_partner, partner_for_user, scope_to_partner
 from production import selectors, services
 from production.forms import RunCompleteForm
-from production.models import RunStatus
+from production.models import Payable, PayableStatus, RunStatus
 from production.portal.forms import DeclineForm
 
 PAGE_SIZE = 50
@@ -134,6 +135,10 @@ def _handover(run, partner) -> str:
     return "Sent to you again." if run.previous_partner_id == partner.pk else "Reassigned to you from another workshop."
 
 
+# The portal's words for where the money is (void payables are listed, not totalled).
+PAYMENT_STATUSES = [PayableStatus.OPEN, PayableStatus.APPROVED, PayableStatus.PAID]
+
+
 def run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
               decline_form: DeclineForm | None = None, status: int = 200):
     run = get_object_or_404(selectors.runs_for_partner(request.partner).with_progress(), pk=pk)
@@ -172,6 +177,19 @@ def designs(request):
         Prefetch("partner_links", queryset=links, to_attr="my_links")
     )
     return render_page(request, "portal/designs.html", {"nav": "designs", "designs": items})
+
+
+@partner_required
+def payments(request):
+    """What the brand owes the partner: its payables, newest first, and the totals by status."""
+    mine = scope_to_partner(Payable.objects.all(), request.partner)
+    totals = dict(mine.order_by().values_list("status").annotate(total=Sum("amount")).values_list("status", "total"))
+    page = Paginator(mine.select_related("run__design").order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render_page(request, "portal/payments.html", {
+        "nav": "payments", "page": page, "currency": currency(),
+        "totals": [(PayableStatus(s).label, s, totals.get(s) or 0) for s in PAYMENT_STATUSES],
+    })
 
 
 @partner_required

@@ -48,16 +48,24 @@ def _payable_activity(payable: Payable, *, actor, verb: ActivityVerb, note: str 
            data={"payable": payable.pk, "amount": str(payable.amount), "status": payable.status, **data})
 
 
+def rate_refusal(run: ProductionRun) -> str | None:
+    """Why the run's rate cannot change now, or None: it is agreed once the partner accepts the run."""
+    if run.has_children():
+        return "is paid through its child runs: set the rate on them"
+    if run.is_accepted or run.status not in RATE_EDITABLE:
+        state = "accepted by its partner" if run.is_accepted else run.get_status_display().lower()
+        return f"is {state}: its rate was agreed and can no longer change"
+    return None
+
+
 @transaction.atomic
 def run_set_rate(*, run: ProductionRun, rate, rate_type: str = RateType.PER_UNIT, actor=None) -> ProductionRun:
     """Change a run's agreed rate (``None`` clears it) until its partner accepts it; 409 after."""
     rate, rate_type = check_rate(rate, rate_type)
     run = lock(run.pk)
-    if run.has_children():
-        raise InvalidTransition(f"Run {run.pk} is paid through its child runs: set the rate on them.")
-    if run.status not in RATE_EDITABLE or run.is_accepted:
-        state = "accepted by its partner" if run.is_accepted else run.get_status_display().lower()
-        raise InvalidTransition(f"Run {run.pk} is {state}: its rate was agreed and can no longer change.")
+    why = rate_refusal(run)
+    if why:
+        raise InvalidTransition(f"Run {run.pk} {why}.")
     before = (str(run.rate) if run.rate is not None else None, run.rate_type)
     run.rate, run.rate_type = rate, rate_type
     run.save(update_fields=["rate", "rate_type", "updated_at"])

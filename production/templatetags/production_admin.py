@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from production import selectors
-from production.models import Alert, AlertKind, ProductionRun, RunStatus
+from production.models import Alert, AlertKind, Payable, PayableStatus, ProductionRun, RunStatus
 
 register = template.Library()
 
@@ -55,12 +55,15 @@ def run_status(value: str) -> str:
 
 @register.simple_tag
 def operations_counts() -> dict:
-    """What waits for staff on the admin home: unread alerts by kind, and runs awaiting reassignment (2 queries)."""
+    """What waits for staff on the admin home: unread alerts by kind, runs awaiting reassignment, payables to approve
+    and to pay (3 queries)."""
     unread = dict(Alert.objects.unread().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     return {
         "unread": sum(unread.values()),
         "unread_by_kind": [(AlertKind(kind).label, n) for kind, n in sorted(unread.items())],
         "awaiting_reassignment": ProductionRun.objects.filter(status=RunStatus.AWAITING_REASSIGNMENT).count(),
+        "payables": dict(Payable.objects.filter(status__in=[PayableStatus.OPEN, PayableStatus.APPROVED])
+                         .values_list("status").annotate(n=Count("id")).values_list("status", "n")),
     }
 
 

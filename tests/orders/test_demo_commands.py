@@ -1,5 +1,6 @@
 """`manage.py seed_demo` (idempotent demo data) and the bench, `make bench` (leaves nothing behind)."""
 
+from decimal import Decimal
 import io
 import re
 
@@ -16,7 +17,7 @@ from designs.models import Design
 from orders.models import Order, OrderLineItem, Product, ProductVariant
 from partners.models import Partner
 from production.ledger import run_ledger
-from production.models import Alert, ProductionRun
+from production.models import Alert, Payable, ProductionRun
 from tasks.models import Task, TaskTemplate, TaskTemplateCategory
 
 User = get_user_model()
@@ -90,6 +91,11 @@ def test_seed_demo_gives_logins_runs_for_review_and_dispatched_runs(django_captu
     first, second = ProductionRun.objects.filter(design__code="KNT-005").order_by("id")
     assert (first.review_decision, second.redo_of_id, second.status) == ("redo", first.pk, "sent_to_partner")
     assert second.partner.handle == "atelier-aurora" and first.design.status == "revision"
+    # Money: Blu's overshirts paid at the link's 4.50 (11 good), Aurora's cutting of the denim open (38 x 1.80).
+    assert list(Payable.objects.filter(status="paid").values_list("partner__handle", "amount", "reference")) == [
+        ("bottega-blu", Decimal("49.50"), "DEMO-TRANSFER-001")]
+    assert list(Payable.objects.filter(status="open").values_list("partner__handle", "amount")) == [
+        ("atelier-aurora", Decimal("68.40"))]
     assert all(run.tasks.count() == 3 for run in sent)
     staged = ProductionRun.objects.get(design__code="DNM-004", parent_run__isnull=True)
     ledger = run_ledger(staged)

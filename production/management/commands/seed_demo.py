@@ -8,6 +8,7 @@ It makes a staff user with a known password, so with ``DJANGO_DEBUG`` off it
 refuses to run unless told ``--force`` (a demo on a production-like setup).
 """
 
+from decimal import Decimal
 import os
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from designs.models import Design
-from designs.services import design_create
+from designs.services import design_create, design_link_partner, design_partner_set_rate
 from orders.models import Order, ProductVariant
 from orders.services import order_create, order_place, product_create
 from partners.models import Partner
@@ -25,6 +26,8 @@ from production.models import ProductionRun, RunStatus
 from production.services import (
     Assignment,
     dispatch_start,
+    payable_pay,
+    payables_approve,
     run_complete,
     run_create_allocated,
     run_review,
@@ -98,6 +101,7 @@ class Command(BaseCommand):
             self._dispatched_runs(admin, designs["WOL-002"], partners, categories)
             self._staged_run(admin, designs["DNM-004"], partners, categories)
             self._sampling(admin, designs["KNT-005"], partners, categories)
+            self._paid_run(admin, designs["LIN-001"], partners, categories)
         # The order's runs are made by the order_placed receiver, on commit: count them after.
         self.stdout.write(("Created: " + ", ".join(self.created)) if self.created else "Demo data already present; nothing created.")
         self._summary(admin_password)
@@ -150,6 +154,10 @@ class Command(BaseCommand):
                     routing = {"assignments": [{"partner": aurora.pk, "role": "cutting", "share": 1},
                                                {"partner": blu.pk, "role": "stitching", "share": 1}]}
                 design = design_create(name=name, status=status, code=code, specs=specs, routing=routing)
+                if code == "LIN-001":  # the prices agreed with each workshop: the default rate of their runs
+                    for partner, role, rate in ((aurora, "cutting", "1.20"), (blu, "stitching", "4.50")):
+                        link, _ = design_link_partner(design=design, partner=partner, role=role)
+                        design_partner_set_rate(link=link, rate=Decimal(rate))
                 self._note(f"design {code}")
             designs[code] = design
         return designs
@@ -184,8 +192,8 @@ class Command(BaseCommand):
             return
         aurora, blu = partners["atelier-aurora"], partners["bottega-blu"]
         _, children = run_create_allocated(design=design, quantity=60, actor=admin, assignments=[
-            Assignment(partner_id=aurora.pk, role="cutting", quantity=30),
-            Assignment(partner_id=blu.pk, role="stitching", quantity=30),
+            Assignment(partner_id=aurora.pk, role="cutting", quantity=30, rate=Decimal("2.00")),
+            Assignment(partner_id=blu.pk, role="stitching", quantity=30, rate=Decimal("6.50")),
         ])
         for child in children:
             category = categories["Cutting" if child.role == "cutting" else "Stitching"]
@@ -200,8 +208,9 @@ class Command(BaseCommand):
         aurora, blu = partners["atelier-aurora"], partners["bottega-blu"]
         stitching = TemplateSelection(category_id=categories["Stitching"].pk)
         _, (cutting, _) = run_create_allocated(design=design, quantity=40, actor=admin, assignments=[
-            Assignment(partner_id=aurora.pk, role="cutting", quantity=40),
-            Assignment(partner_id=blu.pk, role="stitching", quantity=40, stage=2, selection=stitching),
+            Assignment(partner_id=aurora.pk, role="cutting", quantity=40, rate=Decimal("1.80")),
+            Assignment(partner_id=blu.pk, role="stitching", quantity=40, stage=2, selection=stitching,
+                       rate=Decimal("5.25")),
         ])
         cutting = dispatch_start(run=cutting, actor=admin, selection=TemplateSelection(
             category_id=categories["Cutting"].pk))
@@ -226,6 +235,26 @@ class Command(BaseCommand):
         run_review(run=first, decision="redo", actor=admin,
                    notes="Rib cuffs 2 cm longer, and a softer yarn tension on the body.")
         self._note(f"sampling of {design.code}: round 1 redone, round 2 with Aurora")
+
+    def _paid_run(self, admin, design: Design, partners, categories) -> None:
+        """Blu stitched 12 overshirts at the agreed 4.50 (11 good): its payable is approved and paid, so the
+        Payables list and Blu's Payments page have history next to the open ones."""
+        if ProductionRun.objects.filter(design=design, order__isnull=True, parent_run__isnull=True).exists():
+            return
+        blu = partners["bottega-blu"]
+        _, (child,) = run_create_allocated(design=design, quantity=12, actor=admin, assignments=[
+            Assignment(partner_id=blu.pk, role="stitching", quantity=12)])  # the link's rate: 4.50 per piece
+        child = dispatch_start(run=child, actor=admin, selection=TemplateSelection(
+            category_id=categories["Stitching"].pk))
+        maker = blu.memberships.select_related("user").first().user
+        for task in child.tasks.all():
+            task_complete(task=task, actor=maker)
+        run_complete(run=child, actor=maker, produced_quantity=11, rejected_quantity=1,
+                     rejection_reason="stitching_defect")
+        payable = child.payables.get()
+        payables_approve(ids=[payable.pk], actor=admin)
+        payable_pay(payable=payable, reference="DEMO-TRANSFER-001", actor=admin)
+        self._note(f"run for {design.code} completed and paid")
 
     def _summary(self, admin_password: str) -> None:
         order = Order.objects.filter(external_id=ORDER_EXTERNAL_ID).first()
