@@ -7,6 +7,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.money import MAX_MONEY, MONEY_DIGITS, MONEY_PLACES
 from config.numbers import MAX_ID, MAX_QUANTITY
 
 
@@ -160,3 +161,25 @@ class HoursField(serializers.Field):
 
     def to_representation(self, value):
         return float(value)
+
+
+_MONEY_SCHEMA = {"type": "string", "format": "decimal", "example": "12.50",
+                 "description": "Money: a decimal with at most two places, in the installation's currency."}
+
+
+@extend_schema_field({**_MONEY_SCHEMA, "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$"})
+class MoneyField(serializers.DecimalField):
+    """Money of at least 0 (a rate, an amount to pay): in as a decimal string (or a JSON number), out as a string."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("max_value", MAX_MONEY)
+        super().__init__(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, **kwargs)
+
+
+@extend_schema_field({**_MONEY_SCHEMA, "pattern": r"^-?[0-9]{1,10}(\.[0-9]{1,2})?$"})
+class SignedMoneyField(serializers.DecimalField):
+    """Money that may be negative (a balance after a correction of a paid run): output only."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, **kwargs)

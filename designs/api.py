@@ -5,8 +5,16 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from config.api import JSONObjectField, SafeJSONField, StrictCharField, StrictFilterSet, StrictObject, id_field
-from config.money import MAX_MONEY, MONEY_DIGITS, MONEY_PLACES, RateType
+from config.api import (
+    JSONObjectField,
+    MoneyField,
+    SafeJSONField,
+    StrictCharField,
+    StrictFilterSet,
+    StrictObject,
+    id_field,
+)
+from config.money import RateType
 from designs.models import Design, DesignPartner
 from designs.selectors import designs_for_partner
 from designs.services import design_create, design_link_partner, design_partner_set_rate, design_update
@@ -21,8 +29,7 @@ class DesignOutput(serializers.ModelSerializer):
 
 
 class DesignPartnerOutput(serializers.ModelSerializer):
-    rate = serializers.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, read_only=True,
-                                    allow_null=True)
+    rate = MoneyField(read_only=True, allow_null=True)
 
     class Meta:
         model = DesignPartner
@@ -102,8 +109,7 @@ class DesignDetail(generics.RetrieveAPIView):
 class DesignPartnerInput(StrictObject):
     partner = id_field()
     role = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
-    rate = serializers.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, min_value=0,
-                                    max_value=MAX_MONEY, required=False, allow_null=True)
+    rate = MoneyField(required=False, allow_null=True)
     rate_type = serializers.ChoiceField(choices=RateType.choices, required=False, default=RateType.PER_UNIT)
 
 

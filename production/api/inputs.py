@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from config.api import (
     HoursField,
+    MoneyField,
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
@@ -14,24 +15,15 @@ from config.api import (
     id_field,
     quantity_field,
 )
-from config.money import MAX_MONEY, MONEY_DIGITS, MONEY_PLACES, RateType
+from config.money import RateType
 from config.numbers import MAX_QUANTITY, MAX_STAGE
 from production.assignments import Assignment
 from production.models import PARTNER_DECLINE_REASONS, ProductionRun, RejectionReason
 from tasks.selectors import TemplateSelection
 
 
-def money_field(**kwargs) -> serializers.DecimalField:
-    """Money in and out: a decimal string with two places (a JSON number is read as its decimal literal)."""
-    return serializers.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, **kwargs)
-
-
-def rate_field(**kwargs) -> serializers.DecimalField:
-    return money_field(min_value=0, max_value=MAX_MONEY, **kwargs)
-
-
 class RateInput(StrictObject):
-    rate = rate_field(allow_null=True)
+    rate = MoneyField(allow_null=True)
     rate_type = serializers.ChoiceField(choices=RateType.choices, required=False, default=RateType.PER_UNIT)
 
 
@@ -42,7 +34,7 @@ class AssignmentInput(StrictObject):
     stage = StrictIntegerField(required=False, min_value=1, max_value=MAX_STAGE, default=1)
     template_ids = serializers.ListField(child=id_field(), required=False, min_length=1, max_length=500)
     template_category = id_field(required=False)
-    rate = rate_field(required=False, allow_null=True)
+    rate = MoneyField(required=False, allow_null=True)
     rate_type = serializers.ChoiceField(choices=RateType.choices, required=False, default=RateType.PER_UNIT)
 
     def validate(self, attrs):

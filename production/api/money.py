@@ -15,20 +15,19 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import IdFilter, StrictCharField, StrictFilterSet, StrictObject, id_field
-from config.money import MAX_MONEY
+from config.api import IdFilter, MoneyField, SignedMoneyField, StrictCharField, StrictFilterSet, StrictObject, id_field
+from config.numbers import MAX_ID
 from partners.permissions import IsPartnerUser, IsStaff
 from partners.selectors import scope_to_partner
 from production import services
-from production.api.inputs import money_field
 from production.api.serializers import Conflict
 from production.exports import payables_csv
 from production.models import Payable, PayableStatus
 
 
 class PayableOutput(serializers.ModelSerializer):
-    amount = money_field(read_only=True)
-    rate = money_field(read_only=True)
+    amount = SignedMoneyField(read_only=True)
+    rate = MoneyField(read_only=True)
     partner_name = serializers.CharField(source="partner.name", read_only=True)
     design = serializers.IntegerField(source="run.design_id", read_only=True)
     design_name = serializers.CharField(source="run.design.name", read_only=True)
@@ -84,24 +83,29 @@ class PayableDetail(generics.RetrieveAPIView):
         return payables()
 
 
-class PayableExport(APIView):
+class PayableExport(generics.GenericAPIView):
     permission_classes = [IsStaff]
+    filterset_class = PayableFilter
+    queryset = Payable.objects.none()  # for the schema; get picks the filtered payables
+    pagination_class = None
 
     @extend_schema(
         summary="Export payables as CSV",
         description="The payables the same filters select, as CSV for accounting: a header row (`id`, `run`, "
                     "`partner`, `partner_name`, `design`, `role`, `kind`, `units`, `rate`, `rate_type`, `amount`, "
                     "`currency`, `status`, `reference`, `created_at`, `approved_at`, `paid_at`), amounts as decimals.",
-        parameters=[OpenApiParameter("partner", int), OpenApiParameter("run", int),
-                    OpenApiParameter("status", str, enum=PayableStatus.values),
-                    OpenApiParameter("month", str, description="`YYYY-MM`", pattern=r"^[0-9]{4}-[0-9]{2}$")],
+        parameters=[
+            OpenApiParameter("partner", {"type": "integer", "minimum": 1, "maximum": MAX_ID}),
+            OpenApiParameter("run", {"type": "integer", "minimum": 1, "maximum": MAX_ID}),
+            OpenApiParameter("status", {"type": "string", "enum": PayableStatus.values}),
+            OpenApiParameter("month", {"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$"},
+                             description="`YYYY-MM`: payables created in that month."),
+        ],
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
     )
     def get(self, request):
-        selected = PayableFilter(request.query_params, queryset=Payable.objects.all(), request=request)
-        if not selected.is_valid():
-            raise serializers.ValidationError(selected.errors)
-        response = HttpResponse(payables_csv(selected.qs), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(payables_csv(self.filter_queryset(Payable.objects.all())),
+                                content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="payables.csv"'
         return response
 
@@ -125,7 +129,7 @@ class ReasonInput(StrictObject):
 
 
 class AdjustInput(ReasonInput):
-    amount = money_field(min_value=0, max_value=MAX_MONEY)
+    amount = MoneyField()
 
 
 class BulkApproveInput(StrictObject):
