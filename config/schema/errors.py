@@ -175,6 +175,9 @@ BUSINESS_RULES = {
         (400, "partner", r"^Unknown partner\.$", "the partner exists"),
         (400, "partner", r" is inactive and cannot be sent samples\.$", "the partner is active"),
     ],
+    ("patch", "/api/admin/production-runs/{id}/"): [
+        (400, "rate", r"^Give rate, rate_type, or both\.$", "the body changes at least one of them"),
+    ],
     ("get", "/api/admin/payables/"): [_MONTH],
     ("get", "/api/admin/payables/export.csv"): [_MONTH],
     ("post", "/api/admin/payables/approve"): [

@@ -23,8 +23,15 @@ from tasks.selectors import TemplateSelection
 
 
 class RateInput(StrictObject):
-    rate = MoneyField(allow_null=True)
-    rate_type = serializers.ChoiceField(choices=RateType.choices, required=False, default=RateType.PER_UNIT)
+    """A run's rate, as a PATCH: what is sent changes (``rate`` null clears it), the rest stays."""
+
+    rate = MoneyField(required=False, allow_null=True)
+    rate_type = serializers.ChoiceField(choices=RateType.choices, required=False)
+
+    def validate(self, attrs):
+        if not attrs:  # an empty PATCH is almost always a client bug: say so
+            raise serializers.ValidationError({"rate": ["Give rate, rate_type, or both."]})
+        return attrs
 
 
 class AssignmentInput(StrictObject):

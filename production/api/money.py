@@ -111,12 +111,19 @@ class PayableExport(generics.GenericAPIView):
 
 
 class PayAction(APIView):
+    """One payable, one service call: the body (if the action takes one) is checked by ``input_class`` first."""
+
     permission_classes = [IsStaff]
+    input_class: type[StrictObject] | None = None
 
-    def get_payable(self, pk) -> Payable:
-        return get_object_or_404(Payable, pk=pk)
-
-    def answer(self, payable: Payable) -> Response:
+    def act(self, request, pk, service) -> Response:
+        payable = get_object_or_404(Payable, pk=pk)
+        data = {}
+        if self.input_class is not None:
+            body = self.input_class(data=request.data)
+            body.is_valid(raise_exception=True)
+            data = body.validated_data
+        payable = service(payable=payable, actor=request.user, **data)
         return Response(PayableOutput(payables().get(pk=payable.pk)).data)
 
 
@@ -140,39 +147,36 @@ class PayableApprove(PayAction):
     @extend_schema(summary="Approve a payable", description="`open` -> `approved`; 409 otherwise.",
                    request=None, responses={200: PayableOutput, 409: Conflict})
     def post(self, request, pk):
-        return self.answer(services.payable_approve(payable=self.get_payable(pk), actor=request.user))
+        return self.act(request, pk, services.payable_approve)
 
 
 class PayablePay(PayAction):
+    input_class = PayInput
+
     @extend_schema(summary="Mark a payable paid", description="`approved` -> `paid`, with the payment's "
                    "`reference`; 409 otherwise (an open payable is approved first).",
                    request=PayInput, responses={200: PayableOutput, 409: Conflict})
     def post(self, request, pk):
-        payable = self.get_payable(pk)
-        data = PayInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self.answer(services.payable_pay(payable=payable, actor=request.user, **data.validated_data))
+        return self.act(request, pk, services.payable_pay)
 
 
 class PayableVoid(PayAction):
+    input_class = ReasonInput
+
     @extend_schema(summary="Void a payable", description="`open` or `approved` -> `void`, with the `reason`; "
                    "409 for a paid or void payable.", request=ReasonInput, responses={200: PayableOutput, 409: Conflict})
     def post(self, request, pk):
-        payable = self.get_payable(pk)
-        data = ReasonInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self.answer(services.payable_void(payable=payable, actor=request.user, **data.validated_data))
+        return self.act(request, pk, services.payable_void)
 
 
 class PayableAdjust(PayAction):
+    input_class = AdjustInput
+
     @extend_schema(summary="Adjust an open payable's amount", description="With the `reason` (kept on the run's "
                    "timeline with before and after); 409 unless the payable is `open`.",
                    request=AdjustInput, responses={200: PayableOutput, 409: Conflict})
     def post(self, request, pk):
-        payable = self.get_payable(pk)
-        data = AdjustInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self.answer(services.payable_adjust(payable=payable, actor=request.user, **data.validated_data))
+        return self.act(request, pk, services.payable_adjust)
 
 
 class PayablesApprove(APIView):

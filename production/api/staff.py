@@ -112,15 +112,17 @@ class RunDetail(generics.RetrieveAPIView):
 
     @extend_schema(
         summary="Change a run's agreed rate",
-        description="`rate` (money, at least 0, or null) and `rate_type` (`per_unit`, the default, or `total`), until "
-                    "the partner accepts the run: 409 after, and for a parent (its children are paid).",
+        description="`rate` (money, at least 0, or null) and `rate_type` (`per_unit` or `total`); what is not sent "
+                    "stays. Until the partner accepts the run: 409 after, and for a parent (its children are paid).",
         request=RateInput, responses={200: RunDetailOutput, 409: Conflict},
     )
     def patch(self, request, pk):
         run = get_object_or_404(ProductionRun, pk=pk)
         data = RateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.run_set_rate(run=run, actor=request.user, **data.validated_data)
+        changes = data.validated_data
+        services.run_set_rate(run=run, actor=request.user, rate=changes.get("rate", run.rate),
+                              rate_type=changes.get("rate_type", run.rate_type))
         return Response(run_detail(run.pk))
 
 

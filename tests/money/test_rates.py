@@ -36,6 +36,9 @@ def test_the_rate_changes_until_the_partner_accepts(staff_api, api_a, coat, part
     assert on_parent.status_code == 409
     send(staff_api, child["id"], steps)
     assert staff_api.patch(staff_url(child["id"]), {"rate": "2.75"}, format="json").status_code == 200  # sent
+    total = staff_api.patch(staff_url(child["id"]), {"rate_type": "total"}, format="json").json()
+    assert (total["rate"], total["rate_type"]) == ("2.75", "total")  # what is not sent stays
+    staff_api.patch(staff_url(child["id"]), {"rate_type": "per_unit"}, format="json")
     assert api_a.post(partner_url(child["id"], "accept"), {}, format="json").status_code == 200
     refused = staff_api.patch(staff_url(child["id"]), {"rate": "3.00"}, format="json")
     assert refused.status_code == 409 and "accepted" in refused.json()["detail"]
@@ -45,6 +48,7 @@ def test_the_rate_changes_until_the_partner_accepts(staff_api, api_a, coat, part
 @pytest.mark.parametrize("body, field", [
     ({"rate": "-1.00"}, "rate"), ({"rate": "1.005"}, "rate"), ({"rate": "abc"}, "rate"),
     ({"rate": "1.00", "rate_type": "hourly"}, "rate_type"), ({}, "rate"), ({"rate": "1", "x": 1}, "x"),
+    ({"rate": None, "rate_type": "rate"}, "rate_type"),
 ])
 def test_bad_rates_are_400s_that_change_nothing(staff_api, coat, partner_a, body, field):
     _, (child,) = allocate(staff_api, coat, [{"partner": partner_a.pk, "quantity": 3, "rate": "2.00"}], 3)
