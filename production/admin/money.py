@@ -83,6 +83,10 @@ class PayableAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # void instead: accounting keeps every row
 
+    def has_change_permission(self, request, obj=None):
+        # A payable's page is read-only; it changes through the list's actions (each a service call).
+        return obj is None and super().has_change_permission(request)
+
     @admin.display(description="run", ordering="run_id")
     def run_link(self, payable):
         return format_html('<a href="{}">{}</a>', run_url(payable.run_id), payable.run)
@@ -144,6 +148,8 @@ class PayableAdmin(admin.ModelAdmin):
         return csv_response(queryset)
 
     def pay_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         ids = [int(pk) for pk in request.GET.get("ids", "").split(",") if pk.isdigit() and len(pk) < 19]
         chosen = Payable.objects.filter(pk__in=ids).select_related("partner", "run__design").order_by("id")
         form = PayForm(request.POST or None)

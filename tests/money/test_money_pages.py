@@ -111,3 +111,13 @@ def test_payments_page_shows_the_partners_own(partner_a, partner_b, user_a, staf
     assert [(label, amount) for label, _, amount in page.context["totals"]] == [
         ("Open", Decimal("10.00")), ("Approved", Decimal("2.00")), ("Paid", 0)]
     assert html.count("data-payable=") == 2 and "Payments" in html
+
+
+def test_a_payables_page_is_read_only(staff_client, staff, partner_a):
+    _completed(staff, partner_a, quantity=2, rate="1.00")
+    payable = Payable.objects.get()
+    page = staff_client.get(f"/admin/production/payable/{payable.pk}/change/")
+    assert page.status_code == 200 and b"2.00 EUR" in page.content and b'name="_save"' not in page.content
+    staff_client.post(f"/admin/production/payable/{payable.pk}/change/", {"reference": "sneaky"})
+    payable.refresh_from_db()
+    assert (payable.reference, payable.status) == ("", "open")
