@@ -50,6 +50,14 @@ def require_money(value, *, field: str, allow_negative: bool = False, what: str 
     return money(amount)
 
 
+def require_rate(rate, rate_type: str, *, field: str = "rate", what: str = "Rate") -> tuple[Decimal | None, str]:
+    """A rate (money of at least 0, or None: no rate) and its type, checked; InvalidInput otherwise."""
+    if rate_type not in RateType.values:
+        raise InvalidInput(f"{what} type must be one of {', '.join(RateType.values)}.",
+                           field="rate_type" if field == "rate" else field)
+    return (None if rate is None else require_money(rate, field=field, what=what)), rate_type
+
+
 def amount_due(*, rate: Decimal, rate_type: str, units: int) -> Decimal:
     """What a partner earns: the rate per good piece times the good pieces, or the rate for the whole run."""
     return money(rate * units) if rate_type == RateType.PER_UNIT else money(rate)

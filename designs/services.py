@@ -2,7 +2,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.errors import InvalidInput
-from config.money import RateType, require_money
+from config.money import RateType, require_rate
 from config.saving import save_unique
 from designs.models import Design, DesignActivity, DesignPartner
 from designs.routing import parse_routing
@@ -84,10 +84,7 @@ def design_link_partner(*, design: Design, partner: Partner, role: str = "") -> 
 @transaction.atomic
 def design_partner_set_rate(*, link: DesignPartner, rate, rate_type: str = RateType.PER_UNIT) -> DesignPartner:
     """The rate agreed with the partner for this design and role: the default rate of the runs it is given."""
-    if rate_type not in RateType.values:
-        raise InvalidInput(f"Rate type must be one of {', '.join(RateType.values)}.", field="rate_type")
-    link.rate = None if rate is None else require_money(rate, field="rate", what="Rate")
-    link.rate_type = rate_type
+    link.rate, link.rate_type = require_rate(rate, rate_type)
     link.save(update_fields=["rate", "rate_type"])
     return link
 

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.errors import InvalidInput
-from config.money import RateType
+from config.money import RateType, require_rate
 from config.numbers import MAX_STAGE, require_whole_number
 from designs.models import Design
 from designs.services import design_link_partner, design_snapshot
@@ -12,7 +12,7 @@ from partners.models import Partner
 from production.assignments import Assignment
 from production.models import ActivityVerb, ProductionRun, ProductionRunActivity, RunStatus
 from production.services._base import activity, apply, lock, record, require
-from production.services.payables import check_rate, rate_of
+from production.services.payables import rate_of
 from tasks.selectors import resolve_templates
 
 
@@ -66,7 +66,7 @@ def _validated_assignments(run: ProductionRun, assignments: list[Assignment]) ->
         require_whole_number(a.quantity, field="assignments", what=f"Assignment {i + 1}: quantity")
         require_whole_number(a.stage, field="assignments", maximum=MAX_STAGE, what=f"Assignment {i + 1}: stage")
         if a.rate is not None or a.rate_type != RateType.PER_UNIT:
-            check_rate(a.rate, a.rate_type, field="assignments", what=f"Assignment {i + 1}: rate")
+            require_rate(a.rate, a.rate_type, field="assignments", what=f"Assignment {i + 1}: rate")
         key = (a.stage, a.partner_id, a.role or "")
         if key in seen:
             name = partners[a.partner_id].name if a.partner_id in partners else f"partner {a.partner_id}"

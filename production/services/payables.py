@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.errors import InvalidInput, InvalidTransition
-from config.money import RateType, amount_due, currency, require_money
+from config.money import RateType, amount_due, currency, require_money, require_rate
 from designs.models import DesignPartner
 from production.models import ActivityVerb, Payable, PayableKind, PayableStatus, ProductionRun, RunStatus
 from production.services._base import lock, record
@@ -33,14 +33,6 @@ def rate_of(link: DesignPartner | None) -> tuple[Decimal | None, str]:
     if link is None or link.rate is None:
         return None, RateType.PER_UNIT
     return link.rate, link.rate_type
-
-
-def check_rate(rate, rate_type: str, *, field: str = "rate", what: str = "Rate") -> tuple[Decimal | None, str]:
-    """A rate (money, at least 0, or None) and its type, as the services take them; InvalidInput otherwise."""
-    if rate_type not in RateType.values:
-        raise InvalidInput(f"{what} type must be one of {', '.join(RateType.values)}.",
-                           field="rate_type" if field == "rate" else field)
-    return (None if rate is None else require_money(rate, field=field, what=what)), rate_type
 
 
 def _payable_activity(payable: Payable, *, actor, verb: ActivityVerb, note: str = "", **data) -> None:
@@ -61,7 +53,7 @@ def rate_refusal(run: ProductionRun) -> str | None:
 @transaction.atomic
 def run_set_rate(*, run: ProductionRun, rate, rate_type: str = RateType.PER_UNIT, actor=None) -> ProductionRun:
     """Change a run's agreed rate (``None`` clears it) until its partner accepts it; 409 after."""
-    rate, rate_type = check_rate(rate, rate_type)
+    rate, rate_type = require_rate(rate, rate_type)
     run = lock(run.pk)
     why = rate_refusal(run)
     if why:

@@ -3,8 +3,9 @@ desktop and a phone; the partner reads what it is owed on its Payments page on a
 
 import pytest
 
+from production import services
 from production.models import Payable
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, DesignFactory
 from tests.money.test_money_pages import _completed
 from tests.portal.browser import ARTIFACTS, DESKTOP, PHONE, chromium_browser, login, require_chromium, watch_csp
 
@@ -15,6 +16,7 @@ def test_staff_pay_and_the_partner_sees_it(live_server, staff, partner_a, partne
     ARTIFACTS.mkdir(exist_ok=True)
     _completed(staff, partner_a, quantity=4, rate="2.50")  # 10.00
     _completed(staff, partner_b, quantity=5, rate="3.00", produced=4)  # 12.00
+    pending = services.run_create(design=DesignFactory(name="Linen shirt"), quantity=6, actor=staff)
     base = live_server.url
     with chromium_browser() as chromium:  # no ORM calls in here: Playwright runs an event loop
         from playwright.sync_api import expect
@@ -26,6 +28,11 @@ def test_staff_pay_and_the_partner_sees_it(live_server, staff, partner_a, partne
         page.fill("input[name=username]", staff.username)
         page.fill("input[name=password]", PASSWORD)
         page.click("input[type=submit]")
+        page.goto(f"{base}/admin/production/productionrun/{pending.pk}/allocate/")
+        expect(page.get_by_text("Rate (EUR)").first).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "admin-allocate-rates.png"), full_page=True)
+        page.goto(f"{base}/admin/")
+        expect(page.locator("#payables-waiting")).to_contain_text("2 to approve · 0 to pay")
         page.goto(f"{base}/admin/production/payable/")
         owed = page.locator("#partner-totals")
         expect(owed.locator("tr[data-partner='Atelier A'] td[data-status=open]")).to_have_text("10.00")
@@ -47,7 +54,9 @@ def test_staff_pay_and_the_partner_sees_it(live_server, staff, partner_a, partne
         expect(page.locator(".messagelist")).to_contain_text("Marked paid")
         expect(owed.locator("tr[data-partner='Atelier A'] td[data-status=paid]")).to_have_text("10.00")
         page.set_viewport_size(PHONE)
-        page.reload()
+        page.goto(f"{base}/admin/production/productionrun/{pending.pk}/allocate/")
+        page.screenshot(path=str(ARTIFACTS / "admin-allocate-rates-phone.png"), full_page=True)
+        page.goto(f"{base}/admin/production/payable/")
         expect(page.locator("#partner-totals")).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "admin-payables-phone.png"), full_page=True)
 

@@ -42,6 +42,7 @@ def _review(page, base_url, run_id: int, decision: str, notes: str = "") -> int:
     page.get_by_role("link", name="Review sample…").click()
     page.get_by_role("radio", name=decision).check()
     page.locator("textarea[name=notes]").fill(notes)
+    page.screenshot(path=str(ARTIFACTS / f"admin-review-{run_id}.png"), full_page=True)
     page.get_by_role("button", name="Review sample").click()
     expect(page.locator(".messagelist")).to_contain_text("reviewed")
     return int(re.search(r"/productionrun/(\d+)/change/", page.url).group(1))
@@ -75,6 +76,7 @@ def test_a_design_sampled_redone_and_approved_in_the_browser(live_server, staff,
         second = _review(admin, base, first, "Ask for a redo", NOTES)
         assert second != first
         expect(admin.locator(".previous-round")).to_contain_text(NOTES)
+        admin.screenshot(path=str(ARTIFACTS / "admin-redo-run.png"), full_page=True)
 
         portal.goto(f"{base}/portal/runs/{second}/")
         notes = portal.locator("#previous-round")
