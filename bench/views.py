@@ -24,12 +24,13 @@ from knox.settings import CONSTANTS
 from config.pagination import StrictLimitOffsetPagination
 from partners.models import Partner
 from production.api.serializers import PartnerRunOutput
+from production.models import RunMaterial
 from production.selectors import runs_for_partner
 
 # The API's fields, minus those it computes (design_name is joined below, progress built from the annotations,
 # the shortfall from the quantities).
 FIELDS = [f for f in PartnerRunOutput.Meta.fields
-          if f not in ("design_name", "progress", "shortfall_quantity", "review", "currency")]
+          if f not in ("design_name", "progress", "shortfall_quantity", "review", "currency", "materials")]
 PAGE_SIZE = StrictLimitOffsetPagination.default_limit
 
 
@@ -57,6 +58,14 @@ def bare_runs(request):
         .values(*FIELDS, "tasks_total", "tasks_completed", "review_decision", "review_notes", "reviewed_at",
                 design_name=F("design__name"))[:PAGE_SIZE]
     )
+    rows = list(rows)
+    materials = {}
+    for line in RunMaterial.objects.filter(run_id__in=[row["id"] for row in rows]).values(
+            "run_id", "material", "planned", "consumed", material_name=F("material__name"), unit=F("material__unit")):
+        run_id = line.pop("run_id")
+        line["planned"], line["consumed"] = f"{line['planned']:.3f}", f"{line['consumed']:.3f}"
+        materials.setdefault(run_id, []).append(
+            {key: line[key] for key in ("material", "material_name", "planned", "consumed", "unit")})
     results = []
     for row in rows:
         row["progress"] = {"tasks_total": row.pop("tasks_total"), "tasks_completed": row.pop("tasks_completed")}
@@ -67,5 +76,6 @@ def bare_runs(request):
                   "reviewed_at": row.pop("reviewed_at")}
         row["review"] = review if review["reviewed_at"] else None
         row["currency"] = settings.CURRENCY
+        row["materials"] = materials.get(row["id"], [])
         results.append(row)
     return JsonResponse({"results": results})

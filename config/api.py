@@ -7,8 +7,9 @@ import django_filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.money import MAX_MONEY, MONEY_DIGITS, MONEY_PLACES
-from config.numbers import MAX_ID, MAX_QUANTITY
+from config.errors import InvalidInput
+from config.money import MAX_MONEY, MONEY_DIGITS, MONEY_PATTERN, MONEY_PLACES
+from config.numbers import MATERIAL_PLACES, MAX_ID, MAX_MATERIAL, MAX_QUANTITY, require_material_quantity
 
 
 class IdFormField(forms.IntegerField):
@@ -167,14 +168,29 @@ _MONEY_SCHEMA = {"type": "string", "format": "decimal", "example": "12.50",
                  "description": "Money: a decimal with at most two places, in the installation's currency."}
 
 
-@extend_schema_field({**_MONEY_SCHEMA, "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$"})
+@extend_schema_field({"anyOf": [{**_MONEY_SCHEMA, "pattern": MONEY_PATTERN},
+                                {"type": "integer", "minimum": 0, "maximum": int(MAX_MONEY)}],
+                      "description": _MONEY_SCHEMA["description"] + " A decimal string (a whole amount may be a "
+                                     "JSON integer); never a JSON float. Always a string in answers."})
 class MoneyField(serializers.DecimalField):
-    """Money of at least 0 (a rate, an amount to pay): in as a decimal string (or a JSON number), out as a string."""
+    """Money of at least 0 (a rate, an amount to pay): in as a decimal string or a JSON integer, out as a string.
+
+    A JSON float is refused: ``0.1`` is not the number it looks like (``config.money.require_money`` says the same).
+    """
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", Decimal("0"))
         kwargs.setdefault("max_value", MAX_MONEY)
         super().__init__(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, **kwargs)
+
+    default_error_messages = {"float": 'Send money as a decimal string such as "12.50", not a JSON float.'}
+
+    def validate_empty_values(self, data):
+        if isinstance(data, str) and not data.strip():  # DRF would read "" as null: money is a number or null
+            self.fail("invalid")
+        if isinstance(data, float):
+            self.fail("float")
+        return super().validate_empty_values(data)
 
 
 @extend_schema_field({**_MONEY_SCHEMA, "pattern": r"^-?[0-9]{1,10}(\.[0-9]{1,2})?$"})
@@ -183,3 +199,30 @@ class SignedMoneyField(serializers.DecimalField):
 
     def __init__(self, **kwargs):
         super().__init__(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, **kwargs)
+
+
+_MATERIAL_STRING = r"^[0-9]{1,9}(\.[0-9]{1,3})?$"
+
+
+@extend_schema_field({
+    "anyOf": [{"type": "string", "format": "decimal", "pattern": _MATERIAL_STRING},
+              {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": float(MAX_MATERIAL)}],
+    "example": "2.5",
+    "description": "A material quantity above 0 with at most three decimal places: a JSON number or a decimal "
+                   "string in, a decimal string out.",
+})
+class MaterialQuantityField(serializers.Field):
+    """A quantity of a material (metres, grams): ``config.numbers.require_material_quantity`` decides."""
+
+    def __init__(self, *, maximum: Decimal = MAX_MATERIAL, what: str = "Quantity", **kwargs):
+        self.maximum, self.what = maximum, what
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return require_material_quantity(data, field=self.field_name, maximum=self.maximum, what=self.what)
+        except InvalidInput as exc:
+            raise serializers.ValidationError(exc.message) from exc
+
+    def to_representation(self, value):
+        return f"{Decimal(value):.{MATERIAL_PLACES}f}"

@@ -16,6 +16,7 @@ MONEY_DIGITS = 12  # DecimalField(max_digits=12, decimal_places=2): up to 9,999,
 MONEY_PLACES = 2
 MAX_MONEY = Decimal("9999999999.99")
 CENT = Decimal("0.01")
+MONEY_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"  # what a decimal string of money (>= 0) looks like
 
 
 class RateType(models.TextChoices):

@@ -5,6 +5,7 @@ the API); serializers and forms take the same bounds so a bad value is refused
 with the same limits wherever it comes in.
 """
 
+from decimal import Decimal, InvalidOperation
 import re
 
 from config.errors import InvalidInput
@@ -36,3 +37,27 @@ def require_whole_number(value, *, field: str, minimum: int = 1, maximum: int = 
             kind += f" up to {maximum}"
         raise InvalidInput(f"{what} must be {kind}.", field=field)
     return value
+
+
+# Material quantities (metres of fabric, grams of thread): decimals with up to three places.
+MATERIAL_PLACES = 3
+MATERIAL_DIGITS = 18  # a run's plan (MAX_PER_PIECE x MAX_QUANTITY pieces) fits
+MAX_PER_PIECE = Decimal("99999.999")  # one bill line: what one piece needs
+MAX_MATERIAL = Decimal("999999999.999")  # one logged consumption
+
+
+def require_material_quantity(value, *, field: str, what: str = "Quantity", maximum: Decimal = MAX_MATERIAL) -> Decimal:
+    """``value`` (a JSON number or a decimal string) as a Decimal above 0 with at most three places, else 400."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise InvalidInput(f"{what} must be a decimal such as \"2.5\".", field=field)
+    try:
+        quantity = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
+    except InvalidOperation:
+        quantity = None
+    if quantity is None or not quantity.is_finite():
+        raise InvalidInput(f"{what} must be a decimal such as \"2.5\".", field=field)
+    if not 0 < quantity <= maximum:
+        raise InvalidInput(f"{what} must be above 0 and at most {maximum}.", field=field)
+    if quantity.normalize().as_tuple().exponent < -MATERIAL_PLACES:
+        raise InvalidInput(f"{what} has at most {MATERIAL_PLACES} decimal places.", field=field)
+    return quantity.quantize(Decimal(1).scaleb(-MATERIAL_PLACES))

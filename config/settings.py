@@ -222,6 +222,7 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "tasks.models.Task.Status",
         "DesignStatusEnum": "designs.models.Design.Status",
         "OrderStatusEnum": "orders.models.Order.Status",
+        "ConsumptionKindEnum": "production.models.ConsumptionKind",
     },
 }
 

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from designs import api as designs_api
+from designs.api import designs as designs_api
+from designs.api import materials as materials_api
 from orders import api as orders_api
 from partners import api as partners_api
 from production.urls import admin_urlpatterns as production_admin
@@ -15,6 +16,9 @@ admin_api = [
     path("designs/", designs_api.DesignListCreate.as_view(), name="design-list"),
     path("designs/<int:pk>/", designs_api.DesignDetail.as_view(), name="design-detail"),
     path("designs/<int:pk>/partners/", designs_api.DesignPartnerLink.as_view(), name="design-partner-link"),
+    path("designs/<int:pk>/materials/", materials_api.DesignMaterials.as_view(), name="design-materials"),
+    path("materials/", materials_api.MaterialListCreate.as_view(), name="material-list"),
+    path("materials/<int:pk>/", materials_api.MaterialDetail.as_view(), name="material-detail"),
     path("products/", orders_api.ProductListCreate.as_view(), name="product-list"),
     path("products/<int:pk>/", orders_api.ProductDetail.as_view(), name="product-detail"),
     path("orders/", orders_api.OrderListCreate.as_view(), name="order-list"),

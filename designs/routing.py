@@ -5,6 +5,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from config.errors import InvalidInput
+from config.money import RateType, require_rate
 from config.numbers import MAX_ID, MAX_STAGE, is_whole_number
 
 
@@ -14,6 +15,8 @@ class RoutingAssignment:
     role: str
     share: Fraction
     stage: int = 1
+    rate: Decimal | None = None  # None: the design-partner link's rate for the role, if any
+    rate_type: str = RateType.PER_UNIT
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,14 @@ def _positive_int(value, what: str) -> int:
     if not is_whole_number(value, maximum=MAX_ID):
         raise InvalidInput(f"{what} must be a positive integer id.", field="routing")
     return value
+
+
+def _rate(item: dict, where: str) -> tuple[Decimal | None, str]:
+    """An assignment's agreed rate: a decimal string such as "12.50" (or a whole number, never a float), and its type."""
+    rate_type = item.get("rate_type", RateType.PER_UNIT)
+    if not isinstance(rate_type, str):
+        raise InvalidInput(f"{where}.rate_type must be one of {', '.join(RateType.values)}.", field="routing")
+    return require_rate(item.get("rate"), rate_type, field="routing", what=f"{where}.rate")
 
 
 def parse_routing(raw) -> Routing | None:
@@ -64,7 +75,9 @@ def parse_routing(raw) -> Routing | None:
         if (stage, partner_id, role) in seen:
             raise InvalidInput(f"routing.assignments[{i}] repeats partner {partner_id} in role {role!r}.", field="routing")
         seen.add((stage, partner_id, role))
-        assignments.append(RoutingAssignment(partner_id=partner_id, role=role, share=share, stage=stage))
+        rate, rate_type = _rate(item, f"routing.assignments[{i}]")
+        assignments.append(RoutingAssignment(partner_id=partner_id, role=role, share=share, stage=stage,
+                                             rate=rate, rate_type=rate_type))
     stages = sorted({a.stage for a in assignments})
     if stages and stages != list(range(1, len(stages) + 1)):
         raise InvalidInput("routing stages are numbered 1, 2, 3… without gaps.", field="routing")

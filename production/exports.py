@@ -1,8 +1,9 @@
-"""CSV for accounting: the payables as the API and admin export them (one column list, one writer)."""
+"""CSV exports: the payables for accounting and the materials report, as the API and admin export them."""
 
 import csv
 import io
 
+from production.costing import materials_report
 from production.models import Payable
 
 PAYABLE_COLUMNS = ["id", "run", "partner", "partner_name", "design", "role", "kind", "units", "rate", "rate_type",
@@ -25,4 +26,22 @@ def payables_csv(payables) -> str:
     writer.writerow(PAYABLE_COLUMNS)
     for payable in payables.select_related("partner", "run__design").order_by("id").iterator(chunk_size=2000):
         writer.writerow(_row(payable))
+    return out.getvalue()
+
+
+MATERIAL_COLUMNS = ["run", "partner", "partner_name", "design", "design_name", "role", "completed_at", "material",
+                    "material_name", "unit", "planned", "consumed", "good_units", "per_good_unit", "flags"]
+
+
+def materials_csv(lines) -> str:
+    """The materials report's rows as CSV (quantities as decimals, flags separated by spaces)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(MATERIAL_COLUMNS)
+    for row in materials_report(lines.iterator(chunk_size=2000)):
+        run, material = row.run, row.line.material
+        writer.writerow([run.pk, run.partner_id, run.partner.name, run.design_id, run.design.name, run.role,
+                         run.completed_at.isoformat(), material.pk, material.name, material.unit,
+                         f"{row.planned:.3f}", f"{row.consumed:.3f}", run.produced_quantity or 0,
+                         "" if row.per_good_unit is None else f"{row.per_good_unit:.3f}", " ".join(row.flags)])
     return out.getvalue()

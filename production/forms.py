@@ -1,4 +1,4 @@
-"""Forms shared by the portal and admin for a run's output: complete (partner, or staff for it), correct, remake.
+"""Forms shared by the portal, admin and the API: a run's output (complete, correct, remake), the report's filters.
 
 They validate input only; ``production.services`` owns the rules (``output_checked``).
 """
@@ -6,6 +6,9 @@ They validate input only; ``production.services`` owns the rules (``output_check
 from django import forms
 
 from config.numbers import MAX_QUANTITY
+from designs.models import Design
+from partners.models import Partner
+from production.costing import report_lines
 from production.models import RejectionReason
 
 
@@ -58,3 +61,23 @@ class RemakeForm(forms.Form):
     quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY,
                                   help_text="Defaults to the units the run did not deliver.")
     note = forms.CharField(required=False, max_length=2000, help_text="Optional; kept in both runs' timelines.")
+
+
+class MaterialsReportForm(forms.Form):
+    """The materials report's filters, read the same way by the API (its query) and the admin page."""
+
+    partner = forms.ModelChoiceField(queryset=Partner.objects.order_by("name"), required=False, empty_label="Every partner")
+    design = forms.ModelChoiceField(queryset=Design.objects.order_by("name"), required=False, empty_label="Every design")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # ``from`` and ``to`` are the parameters' names (and Python keywords, so not class attributes).
+        for name, label in (("from", "Completed from"), ("to", "Completed until")):
+            self.fields[name] = forms.DateField(required=False, label=label, input_formats=["%Y-%m-%d"],
+                                                widget=forms.DateInput(attrs={"type": "date"}))
+
+    def lines(self):
+        """The report's lines for the valid filters (call ``is_valid`` first)."""
+        data = self.cleaned_data
+        return report_lines(partner=data.get("partner"), design=data.get("design"), start=data.get("from"),
+                            end=data.get("to"))

@@ -66,7 +66,7 @@ def _split(routing: Routing, quantity: int) -> list[Assignment]:
     # dispatched by the job with the plan's selection (or by staff), exactly as before stages.
     selection = _selection(routing)
     return [Assignment(partner_id=a.partner_id, role=a.role, quantity=parts[a], stage=a.stage,
-                       selection=selection if a.stage > 1 else None)
+                       selection=selection if a.stage > 1 else None, rate=a.rate, rate_type=a.rate_type)
             for a in routing.assignments]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from production.api import money, operations, partner, sampling, staff, units
+from production.api import materials, money, operations, partner, sampling, staff, units
 
 admin_urlpatterns = [
     path("production-runs/", staff.RunListCreate.as_view(), name="run-list"),
@@ -16,6 +16,7 @@ admin_urlpatterns = [
     path("production-runs/<int:pk>/correct-output", units.RunCorrectOutput.as_view(), name="run-correct-output"),
     path("production-runs/<int:pk>/remake", units.RunRemake.as_view(), name="run-remake"),
     path("production-runs/<int:pk>/review", sampling.RunReview.as_view(), name="run-review"),
+    path("production-runs/<int:pk>/cost", materials.RunCost.as_view(), name="run-cost"),
     path("production-runs/redispatch", staff.RunsRedispatch.as_view(), name="runs-redispatch"),
     path("production-runs/<int:pk>/activities/", staff.RunActivities.as_view(), name="run-activities"),
     path("designs/<int:pk>/production-runs/", staff.DesignRunCreate.as_view(), name="design-run-create"),
@@ -28,6 +29,8 @@ admin_urlpatterns = [
     path("payables/<int:pk>/pay", money.PayablePay.as_view(), name="payable-pay"),
     path("payables/<int:pk>/void", money.PayableVoid.as_view(), name="payable-void"),
     path("payables/<int:pk>/adjust", money.PayableAdjust.as_view(), name="payable-adjust"),
+    path("reports/materials/", materials.MaterialsReport.as_view(), name="report-materials"),
+    path("reports/materials/export.csv", materials.MaterialsReportExport.as_view(), name="report-materials-export"),
     path("production-policy/", operations.Policy.as_view(), name="policy"),
     path("production-policy/reminders/run", operations.ReminderCheck.as_view(), name="policy-reminders-run"),
     path("inbox/", operations.Inbox.as_view(), name="inbox"),
@@ -41,6 +44,8 @@ partner_urlpatterns = [
     path("production-runs/<int:pk>/complete", partner.PartnerRunComplete.as_view(), name="partner-run-complete"),
     path("production-runs/<int:pk>/accept", partner.PartnerRunAccept.as_view(), name="partner-run-accept"),
     path("production-runs/<int:pk>/decline", partner.PartnerRunDecline.as_view(), name="partner-run-decline"),
+    path("production-runs/<int:pk>/consumption", materials.PartnerRunConsumption.as_view(),
+         name="partner-run-consumption"),
     path("payables/", money.PartnerPayableList.as_view(), name="partner-payable-list"),
     path("payables/<int:pk>/", money.PartnerPayableDetail.as_view(), name="partner-payable-detail"),
     path("tasks/", partner.PartnerTaskList.as_view(), name="partner-task-list"),

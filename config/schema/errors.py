@@ -96,6 +96,11 @@ _TEMPLATE = [
      "the name is free in the template's category"),
 ]
 
+_MATERIAL = [(400, "name", r"^A material named .* already exists\.$", "the name is not another material's (in any case)")]
+_QUANTITY = r"must be above 0 and at most|has at most 3 decimal places"
+
+_REPORT = [(400, key, r"^Select a valid choice\.", _EXISTS) for key in ("partner", "design")]
+
 _MONTH = (400, "month", r"^Enter a valid date\.$", "`month` is a real month (`YYYY-MM`, 01 to 12)")
 
 BUSINESS_RULES = {
@@ -178,6 +183,21 @@ BUSINESS_RULES = {
     ("patch", "/api/admin/production-runs/{id}/"): [
         (400, "rate", r"^Give rate, rate_type, or both\.$", "the body changes at least one of them"),
     ],
+    ("post", "/api/admin/materials/"): _MATERIAL,
+    ("patch", "/api/admin/materials/{id}/"): _MATERIAL,
+    ("put", "/api/admin/designs/{id}/materials/"): [
+        (400, "material", r"^Unknown materials: ", _EXISTS),
+        (400, "material", r" is listed twice for ", "a material is listed once per role"),
+        (400, "quantity_per_piece", rf"^Line \d+: Quantity per piece ({_QUANTITY})",
+         "a quantity per piece is above 0 with at most three decimal places"),
+    ],
+    ("post", "/api/partners/production-runs/{id}/consumption"): [
+        (400, "material", r"^This material is not planned for the run\.$", "the material is planned for the run"),
+        (400, "quantity", rf"^Quantity ({_QUANTITY})", "a quantity is above 0 with at most three decimal places"),
+        _TRANSITION,
+    ],
+    ("get", "/api/admin/reports/materials/"): _REPORT,
+    ("get", "/api/admin/reports/materials/export.csv"): _REPORT,
     ("get", "/api/admin/payables/"): [_MONTH],
     ("get", "/api/admin/payables/export.csv"): [_MONTH],
     ("post", "/api/admin/payables/approve"): [

@@ -2,6 +2,7 @@
 
 import copy
 
+from config.money import MAX_MONEY, MONEY_PATTERN, RateType
 from config.numbers import MAX_ID, MAX_STAGE
 from config.schema.links import add_links
 
@@ -40,6 +41,11 @@ ROUTING_REQUEST = {
                              "nullable": True, "description": "Free text; null or any false value is no role."},
                     "share": {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 10**9},
                     "stage": {"type": "integer", "minimum": 1, "maximum": MAX_STAGE, "default": 1},
+                    "rate": {"anyOf": [{"type": "string", "pattern": MONEY_PATTERN},
+                                       {"type": "integer", "minimum": 0, "maximum": int(MAX_MONEY)}],
+                             "nullable": True,
+                             "description": "The agreed price (null or absent: the design-partner link's rate)."},
+                    "rate_type": {"type": "string", "enum": list(RateType.values), "default": RateType.PER_UNIT},
                 },
                 "required": ["partner", "share"],
             },

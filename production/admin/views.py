@@ -91,6 +91,7 @@ def _rows_from_routing(run: ProductionRun) -> list[dict]:
     except gating.NotRoutable:
         return []
     return [{"partner": a.partner_id, "role": a.role, "quantity": a.quantity, "stage": a.stage,
+             "rate": a.rate, "rate_type": a.rate_type,
              "template_category": a.selection.category_id if a.selection else None} for a in assignments]
 
 

@@ -6,7 +6,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from config.api import StrictCharField, StrictObject, id_field, quantity_field
-from designs.api import DesignOutput
+from designs.api.designs import DesignOutput
 from designs.models import Design
 from partners.models import Partner
 from partners.permissions import IsStaff

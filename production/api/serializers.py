@@ -3,7 +3,7 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from config.api import StrictCharField
+from config.api import MaterialQuantityField, StrictCharField
 from config.money import currency
 from designs.models import Design
 from production.models import (
@@ -12,6 +12,7 @@ from production.models import (
     ProductionRun,
     ProductionRunActivity,
     ReviewDecision,
+    RunMaterial,
 )
 from production.selectors import previous_round, unit_sources
 from tasks.api import TaskOutput
@@ -57,17 +58,35 @@ class RateMixin(serializers.Serializer):
         return currency()
 
 
+class RunMaterialOutput(serializers.ModelSerializer):
+    """A planned material of a run: the plan, what its partner logged using (production and wastage), the unit."""
+
+    material_name = serializers.CharField(source="material.name", read_only=True)
+    planned = MaterialQuantityField(read_only=True)
+    consumed = MaterialQuantityField(read_only=True)
+    unit = serializers.CharField(source="material.unit", read_only=True)
+
+    class Meta:
+        model = RunMaterial
+        fields = ["material", "material_name", "planned", "consumed", "unit"]
+
+
+class MaterialsMixin(serializers.Serializer):
+    # Set from the design's bill of materials when the run is dispatched; a parent has none (its children do).
+    materials = RunMaterialOutput(many=True, read_only=True)
+
+
 RUN_FIELDS = [
     "id", "status", "dispatch_state", "run_type", "quantity", "design", "design_name", "partner", "partner_name",
     "role", "parent_run", "children", "order", "order_line_item", "product", "variant", "snapshot", "captured_at",
     "metadata", "produced_quantity", "rejected_quantity", "completion_notes", "template_ids", "dispatch_started_at",
     "dispatch_started_by", "approved_at", "sent_at", "started_at", "completed_at", "cancelled_at", "created_at",
     "updated_at", *RESPONSE_FIELDS, "stage", "depends_on", "planned_quantity", "released_at", "planned_templates",
-    *OUTPUT_FIELDS, "remake_of", *REVIEW_FIELDS, *RATE_FIELDS,
+    *OUTPUT_FIELDS, "remake_of", *REVIEW_FIELDS, *RATE_FIELDS, "materials",
 ]
 
 
-class RunOutput(RateMixin, serializers.ModelSerializer):
+class RunOutput(RateMixin, MaterialsMixin, serializers.ModelSerializer):
     design_name = serializers.CharField(source="design.name", read_only=True)
     partner_name = serializers.CharField(source="partner.name", default=None, allow_null=True, read_only=True)
     children = serializers.SerializerMethodField()
@@ -164,7 +183,7 @@ class DesignSummary(serializers.ModelSerializer):
 PARTNER_SNAPSHOT_KEYS = ("name", "code", "status", "specs", "captured_at")
 
 
-class PartnerRunOutput(RateMixin, serializers.ModelSerializer):
+class PartnerRunOutput(RateMixin, MaterialsMixin, serializers.ModelSerializer):
     design_name = serializers.CharField(source="design.name", read_only=True)
     snapshot = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
@@ -177,7 +196,7 @@ class PartnerRunOutput(RateMixin, serializers.ModelSerializer):
                   "parent_run", "order", "snapshot", "captured_at", "produced_quantity", "rejected_quantity",
                   "completion_notes", "sent_at", "started_at", "completed_at", "cancelled_at", "created_at",
                   "updated_at", "progress", *RESPONSE_FIELDS, "stage", *OUTPUT_FIELDS, *REVIEW_FIELDS,
-                  *RATE_FIELDS]
+                  *RATE_FIELDS, "materials"]
 
     def get_snapshot(self, run) -> dict:
         return {key: run.snapshot[key] for key in PARTNER_SNAPSHOT_KEYS if key in run.snapshot}

@@ -1,7 +1,9 @@
-"""Production's models: the run (``run``), its log (``activity``), payables (``money``), the policy and the staff inbox."""
+"""Production's models: the run (``run``), its log (``activity``), payables (``money``), materials
+(``materials``), the policy and the staff inbox."""
 
 from production.models.activity import ActivityVerb, ProductionRunActivity
 from production.models.inbox import Alert, AlertKind
+from production.models.materials import Consumption, ConsumptionKind, RunMaterial
 from production.models.money import Payable, PayableKind, PayableStatus
 from production.models.policy import ProductionPolicy
 from production.models.queries import ProductionRunQuerySet
@@ -25,6 +27,8 @@ __all__ = [
     "ActivityVerb",
     "Alert",
     "AlertKind",
+    "Consumption",
+    "ConsumptionKind",
     "DeclineReason",
     "DispatchState",
     "Payable",
@@ -36,6 +40,7 @@ __all__ = [
     "ProductionRunQuerySet",
     "RejectionReason",
     "ReviewDecision",
+    "RunMaterial",
     "RunStatus",
     "sent_q",
 ]

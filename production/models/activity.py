@@ -37,6 +37,7 @@ class ActivityVerb(models.TextChoices):
     PAYABLE_APPROVED = "payable_approved", "Payable approved"
     PAYABLE_PAID = "payable_paid", "Payable paid"
     PAYABLE_VOIDED = "payable_voided", "Payable voided"
+    MATERIAL_USED = "material_used", "Material logged"
 
 
 class ProductionRunActivity(models.Model):

@@ -16,6 +16,7 @@ Where each step lives:
 - ``cascade``: a parent run follows its children.
 - ``stages``: a finished stage releases the next one with its good output.
 - ``output``: the output gate (good, rejected, missing) and staff's corrections.
+- ``materials``: a run's planned materials (at dispatch) and what its partner logs using.
 - ``payables``: a run's agreed rate, and what a partner is owed (payables: adjust, approve, pay, void).
 - ``remake``: a new run for the units a finished run did not deliver.
 - ``sampling``: a design sent for sampling, the sample reviewed (approve, or redo in a new round).
@@ -32,6 +33,7 @@ from production.services.auto_dispatch import run_auto_dispatch, runs_approve_by
 from production.services.cancellation import run_cancel
 from production.services.dispatch import dispatch_cancel, dispatch_confirm, dispatch_start
 from production.services.inbox import alert_mark_read, alert_raise
+from production.services.materials import consumption_log
 from production.services.order_runs import runs_create_for_order
 from production.services.output import run_correct_output
 from production.services.partner_response import run_accept, run_decline, run_reassign, runs_redispatch
@@ -53,6 +55,7 @@ __all__ = [
     "Assignment",
     "alert_mark_read",
     "alert_raise",
+    "consumption_log",
     "reminders_check",
     "run_accept",
     "run_decline",

@@ -13,6 +13,7 @@ from production.jobs import queue_dispatch_notification
 from production.models import ActivityVerb, ProductionRun
 from production.services._base import apply, lock_family, record
 from production.services.acceptance import accept_locked
+from production.services.materials import materials_plan
 from tasks.models import Task
 from tasks.selectors import TemplateSelection, resolve_templates
 
@@ -29,6 +30,7 @@ def _confirm_locked(run: ProductionRun, *, actor, selection: TemplateSelection, 
     apply(run, "send_to_partner", at=now)
     apply(run, "dispatch_confirm", template_ids=template_ids)
     run.save()
+    materials_plan(run)
     record(run, actor=actor, verb=ActivityVerb.DISPATCHED, from_status=from_status,
            note=f"{len(tasks)} tasks created", data={"selection": selection.as_data(), "template_ids": template_ids})
     if run.partner.auto_accept:

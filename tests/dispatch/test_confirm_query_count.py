@@ -19,10 +19,11 @@ pytestmark = pytest.mark.django_db
 #   SELECT the active templates, in order     (one query, whatever their number)
 #   INSERT the tasks                          (one bulk insert)
 #   UPDATE the run                            (status, dispatch_state, template_ids)
+#   SELECT the design's bill of materials lines for the run (none here: no plan to write)
 #   INSERT the "dispatched" activity
 #   RELEASE SAVEPOINT
 # The notification job is queued on commit, so it costs nothing here.
-QUERIES = {"category": 10, "names": 9, "ids": 9}
+QUERIES = {"category": 11, "names": 10, "ids": 10}
 
 
 def _selection(kind, category, templates):

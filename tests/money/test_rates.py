@@ -46,7 +46,8 @@ def test_the_rate_changes_until_the_partner_accepts(staff_api, api_a, coat, part
 
 
 @pytest.mark.parametrize("body, field", [
-    ({"rate": "-1.00"}, "rate"), ({"rate": "1.005"}, "rate"), ({"rate": "abc"}, "rate"),
+    ({"rate": "-1.00"}, "rate"), ({"rate": "1.005"}, "rate"), ({"rate": "abc"}, "rate"), ({"rate": 2.5}, "rate"),
+    ({"rate": ""}, "rate"),
     ({"rate": "1.00", "rate_type": "hourly"}, "rate_type"), ({}, "rate"), ({"rate": "1", "x": 1}, "x"),
     ({"rate": None, "rate_type": "rate"}, "rate_type"),
 ])
@@ -60,3 +61,41 @@ def test_bad_rates_are_400s_that_change_nothing(staff_api, coat, partner_a, body
     if body.get("rate") not in (None, "1") or "rate_type" in body:
         assert bad.status_code == 400
         assert ProductionRun.objects.count() == 2  # the first allocation's parent and child only
+
+
+def test_a_routing_carries_rates_to_the_runs_it_dispatches(staff_api, partner_a, partner_b, steps):
+    """Automatic dispatch by a routing: each assignment's rate (a string or a JSON number), else the link's."""
+    from designs.services import design_link_partner, design_partner_set_rate
+    from production.services import policy_update, run_auto_dispatch
+    from tests.gating.helpers import make_design, pending_run
+
+    policy_update(auto_dispatch=True)
+    cutting = steps
+
+    design = make_design(routing={"template_category": cutting.pk, "assignments": [
+        {"partner": partner_a.pk, "role": "cutting", "share": 1, "rate": "12.50", "rate_type": "total"},
+        {"partner": partner_b.pk, "role": "stitching", "share": 1},
+    ]})
+    link, _ = design_link_partner(design=design, partner=partner_b, role="stitching")
+    design_partner_set_rate(link=link, rate="0.75")
+    run = pending_run(design, 4)
+    run_auto_dispatch(run_id=run.pk)
+    rates = {child.role: (str(child.rate), child.rate_type) for child in run.children.all()}
+    assert rates == {"cutting": ("12.50", "total"), "stitching": ("0.75", "per_unit")}
+
+    numeric = staff_api.patch(f"/api/admin/designs/{design.pk}/", {"routing": {"assignments": [
+        {"partner": partner_a.pk, "share": 1, "rate": 3}]}}, format="json")
+    assert numeric.status_code == 200, numeric.json()
+
+
+@pytest.mark.parametrize("assignment, message", [
+    ({"rate": "-1"}, "routing.assignments[0].rate must be between 0"),
+    ({"rate": "1.005"}, "routing.assignments[0].rate has at most 2 decimal places"),
+    ({"rate": "a lot"}, "routing.assignments[0].rate must be a decimal"),
+    ({"rate": 2.5}, "not a float"),
+    ({"rate": "1", "rate_type": "hourly"}, "routing.assignments[0].rate type must be one of"),
+])
+def test_a_routing_with_a_bad_rate_is_refused(staff_api, partner_a, coat, assignment, message):
+    response = staff_api.patch(f"/api/admin/designs/{coat.pk}/", {"routing": {"assignments": [
+        {"partner": partner_a.pk, "share": 1, **assignment}]}}, format="json")
+    assert response.status_code == 400 and message in response.json()["routing"][0], response.json()

@@ -1,0 +1,2 @@
+"""The designs API: designs and their partners (``designs``), the material catalogue and bills of materials
+(``materials``)."""
