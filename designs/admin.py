@@ -8,12 +8,15 @@ from django import forms
 from django.contrib import admin
 
 from config.errors import DomainError
+from config.money import RateType
 from config.service_admin import ServiceAdminMixin, formset_written, saved_as
-from designs.models import Design, DesignPartner
+from designs.materials import bill_line, design_set_bill_of_materials, material_create, material_update
+from designs.models import BillOfMaterialsLine, Design, DesignPartner, Material
 from designs.services import (
     EDITABLE_FIELDS,
     design_create,
     design_link_partner,
+    design_partner_set_rate,
     design_unlink_partner,
     design_update,
     routing_check,
@@ -38,12 +41,31 @@ class DesignForm(forms.ModelForm):
         return routing
 
 
+class DesignPartnerForm(forms.ModelForm):
+    # Optional: a link without a rate (its runs take the Allocate row's rate, if any); blank type is per piece.
+    rate_type = forms.ChoiceField(choices=[("", "—"), *RateType.choices], required=False, label="rate type")
+
+    class Meta:
+        model = DesignPartner
+        fields = ["partner", "role", "rate", "rate_type"]
+
+
 class DesignPartnerInline(admin.TabularInline):
     model = DesignPartner
+    form = DesignPartnerForm
     extra = 0
     autocomplete_fields = ["partner"]
-    fields = ["partner", "role", "created_at"]
+    fields = ["partner", "role", "rate", "rate_type", "created_at"]
     readonly_fields = ["created_at"]
+    verbose_name_plural = "partners (with the rate agreed for the design and role: the default of their runs)"
+
+
+class BillOfMaterialsInline(admin.TabularInline):
+    model = BillOfMaterialsLine
+    extra = 1
+    autocomplete_fields = ["material"]
+    fields = ["material", "quantity_per_piece", "role"]
+    verbose_name_plural = "bill of materials (per piece; runs are planned from it when they are sent)"
 
 
 @admin.register(Design)
@@ -53,7 +75,16 @@ class DesignAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_filter = ["status", ("routing", admin.EmptyFieldListFilter)]
     search_fields = ["name", "code"]
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [DesignPartnerInline]
+    inlines = [DesignPartnerInline, BillOfMaterialsInline]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        data = kwargs.get("data")
+        if isinstance(inline, BillOfMaterialsInline) and data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            # A form posted without the bill's section (a page from before it, a script) leaves the bill as it is.
+            kwargs["data"] = data.copy()
+            kwargs["data"].update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+        return kwargs
 
     @admin.display(boolean=True, description="routing")
     def has_routing(self, obj):
@@ -73,8 +104,24 @@ class DesignAdmin(ServiceAdminMixin, admin.ModelAdmin):
         saved_as(obj, design_create(**data))
 
     def save_formset(self, request, form, formset, change):
-        """Partner links through the link services (a changed row is an unlink plus a link)."""
-        design = form.instance
+        if formset.model is BillOfMaterialsLine:
+            self._save_bill(form.instance, formset)
+        else:
+            self._save_links(form.instance, formset)
+        formset_written(formset)
+
+    def _save_bill(self, design, formset):
+        """The bill of materials as a whole, through its one service (only when a line changed)."""
+        if not any(row.has_changed() for row in formset.forms):
+            return
+        rows = [row.cleaned_data for row in formset.forms
+                if row.cleaned_data and not row.cleaned_data.get("DELETE") and row.cleaned_data.get("material")]
+        design_set_bill_of_materials(design=design, lines=[
+            bill_line(material=row["material"], quantity_per_piece=row["quantity_per_piece"], role=row.get("role"))
+            for row in rows])
+
+    def _save_links(self, design, formset):
+        """Partner links through the link services (a changed row is an unlink plus a link, with its rate)."""
         for row in formset.forms:
             if not row.has_changed() or not row.cleaned_data:
                 continue
@@ -82,6 +129,33 @@ class DesignAdmin(ServiceAdminMixin, admin.ModelAdmin):
             if link is not None:
                 design_unlink_partner(link=link)
             if not row.cleaned_data.get("DELETE"):
-                design_link_partner(design=design, partner=row.cleaned_data["partner"],
-                                    role=row.cleaned_data.get("role") or "")
-        formset_written(formset)
+                link, _ = design_link_partner(design=design, partner=row.cleaned_data["partner"],
+                                              role=row.cleaned_data.get("role") or "")
+                design_partner_set_rate(link=link, rate=row.cleaned_data.get("rate"),
+                                        rate_type=row.cleaned_data.get("rate_type") or RateType.PER_UNIT)
+
+
+class MaterialForm(forms.ModelForm):
+    class Meta:
+        model = Material
+        fields = ["name", "unit", "unit_cost"]
+
+
+@admin.register(Material)
+class MaterialAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """The material catalogue; saves go through ``designs.materials`` (a name is unique in any case)."""
+
+    form = MaterialForm
+    list_display = ["name", "unit", "unit_cost", "updated_at"]
+    list_filter = ["unit"]
+    search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in MaterialForm.Meta.fields}
+        if change:
+            material_update(material=obj, **data)
+        else:
+            saved_as(obj, material_create(**data))
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # runs' plans and logs point at it: change it instead

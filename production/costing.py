@@ -94,11 +94,13 @@ class MaterialRow:
 
     @property
     def used_share(self) -> int | None:
-        """Consumed as a whole percentage of plan (for the bars), None without a plan."""
-        return round(self.consumed * 100 / self.planned) if self.planned else None
+        return self.line.used_share
 
     @property
     def flags(self) -> list[str]:
+        """The report's flags; a run not completed yet has none (its output is not known)."""
+        if self.run.status != RunStatus.COMPLETED:
+            return []
         flags = []
         if self.consumed > self.planned * OVER_PLAN:
             flags.append("over_plan")

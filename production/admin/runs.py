@@ -17,6 +17,7 @@ from django_fsm import can_proceed
 
 from config.errors import DomainError
 from production import selectors, services
+from production.admin import materials as admin_materials
 from production.admin import money as admin_money
 from production.admin import sampling as admin_sampling
 from production.admin import units as admin_units
@@ -297,4 +298,5 @@ class ProductionRunAdmin(admin.ModelAdmin):
             "children": run.children.select_related("partner").order_by("stage", "id"),
             "tasks": run.tasks.select_related("template").order_by("sequence", "id"),
             "activities": run.activities.select_related("actor").order_by("created_at", "id"),
+            **admin_materials.run_page_context(run),
         }

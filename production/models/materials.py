@@ -38,6 +38,7 @@ class RunMaterial(models.Model):
 
     class Meta:
         verbose_name = "planned material"
+        verbose_name_plural = "materials against plan"  # its admin is the materials report
         constraints = [
             models.UniqueConstraint(fields=["run", "material"], name="run_material_unique"),
             models.CheckConstraint(condition=Q(planned__gte=0), name="run_material_planned_not_negative"),
@@ -45,6 +46,11 @@ class RunMaterial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.planned} {self.material.unit} of {self.material.name}"
+
+    @property
+    def used_share(self) -> int | None:
+        """What was used as a whole percentage of plan (the bars), None without a plan."""
+        return round(self.consumed * 100 / self.planned) if self.planned else None
 
 
 class ConsumptionKind(models.TextChoices):

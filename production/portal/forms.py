@@ -1,6 +1,9 @@
+from decimal import Decimal
+
 from django import forms
 
-from production.models import PARTNER_DECLINE_REASONS
+from config.numbers import MATERIAL_PLACES
+from production.models import PARTNER_DECLINE_REASONS, ConsumptionKind
 from production.services.partner_response import DECLINE_NOTES_MAX
 
 
@@ -18,3 +21,20 @@ class AutoAcceptForm(forms.Form):
     auto_accept = forms.BooleanField(
         required=False, label="Accept new runs automatically",
         help_text="Every run the brand sends you is accepted at once; you can still decline one before starting it.")
+
+
+class ConsumptionForm(forms.Form):
+    """What the workshop used of a planned material. ``consumption_log`` owns the rules (state, plan, bounds)."""
+
+    material = forms.TypedChoiceField(coerce=int, label="Material")
+    quantity = forms.DecimalField(min_value=Decimal("0.001"), max_digits=12, decimal_places=MATERIAL_PLACES,
+                                  label="Quantity", widget=forms.NumberInput(attrs={"step": "0.001", "inputmode": "decimal"}))
+    kind = forms.ChoiceField(choices=ConsumptionKind.choices, initial=ConsumptionKind.PRODUCTION,
+                             widget=forms.RadioSelect, label="Used for")
+    notes = forms.CharField(required=False, max_length=2000, label="Notes",
+                            widget=forms.TextInput(attrs={"placeholder": "roll number, why it was wasted…"}))
+
+    def __init__(self, *args, planned=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["material"].choices = [(line.material_id, f"{line.material.name} ({line.material.unit})")
+                                           for line in planned]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from production.portal import answers, views
+from production.portal import answers, materials, views
 
 app_name = "portal"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("runs/<int:pk>/complete/", views.run_complete, name="run-complete"),
     path("runs/<int:pk>/accept/", answers.run_accept, name="run-accept"),
     path("runs/<int:pk>/decline/", answers.run_decline, name="run-decline"),
+    path("runs/<int:pk>/materials/", materials.consumption_log, name="run-consumption"),
     path("settings/", answers.settings, name="settings"),
     path("tasks/<int:pk>/start/", views.task_start, name="task-start"),
     path("tasks/<int:pk>/complete/", views.task_complete, name="task-complete"),

@@ -28,7 +28,7 @@ from partners.selectors import notifications_for_partner, partner_for_user, scop
 from production import selectors, services
 from production.forms import RunCompleteForm
 from production.models import Payable, PayableStatus, RunStatus
-from production.portal.forms import DeclineForm
+from production.portal.forms import ConsumptionForm, DeclineForm
 
 PAGE_SIZE = 50
 
@@ -140,8 +140,10 @@ PAYMENT_STATUSES = [PayableStatus.OPEN, PayableStatus.APPROVED, PayableStatus.PA
 
 
 def run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
-              decline_form: DeclineForm | None = None, status: int = 200):
+              decline_form: DeclineForm | None = None, consumption_form: ConsumptionForm | None = None,
+              status: int = 200):
     run = get_object_or_404(selectors.runs_for_partner(request.partner).with_progress(), pk=pk)
+    planned = list(run.materials.all())
     tasks = selectors.tasks_for_partner(request.partner).filter(production_run=run).order_by("sequence", "id")
     snapshot = run.snapshot if isinstance(run.snapshot, dict) else {}
     return render_page(request, "portal/run_detail.html", {
@@ -162,6 +164,9 @@ def run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
         "handover": _handover(run, request.partner),
         "sources": selectors.unit_sources(run),
         "previous_round": selectors.previous_round(run),
+        "materials": planned,
+        "can_log_materials": bool(planned) and run.status == RunStatus.IN_PROGRESS,
+        "consumption_form": consumption_form or ConsumptionForm(planned=planned),
     }, status=status)
 
 

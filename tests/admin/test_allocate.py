@@ -1,5 +1,7 @@
 """The Allocate page: rows of partner, role, quantity; run_approve decides, nothing is written on refusal."""
 
+from decimal import Decimal
+
 from django.urls import reverse
 import pytest
 
@@ -87,13 +89,16 @@ def test_rows_with_errors_are_shown_next_to_the_fields(staff_client, pending, pa
 
 
 def test_rows_are_prefilled_from_the_design_routing(staff_client, staff, partner_a, partner_b):
-    design = DesignFactory(routing={"assignments": [{"partner": partner_a.pk, "role": "cutting", "share": 1},
-                                                    {"partner": partner_b.pk, "role": "stitching", "share": 1}]})
+    design = DesignFactory(routing={"assignments": [
+        {"partner": partner_a.pk, "role": "cutting", "share": 1, "rate": "20.00", "rate_type": "total"},
+        {"partner": partner_b.pk, "role": "stitching", "share": 1}]})
     run = services.run_create(design=design, quantity=7, actor=staff)
     formset = staff_client.get(_url(run)).context["formset"]
     assert [form.initial for form in formset.forms[:2]] == [
-        {"partner": partner_a.pk, "role": "cutting", "quantity": 4, "stage": 1, "template_category": None},
-        {"partner": partner_b.pk, "role": "stitching", "quantity": 3, "stage": 1, "template_category": None},
+        {"partner": partner_a.pk, "role": "cutting", "quantity": 4, "stage": 1, "template_category": None,
+         "rate": Decimal("20.00"), "rate_type": "total"},
+        {"partner": partner_b.pk, "role": "stitching", "quantity": 3, "stage": 1, "template_category": None,
+         "rate": None, "rate_type": "per_unit"},
     ]
 
 

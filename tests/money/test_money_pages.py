@@ -121,3 +121,18 @@ def test_a_payables_page_is_read_only(staff_client, staff, partner_a):
     staff_client.post(f"/admin/production/payable/{payable.pk}/change/", {"reference": "sneaky"})
     payable.refresh_from_db()
     assert (payable.reference, payable.status) == ("", "open")
+
+
+def test_a_partner_link_rate_is_set_on_the_design_page(staff_client, partner_a):
+    from designs.models import DesignPartner
+
+    design = DesignFactory(name="Wool coat", code="WC-77")
+    form = {"name": design.name, "code": design.code, "status": design.status, "specs": "{}", "routing": "",
+            "partner_links-TOTAL_FORMS": "1", "partner_links-INITIAL_FORMS": "0", "partner_links-0-partner": partner_a.pk,
+            "partner_links-0-role": "cutting", "partner_links-0-rate": "1.75", "partner_links-0-rate_type": "per_unit"}
+    assert staff_client.post(f"/admin/designs/design/{design.pk}/change/", form).status_code == 302
+    link = DesignPartner.objects.get(design=design)
+    assert (link.role, link.rate, link.rate_type) == ("cutting", Decimal("1.75"), "per_unit")
+    _, (child,) = services.run_create_allocated(design=design, quantity=2, assignments=[
+        services.Assignment(partner_id=partner_a.pk, quantity=2, role="cutting")])
+    assert child.rate == Decimal("1.75")  # the link's rate, the default of its runs

@@ -140,7 +140,7 @@ def test_tasks_of_a_cancelled_run_cannot_change(portal_a, staff, run_a):
 
 def test_run_detail_query_count(portal_a, run_a, django_assert_num_queries):
     # 1 session, 2 user, 3 membership + partner, 4 the run with design and progress,
-    # 5 its tasks, 6 unread notifications (nav).
-    with django_assert_num_queries(6):
+    # 5 its planned materials (with what was used), 6 its tasks, 7 unread notifications (nav).
+    with django_assert_num_queries(7):
         response = portal_a.get(f"/portal/runs/{run_a.pk}/")
     assert response.status_code == 200

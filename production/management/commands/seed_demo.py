@@ -16,15 +16,29 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from designs.models import Design
+from designs.materials import bill_line, design_set_bill_of_materials, material_create
+from designs.models import Design, Material
 from designs.services import design_create, design_link_partner, design_partner_set_rate
 from orders.models import Order, ProductVariant
 from orders.services import order_create, order_place, product_create
 from partners.models import Partner
 from partners.services import partner_create
+from production.management.demo_data import (
+    ADMIN_USERNAME,
+    BILLS,
+    CATEGORIES,
+    DEFAULT_ADMIN_PASSWORD,
+    DESIGNS,
+    MATERIALS,
+    ORDER_EXTERNAL_ID,
+    ORDER_ITEMS,
+    PARTNERS,
+    PRODUCTS,
+)
 from production.models import ProductionRun, RunStatus
 from production.services import (
     Assignment,
+    consumption_log,
     dispatch_start,
     payable_pay,
     payables_approve,
@@ -39,43 +53,6 @@ from tasks.selectors import TemplateSelection
 from tasks.services import category_create, template_create
 
 User = get_user_model()
-
-ADMIN_USERNAME = "admin"
-DEFAULT_ADMIN_PASSWORD = "admin-demo-pass"
-ORDER_EXTERNAL_ID = "DEMO-1"
-
-PARTNERS = [
-    {"name": "Atelier Aurora", "handle": "atelier-aurora", "roles": ["cutting", "stitching"],
-     "email": "aurora@partners.example", "password": "demo-pass-aurora-1", "first_name": "Aurora"},
-    {"name": "Bottega Blu", "handle": "bottega-blu", "roles": ["stitching", "finishing"],
-     "email": "blu@partners.example", "password": "demo-pass-blu-1", "first_name": "Bianca"},
-]
-
-CATEGORIES = {
-    "Cutting": ["Mark", "Cut", "Bundle"],
-    "Stitching": ["Assemble", "Hem", "Press"],
-    "Finishing": ["Inspect", "Label", "Pack"],
-}
-
-# code -> (name, status, specs); LIN-001 also gets a routing to both partners.
-DESIGNS = {
-    "LIN-001": ("Linen Overshirt", Design.Status.COMMERCE_READY,
-                {"fabric": "washed linen", "colours": ["sand", "olive"], "sizes": ["S", "M", "L"]}),
-    "WOL-002": ("Wool Coat", Design.Status.APPROVED, {"fabric": "boiled wool", "lining": "cupro", "sizes": ["M", "L"]}),
-    "SLK-003": ("Silk Scarf", Design.Status.SAMPLE_PRODUCTION, {"fabric": "silk twill", "size": "90x90 cm"}),
-    "DNM-004": ("Denim Jacket", Design.Status.IN_DEVELOPMENT, {"fabric": "selvedge denim 13oz"}),
-    "KNT-005": ("Merino Knit", Design.Status.CONCEPTUAL, {}),
-}
-
-# (title, product design code, [(sku, variant title, variant design code)])
-PRODUCTS = [
-    ("Linen Overshirt", "LIN-001", [("LIN-001-S", "S", None), ("LIN-001-M", "M", None), ("LIN-001-L", "L", None)]),
-    ("Wool Coat", "WOL-002", [("WOL-002-M", "M", None), ("WOL-002-L", "L", None)]),
-    # No product design: the scarf variant's own design gives it a run, the gift card gets none.
-    ("Gift Box", None, [("GIFT-SCARF", "Silk scarf", "SLK-003"), ("GIFT-CARD", "Gift card", None)]),
-]
-
-ORDER_ITEMS = [("LIN-001-M", 12), ("LIN-001-L", 8), ("WOL-002-M", 5), ("GIFT-SCARF", 20), ("GIFT-CARD", 1)]
 
 
 class Command(BaseCommand):
@@ -96,6 +73,7 @@ class Command(BaseCommand):
             partners = self._partners()
             categories = self._templates()
             designs = self._designs(partners)
+            self._materials(designs)
             self._products(designs)
             self._order()
             self._dispatched_runs(admin, designs["WOL-002"], partners, categories)
@@ -162,6 +140,20 @@ class Command(BaseCommand):
             designs[code] = design
         return designs
 
+    def _materials(self, designs: dict[str, Design]) -> None:
+        """The catalogue, and the bills of materials of the jacket and the overshirt (their runs are planned from them)."""
+        materials = {m.name: m for m in Material.objects.filter(name__in=MATERIALS)}
+        for name, (unit, unit_cost) in MATERIALS.items():
+            if name not in materials:
+                materials[name] = material_create(name=name, unit=unit, unit_cost=Decimal(unit_cost))
+                self._note(f"material {name}")
+        for code, lines in BILLS.items():
+            if not designs[code].bill_of_materials.exists():
+                design_set_bill_of_materials(design=designs[code], lines=[
+                    bill_line(material=materials[name], quantity_per_piece=quantity, role=role)
+                    for name, quantity, role in lines])
+                self._note(f"bill of materials of {code}")
+
     def _products(self, designs: dict[str, Design]) -> None:
         for title, design_code, variants in PRODUCTS:
             skus = [sku for sku, _, _ in variants]
@@ -201,8 +193,9 @@ class Command(BaseCommand):
         self._note(f"run for {design.code} dispatched to both partners")
 
     def _staged_run(self, admin, design: Design, partners, categories) -> None:
-        """A run in two stages: Aurora cut 40 (38 good, 2 with a fabric flaw), so Blu's stitching went out on its own
-        with the 38; the ledger and the staff inbox have something to show."""
+        """A run in two stages: Aurora cut 40 (38 good, 2 with a fabric flaw) using 89.5 m of denim against 88
+        planned, so Blu's stitching went out on its own with the 38; the ledger, the staff inbox and the materials
+        report have something to show."""
         if ProductionRun.objects.filter(design=design, parent_run__isnull=True).exists():
             return
         aurora, blu = partners["atelier-aurora"], partners["bottega-blu"]
@@ -217,6 +210,10 @@ class Command(BaseCommand):
         cutter = aurora.memberships.select_related("user").first().user
         for task in cutting.tasks.all():
             task_complete(task=task, actor=cutter)
+        denim = Material.objects.get(name="Selvedge denim 13oz")  # planned: 2.2 m x 40 = 88 m
+        consumption_log(run=cutting, material_id=denim.pk, quantity=Decimal("86.4"), actor=cutter)
+        consumption_log(run=cutting, material_id=denim.pk, quantity=Decimal("3.1"), kind="wastage", actor=cutter,
+                        notes="Flaw in the weave at the end of roll 2.")
         run_complete(run=cutting, actor=cutter, produced_quantity=38, rejected_quantity=2,
                      rejection_reason="fabric_flaw", notes="Two panels with a flaw in the weave.")
         self._note(f"run for {design.code} in two stages: cutting done, stitching sent")
@@ -238,7 +235,8 @@ class Command(BaseCommand):
 
     def _paid_run(self, admin, design: Design, partners, categories) -> None:
         """Blu stitched 12 overshirts at the agreed 4.50 (11 good): its payable is approved and paid, so the
-        Payables list and Blu's Payments page have history next to the open ones."""
+        Payables list and Blu's Payments page have history next to the open ones. It used more thread than
+        planned and logged no buttons: the materials report flags both."""
         if ProductionRun.objects.filter(design=design, order__isnull=True, parent_run__isnull=True).exists():
             return
         blu = partners["bottega-blu"]
@@ -249,6 +247,8 @@ class Command(BaseCommand):
         maker = blu.memberships.select_related("user").first().user
         for task in child.tasks.all():
             task_complete(task=task, actor=maker)
+        thread = Material.objects.get(name="Cotton thread")  # planned 0.6 cone: 0.8 is over plan; buttons not logged
+        consumption_log(run=child, material_id=thread.pk, quantity=Decimal("0.8"), actor=maker)
         run_complete(run=child, actor=maker, produced_quantity=11, rejected_quantity=1,
                      rejection_reason="stitching_defect")
         payable = child.payables.get()
