@@ -30,7 +30,8 @@ from production.selectors import runs_for_partner
 # The API's fields, minus those it computes (design_name is joined below, progress built from the annotations,
 # the shortfall from the quantities).
 FIELDS = [f for f in PartnerRunOutput.Meta.fields
-          if f not in ("design_name", "progress", "shortfall_quantity", "review", "currency", "materials")]
+          if f not in ("design_name", "progress", "shortfall_quantity", "review", "currency", "materials", "is_late",
+                       "completed_late")]
 PAGE_SIZE = StrictLimitOffsetPagination.default_limit
 
 
@@ -66,7 +67,7 @@ def bare_runs(request):
         line["planned"], line["consumed"] = f"{line['planned']:.3f}", f"{line['consumed']:.3f}"
         materials.setdefault(run_id, []).append(
             {key: line[key] for key in ("material", "material_name", "planned", "consumed", "unit")})
-    results = []
+    results, today = [], timezone.localdate()
     for row in rows:
         row["progress"] = {"tasks_total": row.pop("tasks_total"), "tasks_completed": row.pop("tasks_completed")}
         done = row["status"] == "completed" and row["produced_quantity"] is not None
@@ -77,5 +78,9 @@ def bare_runs(request):
         row["review"] = review if review["reviewed_at"] else None
         row["currency"] = settings.CURRENCY
         row["materials"] = materials.get(row["id"], [])
+        finished = row["status"] in ("completed", "cancelled")
+        row["is_late"] = row["due_date"] is not None and not finished and today > row["due_date"]
+        row["completed_late"] = (timezone.localdate(row["completed_at"]) > row["due_date"]
+                                 if row["status"] == "completed" and row["due_date"] and row["completed_at"] else None)
         results.append(row)
     return JsonResponse({"results": results})

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from config.errors import InvalidInput
 from config.money import MAX_MONEY, MONEY_DIGITS, MONEY_PATTERN, MONEY_PLACES
-from config.numbers import MATERIAL_PLACES, MAX_ID, MAX_MATERIAL, MAX_QUANTITY, require_material_quantity
+from config.numbers import MATERIAL_PLACES, MAX_ID, MAX_MATERIAL, MAX_QUANTITY, MAX_STAGE, require_material_quantity
 
 
 class IdFormField(forms.IntegerField):
@@ -24,6 +24,20 @@ class IdFilter(django_filters.Filter):
     """Filter by a related id without loading the object; bad ids are a 400."""
 
     field_class = IdFormField
+
+
+class StageFormField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_STAGE)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_STAGE})
+class StageFilter(django_filters.Filter):
+    """Filter by a run's stage (1, 2, …); anything else is a 400."""
+
+    field_class = StageFormField
 
 
 def _walk(value, path="$"):

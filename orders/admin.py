@@ -87,7 +87,7 @@ class OrderLineItemInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "customer_email", "status", "item_count", "placed_at", "created_at"]
+    list_display = ["__str__", "customer_email", "status", "item_count", "promised_date", "placed_at", "created_at"]
     list_filter = ["status", "placed_at"]
     search_fields = ["id__exact", "external_id", "customer_email", "items__title", "items__external_id"]
     readonly_fields = ["status", "placed_at", "created_at", "updated_at"]
@@ -118,7 +118,8 @@ class OrderAdmin(ServiceAdminMixin, admin.ModelAdmin):
             for line in lines.forms if line.cleaned_data and not line.cleaned_data.get("DELETE")
         ]
         data = {"customer_email": form.cleaned_data["customer_email"],
-                "external_id": form.cleaned_data["external_id"], "items": items}
+                "external_id": form.cleaned_data["external_id"], "items": items,
+                "promised_date": form.cleaned_data.get("promised_date")}
         order = form.instance
         saved_as(order, order_update(order=order, **data) if change else order_create(**data))
         formset_written(lines)

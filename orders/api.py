@@ -108,8 +108,8 @@ class OrderOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Order
-        fields = ["id", "status", "customer_email", "external_id", "placed_at", "items", "production_runs",
-                  "created_at", "updated_at"]
+        fields = ["id", "status", "customer_email", "external_id", "placed_at", "promised_date", "items",
+                  "production_runs", "created_at", "updated_at"]
 
     def get_production_runs(self, order) -> list[int]:
         return sorted(run.pk for run in order.production_runs.all())
@@ -125,6 +125,7 @@ class LineItemInput(StrictObject):
 class OrderInput(StrictObject):
     customer_email = StrictEmailField(max_length=254)  # the model column's length
     external_id = StrictCharField(max_length=200, required=False, allow_blank=True)
+    promised_date = serializers.DateField(required=False, allow_null=True)
     items = LineItemInput(many=True, allow_empty=False)
 
 
@@ -162,6 +163,7 @@ class OrderListCreate(generics.ListAPIView):
         order = order_create(
             customer_email=data.validated_data["customer_email"],
             external_id=data.validated_data.get("external_id", ""),
+            promised_date=data.validated_data.get("promised_date"),
             items=[{**i, "product": products[i["product"]], "variant": variants.get(i.get("variant"))} for i in items],
         )
         return Response(OrderOutput(_orders().get(pk=order.pk)).data, status=status.HTTP_201_CREATED)

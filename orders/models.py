@@ -40,6 +40,8 @@ class Order(models.Model):
     customer_email = models.EmailField()
     external_id = models.CharField(max_length=200, blank=True, default="")
     placed_at = models.DateTimeField(null=True, blank=True)
+    promised_date = models.DateField(null=True, blank=True, help_text="The date promised to the customer: "
+                                     "its production runs are due then.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

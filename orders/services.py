@@ -77,22 +77,26 @@ def _add_lines(order: Order, items: list[dict]) -> None:
 
 
 @transaction.atomic
-def order_create(*, customer_email: str, items: list[dict], external_id: str = "") -> Order:
-    """A draft order. ``items``: dicts with product, variant (optional), quantity, title, external_id."""
+def order_create(*, customer_email: str, items: list[dict], external_id: str = "", promised_date=None) -> Order:
+    """A draft order. ``items``: dicts with product, variant (optional), quantity, title, external_id.
+
+    ``promised_date``: the day promised to the customer; the order's production runs are due then.
+    """
     _check_order(items=items, external_id=external_id)
-    order = _save_order(Order(customer_email=customer_email, external_id=external_id))
+    order = _save_order(Order(customer_email=customer_email, external_id=external_id, promised_date=promised_date))
     _add_lines(order, items)
     return order
 
 
 @transaction.atomic
-def order_update(*, order: Order, customer_email: str, external_id: str, items: list[dict]) -> Order:
+def order_update(*, order: Order, customer_email: str, external_id: str, items: list[dict],
+                 promised_date=None) -> Order:
     """Change a draft order: its customer, external id and lines (the lines are replaced). 409 once placed."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status != Order.Status.DRAFT:
         raise InvalidTransition(f"{order} is {order.get_status_display().lower()}; only a draft can be changed.")
     _check_order(items=items, external_id=external_id, exclude_id=order.pk)
-    order.customer_email, order.external_id = customer_email, external_id
+    order.customer_email, order.external_id, order.promised_date = customer_email, external_id, promised_date
     _save_order(order)
     order.items.all().delete()
     _add_lines(order, items)

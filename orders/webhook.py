@@ -68,6 +68,7 @@ class WebhookItemInput(serializers.Serializer):
 class WebhookOrderInput(serializers.Serializer):
     external_id = StrictCharField(max_length=200)
     customer_email = StrictEmailField(max_length=254)  # the model column's length
+    promised_date = serializers.DateField(required=False, allow_null=True)
     items = WebhookItemInput(many=True, allow_empty=False)
 
 
@@ -141,7 +142,8 @@ class OrderPlacedWebhook(APIView):
             # One transaction: the order is never left created but unplaced. The
             # order_placed receiver runs when it commits, so the runs exist below.
             with transaction.atomic():
-                order = order_create(customer_email=v["customer_email"], external_id=v["external_id"], items=items)
+                order = order_create(customer_email=v["customer_email"], external_id=v["external_id"], items=items,
+                                     promised_date=v.get("promised_date"))
                 order_place(order=order)
         except (IntegrityError, InvalidInput) as exc:
             # A concurrent delivery of the same order got there first: either

@@ -25,9 +25,18 @@ from partners.services import (
 
 
 class PartnerForm(forms.ModelForm):
+    # Optional on the form (a page or script from before it sends none): empty means the usual 14 days.
+    lead_time_days = forms.IntegerField(
+        required=False, min_value=0, max_value=365, initial=14, label="Lead time (days)",
+        help_text="Days this partner usually needs: a run sent without a due date is due this many days later.")
+
     class Meta:
         model = Partner
         fields = list(PARTNER_EDITABLE_FIELDS)
+
+    def clean_lead_time_days(self):
+        days = self.cleaned_data["lead_time_days"]
+        return Partner._meta.get_field("lead_time_days").default if days is None else days
 
     def clean_roles(self):
         # An emptied JSON box means "no roles", not NULL (the column is NOT NULL).

@@ -14,7 +14,14 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from config.api import StrictBooleanField, StrictCharField, StrictEmailField, StrictObject, StrictSlugField
+from config.api import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictEmailField,
+    StrictIntegerField,
+    StrictObject,
+    StrictSlugField,
+)
 from config.parsers import StrictJSONParser
 from partners.auth import token_create
 from partners.models import Partner, PartnerMembership
@@ -27,8 +34,8 @@ class PartnerOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Partner
-        fields = ["id", "name", "handle", "email", "roles", "is_active", "auto_accept", "users", "created_at",
-                  "updated_at"]
+        fields = ["id", "name", "handle", "email", "roles", "is_active", "auto_accept", "lead_time_days", "users",
+                  "created_at", "updated_at"]
 
     def get_users(self, partner) -> list[dict]:
         return [{"id": m.user_id, "email": m.user.email, "role": m.role} for m in partner.memberships.all()]
@@ -53,6 +60,7 @@ class PartnerCreateInput(StrictObject):
     handle = StrictSlugField(max_length=100, required=False, allow_blank=True)
     roles = serializers.ListField(child=StrictCharField(max_length=100), required=False, max_length=50)
     auto_accept = StrictBooleanField(required=False)
+    lead_time_days = StrictIntegerField(required=False, min_value=0, max_value=365)
     owner = OwnerInput()
 
 
@@ -63,6 +71,7 @@ class PartnerUpdateInput(StrictObject):
     roles = serializers.ListField(child=StrictCharField(max_length=100), required=False, max_length=50)
     is_active = StrictBooleanField(required=False)
     auto_accept = StrictBooleanField(required=False)
+    lead_time_days = StrictIntegerField(required=False, min_value=0, max_value=365)
 
 
 @extend_schema_view(

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 
@@ -12,6 +13,9 @@ class Partner(models.Model):
     is_active = models.BooleanField(default=True)
     auto_accept = models.BooleanField(
         default=False, help_text="Runs dispatched to this partner are accepted at once (no need to answer each).")
+    lead_time_days = models.PositiveSmallIntegerField(
+        default=14, validators=[MaxValueValidator(365)],
+        help_text="Days this partner usually needs: a run sent without a due date is due this many days later.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -54,12 +54,12 @@ def partner_user_create(
 @transaction.atomic
 def partner_create(
     *, name: str, email: str, owner: dict, handle: str = "", roles: list[str] | None = None, is_active: bool = True,
-    auto_accept: bool = False,
+    auto_accept: bool = False, lead_time_days: int = 14,
 ) -> Partner:
     """A partner together with its owner user, or nothing at all."""
     partner = Partner(
         name=name, email=normalize_email(email), handle=handle or _unique_handle(name),
-        roles=sorted(set(roles or [])), is_active=is_active, auto_accept=auto_accept,
+        roles=sorted(set(roles or [])), is_active=is_active, auto_accept=auto_accept, lead_time_days=lead_time_days,
     )
     _save_partner(partner)
     try:
@@ -72,7 +72,7 @@ def partner_create(
     return partner
 
 
-PARTNER_EDITABLE_FIELDS = ("name", "handle", "email", "roles", "is_active", "auto_accept")
+PARTNER_EDITABLE_FIELDS = ("name", "handle", "email", "roles", "is_active", "auto_accept", "lead_time_days")
 
 
 @transaction.atomic

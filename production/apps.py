@@ -2,10 +2,11 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 REMINDER_SCHEDULE = "production: reminder ladder"
+LATE_SCHEDULE = "production: runs newly late"
 
 
 def ensure_reminder_schedule(sender, **kwargs):
-    """The reminder ladder's django-q2 schedule, created or brought up to date on every migrate (idempotent)."""
+    """The django-q2 schedules (the reminder ladder, the daily late check), kept up to date on every migrate."""
     from django.conf import settings
     from django_q.models import Schedule
 
@@ -13,6 +14,12 @@ def ensure_reminder_schedule(sender, **kwargs):
         name=REMINDER_SCHEDULE,
         defaults={"func": "production.services.reminders.reminders_check", "schedule_type": Schedule.MINUTES,
                   "minutes": settings.REMINDER_INTERVAL_MINUTES, "repeats": -1},
+    )
+    # Once a day (each run is reported once per due date, so running it again is harmless).
+    Schedule.objects.update_or_create(
+        name=LATE_SCHEDULE,
+        defaults={"func": "production.services.due_dates.runs_late_check", "schedule_type": Schedule.DAILY,
+                  "repeats": -1},
     )
 
 

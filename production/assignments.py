@@ -5,6 +5,7 @@ A plain value shared by the services that approve runs, the routing planner
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from config.money import RateType
@@ -22,3 +23,5 @@ class Assignment:
     # The price agreed for this part (None: the design-partner link's rate for the role, if any).
     rate: Decimal | None = None
     rate_type: str = RateType.PER_UNIT
+    # When this part is due (None: the run's due date, else the partner's lead time from sending).
+    due_date: date | None = None

@@ -181,7 +181,7 @@ BUSINESS_RULES = {
         (400, "partner", r" is inactive and cannot be sent samples\.$", "the partner is active"),
     ],
     ("patch", "/api/admin/production-runs/{id}/"): [
-        (400, "rate", r"^Give rate, rate_type, or both\.$", "the body changes at least one of them"),
+        (400, "rate", r"^Give rate, rate_type or due_date\.$", "the body changes at least one of them"),
     ],
     ("post", "/api/admin/materials/"): _MATERIAL,
     ("patch", "/api/admin/materials/{id}/"): _MATERIAL,

@@ -1,7 +1,12 @@
-"""The run list's own filters: root or child, and whether a run's units have arrived."""
+"""The run list's own filters: root or child, whether a run's units have arrived, and its due date."""
+
+from datetime import timedelta
 
 from django.contrib import admin
 from django.db.models import Q
+
+from production import dates
+from production.models import RunStatus
 
 
 class RootFilter(admin.SimpleListFilter):
@@ -34,4 +39,26 @@ class ReadyFilter(admin.SimpleListFilter):
             return queryset.exclude(waiting)
         if self.value() == "upstream":
             return queryset.filter(waiting)
+        return queryset
+
+
+class DueFilter(admin.SimpleListFilter):
+    """Runs by their due date: late, due soon (today or the next two days, not started), or without one."""
+
+    title = "due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("late", "Late"), ("soon", "Due soon (not started)"), ("none", "No due date")]
+
+    def queryset(self, request, queryset):
+        today = dates.today()
+        if self.value() == "late":
+            return queryset.late(today)
+        if self.value() == "soon":
+            return queryset.filter(due_date__gte=today, due_date__lte=today + timedelta(days=dates.DUE_SOON_DAYS),
+                                   status__in=[RunStatus.PENDING_REVIEW, RunStatus.APPROVED, RunStatus.SENT_TO_PARTNER,
+                                               RunStatus.AWAITING_REASSIGNMENT])
+        if self.value() == "none":
+            return queryset.filter(due_date__isnull=True)
         return queryset

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.timesince import timesince
 from django_fsm import can_proceed
 
 from config.errors import DomainError
@@ -22,7 +21,8 @@ from production.admin import money as admin_money
 from production.admin import sampling as admin_sampling
 from production.admin import units as admin_units
 from production.admin import views as admin_views
-from production.admin.filters import ReadyFilter, RootFilter
+from production.admin.columns import RunColumns
+from production.admin.filters import DueFilter, ReadyFilter, RootFilter
 from production.ledger import run_ledger
 from production.models import ProductionRun, RunStatus
 from tasks.models import TaskTemplate, TaskTemplateCategory
@@ -38,8 +38,8 @@ def _in_reassignment_queue(request) -> bool:
 
 
 @admin.register(ProductionRun)
-class ProductionRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "design", "partner_role", "quantity", "run_type", "status", "dispatch_state", "family",
+class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
+    list_display = ["id", "design", "partner_role", "quantity", "run_type", "status", "dispatch_state", "due", "family",
                     "order", "created_at"]
     # Runs waiting for review have no partner and no dispatch yet: room for the reason instead.
     review_queue_display = ["id", "design", "why_waiting", "quantity", "run_type", "order", "created_at"]
@@ -47,16 +47,16 @@ class ProductionRunAdmin(admin.ModelAdmin):
     reassignment_queue_display = ["id", "design", "role", "quantity", "previous_partner", "handed_back_because",
                                   "waiting_for"]
     list_display_links = ["id"]
-    list_filter = ["status", "dispatch_state", "run_type", RootFilter, ReadyFilter, "partner",
+    list_filter = ["status", DueFilter, "dispatch_state", "run_type", RootFilter, ReadyFilter, "partner",
                    ("design", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["design", "partner", "order", "previous_partner"]
     search_fields = ["id__exact", "design__name", "design__code", "partner__name", "order__id__exact",
-                     "order__external_id"]
+                     "order__external_id", "role", "order__customer_email"]
     date_hierarchy = "created_at"
     actions = ["dispatch_selected", "approve_by_routing", "redispatch_to_previous_partner"]
     fieldsets = [
         (None, {"fields": ["status", "dispatch_state", "review_reason", "run_type", "quantity", "design", "partner",
-                           "role", "parent_run", "remake_of"]}),
+                           "role", "due", "parent_run", "remake_of"]}),
         ("Stage", {"fields": ["stage", "previous_stage_runs", "planned_quantity", "released_at", "templates_named"]}),
         ("Provenance", {"fields": ["order", "order_line_item", "product", "variant", "metadata", "captured_at"]}),
         ("Dispatch", {"fields": ["dispatch_started_by", "dispatch_started_at", "template_ids"]}),
@@ -148,27 +148,6 @@ class ProductionRunAdmin(admin.ModelAdmin):
         if _in_reassignment_queue(request):
             return self.reassignment_queue_display
         return self.list_display
-
-    @admin.display(description="handed back because", ordering="decline_reason")
-    def handed_back_because(self, run):
-        reason = run.get_decline_reason_display() or "—"
-        return f"{reason}: {run.decline_notes}" if run.decline_notes else reason
-
-    @admin.display(description="waiting for", ordering="declined_at")
-    def waiting_for(self, run):
-        return f"{timesince(run.declined_at)}" if run.declined_at else "—"
-
-    @admin.display(description="partner", ordering="partner__name")
-    def partner_role(self, run):
-        if run.partner_id is None:
-            return "—"
-        return f"{run.partner} ({run.role})" if run.role else str(run.partner)
-
-    @admin.display(description="root / child", ordering="parent_run_id")
-    def family(self, run):
-        if run.parent_run_id is None:
-            return "root"
-        return format_html('<a href="{}">child of #{}</a>', admin_views.run_url(run.parent_run_id), run.parent_run_id)
 
     @admin.display(description="after")
     def previous_stage_runs(self, run):

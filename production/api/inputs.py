@@ -22,15 +22,16 @@ from production.models import PARTNER_DECLINE_REASONS, ProductionRun, RejectionR
 from tasks.selectors import TemplateSelection
 
 
-class RateInput(StrictObject):
-    """A run's rate, as a PATCH: what is sent changes (``rate`` null clears it), the rest stays."""
+class RunPatchInput(StrictObject):
+    """A run's rate and due date, as a PATCH: what is sent changes (null clears it), the rest stays."""
 
     rate = MoneyField(required=False, allow_null=True)
     rate_type = serializers.ChoiceField(choices=RateType.choices, required=False)
+    due_date = serializers.DateField(required=False, allow_null=True)
 
     def validate(self, attrs):
         if not attrs:  # an empty PATCH is almost always a client bug: say so
-            raise serializers.ValidationError({"rate": ["Give rate, rate_type, or both."]})
+            raise serializers.ValidationError({"rate": ["Give rate, rate_type or due_date."]})
         return attrs
 
 
@@ -43,6 +44,7 @@ class AssignmentInput(StrictObject):
     template_category = id_field(required=False)
     rate = MoneyField(required=False, allow_null=True)
     rate_type = serializers.ChoiceField(choices=RateType.choices, required=False, default=RateType.PER_UNIT)
+    due_date = serializers.DateField(required=False, allow_null=True)
 
     def validate(self, attrs):
         if "template_ids" in attrs and "template_category" in attrs:
@@ -57,7 +59,7 @@ class AssignmentInput(StrictObject):
                                           ids=tuple(data.get("template_ids") or ()))
         return Assignment(partner_id=data["partner"], role=data["role"], quantity=data["quantity"],
                           stage=data["stage"], selection=selection, rate=data.get("rate"),
-                          rate_type=data["rate_type"])
+                          rate_type=data["rate_type"], due_date=data.get("due_date"))
 
 
 class AssignmentsInput(StrictObject):

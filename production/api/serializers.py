@@ -47,6 +47,15 @@ class ReviewField(serializers.Field):
 # The sampling loop's review and the round a redo makes again, on both representations.
 REVIEW_FIELDS = ["review", "redo_of"]
 
+# When the run is due and whether it is (or finished) late (production.dates), on both representations.
+DATE_FIELDS = ["due_date", "is_late", "completed_late"]
+
+
+class DatesMixin(serializers.Serializer):
+    is_late = serializers.BooleanField(read_only=True)
+    completed_late = serializers.BooleanField(read_only=True, allow_null=True)
+
+
 # The price agreed with the partner, in the installation's one currency, on both representations.
 RATE_FIELDS = ["rate", "rate_type", "currency"]
 
@@ -82,11 +91,11 @@ RUN_FIELDS = [
     "metadata", "produced_quantity", "rejected_quantity", "completion_notes", "template_ids", "dispatch_started_at",
     "dispatch_started_by", "approved_at", "sent_at", "started_at", "completed_at", "cancelled_at", "created_at",
     "updated_at", *RESPONSE_FIELDS, "stage", "depends_on", "planned_quantity", "released_at", "planned_templates",
-    *OUTPUT_FIELDS, "remake_of", *REVIEW_FIELDS, *RATE_FIELDS, "materials",
+    *OUTPUT_FIELDS, "remake_of", *REVIEW_FIELDS, *RATE_FIELDS, "materials", *DATE_FIELDS,
 ]
 
 
-class RunOutput(RateMixin, MaterialsMixin, serializers.ModelSerializer):
+class RunOutput(RateMixin, MaterialsMixin, DatesMixin, serializers.ModelSerializer):
     design_name = serializers.CharField(source="design.name", read_only=True)
     partner_name = serializers.CharField(source="partner.name", default=None, allow_null=True, read_only=True)
     children = serializers.SerializerMethodField()
@@ -183,7 +192,7 @@ class DesignSummary(serializers.ModelSerializer):
 PARTNER_SNAPSHOT_KEYS = ("name", "code", "status", "specs", "captured_at")
 
 
-class PartnerRunOutput(RateMixin, MaterialsMixin, serializers.ModelSerializer):
+class PartnerRunOutput(RateMixin, MaterialsMixin, DatesMixin, serializers.ModelSerializer):
     design_name = serializers.CharField(source="design.name", read_only=True)
     snapshot = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
@@ -196,7 +205,7 @@ class PartnerRunOutput(RateMixin, MaterialsMixin, serializers.ModelSerializer):
                   "parent_run", "order", "snapshot", "captured_at", "produced_quantity", "rejected_quantity",
                   "completion_notes", "sent_at", "started_at", "completed_at", "cancelled_at", "created_at",
                   "updated_at", "progress", *RESPONSE_FIELDS, "stage", *OUTPUT_FIELDS, *REVIEW_FIELDS,
-                  *RATE_FIELDS, "materials"]
+                  *RATE_FIELDS, "materials", *DATE_FIELDS]
 
     def get_snapshot(self, run) -> dict:
         return {key: run.snapshot[key] for key in PARTNER_SNAPSHOT_KEYS if key in run.snapshot}

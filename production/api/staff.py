@@ -1,5 +1,6 @@
 """The staff side of production runs: ``/api/admin/production-runs/...``, design runs and the policy."""
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -7,19 +8,19 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import BooleanFilter, IdFilter, StrictFilterSet
+from config.api import BooleanFilter, IdFilter, StageFilter, StrictFilterSet
 from designs.models import Design
 from partners.permissions import IsStaff
-from production import selectors, services
+from production import dates, selectors, services
 from production.api.inputs import (
     AssignmentsInput,
     CancelInput,
     ConfirmSelectionInput,
     DesignRunCreateInput,
-    RateInput,
     ReassignInput,
     RedispatchInput,
     RunCreateInput,
+    RunPatchInput,
     SelectionInput,
 )
 from production.api.serializers import (
@@ -62,17 +63,26 @@ class RunFilter(StrictFilterSet):
     order_line_item = IdFilter(field_name="order_line_item_id")
     parent_run = IdFilter(field_name="parent_run_id")
     root = BooleanFilter(field_name="parent_run", lookup_expr="isnull")
+    stage = StageFilter(field_name="stage")
+    late = BooleanFilter(method="is_late", help_text="`true`: not finished and past its due date; `false`: not.")
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", help_text="Due on or before.")
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", help_text="Due on or after.")
 
     class Meta:
         model = ProductionRun
         fields = ["status", "dispatch_state", "run_type", "design", "partner", "order", "order_line_item",
-                  "parent_run", "root"]
+                  "parent_run", "root", "stage", "late", "due_before", "due_after"]
+
+    def is_late(self, queryset, name, value):
+        late = value in (True, "true")  # a method filter gets the raw choice
+        return queryset.late(dates.today()) if late else queryset.not_late(dates.today())
 
 
 @extend_schema_view(get=extend_schema(
     summary="List production runs",
     description="Every run, newest first, filtered by status, dispatch state, type, design, partner, order, "
-                "line item, parent run, or `root=true` for runs without a parent.",
+                "line item, parent run, `root=true` for runs without a parent, `stage`, `late` (`true`/`false`), "
+                "and `due_before` / `due_after` (inclusive days).",
 ))
 class RunListCreate(generics.ListAPIView):
     permission_classes = [IsStaff]
@@ -111,18 +121,23 @@ class RunDetail(generics.RetrieveAPIView):
         return selectors.runs_for_staff().prefetch_related(selectors.tasks_in_sequence())
 
     @extend_schema(
-        summary="Change a run's agreed rate",
-        description="`rate` (money, at least 0, or null) and `rate_type` (`per_unit` or `total`); what is not sent "
-                    "stays. Until the partner accepts the run: 409 after, and for a parent (its children are paid).",
-        request=RateInput, responses={200: RunDetailOutput, 409: Conflict},
+        summary="Change a run's agreed rate or due date",
+        description="`rate` (money, at least 0, or null) and `rate_type` (`per_unit` or `total`) until the partner "
+                    "accepts the run (409 after, and for a parent: its children are paid); `due_date` (a day, or "
+                    "null) until it is finished (409 after). What is not sent stays; all or nothing.",
+        request=RunPatchInput, responses={200: RunDetailOutput, 409: Conflict},
     )
     def patch(self, request, pk):
         run = get_object_or_404(ProductionRun, pk=pk)
-        data = RateInput(data=request.data)
+        data = RunPatchInput(data=request.data)
         data.is_valid(raise_exception=True)
         changes = data.validated_data
-        services.run_set_rate(run=run, actor=request.user, rate=changes.get("rate", run.rate),
-                              rate_type=changes.get("rate_type", run.rate_type))
+        with transaction.atomic():
+            if "rate" in changes or "rate_type" in changes:
+                services.run_set_rate(run=run, actor=request.user, rate=changes.get("rate", run.rate),
+                                      rate_type=changes.get("rate_type", run.rate_type))
+            if "due_date" in changes:
+                services.run_set_due_date(run=run, actor=request.user, due_date=changes["due_date"])
         return Response(run_detail(run.pk))
 
 

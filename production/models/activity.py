@@ -38,6 +38,7 @@ class ActivityVerb(models.TextChoices):
     PAYABLE_PAID = "payable_paid", "Payable paid"
     PAYABLE_VOIDED = "payable_voided", "Payable voided"
     MATERIAL_USED = "material_used", "Material logged"
+    DUE_DATE_CHANGED = "due_date_changed", "Due date changed"
 
 
 class ProductionRunActivity(models.Model):

@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Count, Q
 
-from production.models.states import sent_q
+from production.models.states import TERMINAL, sent_q
 
 
 class ProductionRunQuerySet(models.QuerySet):
@@ -20,3 +20,10 @@ class ProductionRunQuerySet(models.QuerySet):
             tasks_completed=Count("tasks", filter=Q(tasks__status="completed"), distinct=True),
             tasks_started=Count("tasks", filter=Q(tasks__started_at__isnull=False), distinct=True),
         )
+
+    def late(self, today):
+        """Not finished, and due before ``today`` (``production.dates.today()``)."""
+        return self.filter(due_date__lt=today).exclude(status__in=TERMINAL)
+
+    def not_late(self, today):
+        return self.exclude(pk__in=self.late(today).values("pk"))

@@ -5,6 +5,7 @@ from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from config.money import MONEY_DIGITS, MONEY_PLACES, RateType
+from production import dates
 from production.models.constraints import RUN_CONSTRAINTS
 from production.models.queries import ProductionRunQuerySet
 from production.models.states import (
@@ -97,6 +98,12 @@ class ProductionRun(FSMModelMixin, models.Model):
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_phase = models.CharField(max_length=10, blank=True, default="")
 
+    # When the run is due (production.dates): the order's promised date, the assignment's, the parent's,
+    # or the partner's lead time from sending. Lateness is computed from it; the daily check remembers
+    # the due date it alerted staff for, so a run is reported late once per due date.
+    due_date = models.DateField(null=True, blank=True, db_index=True)
+    late_alerted_for = models.DateField(null=True, blank=True)
+
     approved_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -122,6 +129,16 @@ class ProductionRun(FSMModelMixin, models.Model):
     @property
     def is_terminal(self) -> bool:
         return self.status in TERMINAL
+
+    @property
+    def is_late(self) -> bool:
+        """Not finished, and today is after its due date (production.dates owns the rule)."""
+        return dates.is_late(self)
+
+    @property
+    def completed_late(self) -> bool | None:
+        """A completed run: finished after its due date (None before completion, or without a due date)."""
+        return dates.completed_late(self)
 
     @property
     def shortfall_quantity(self) -> int | None:

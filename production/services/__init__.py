@@ -16,6 +16,7 @@ Where each step lives:
 - ``cascade``: a parent run follows its children.
 - ``stages``: a finished stage releases the next one with its good output.
 - ``output``: the output gate (good, rejected, missing) and staff's corrections.
+- ``due_dates``: a run's due date set by staff; the daily check of runs newly late.
 - ``materials``: a run's planned materials (at dispatch) and what its partner logs using.
 - ``payables``: a run's agreed rate, and what a partner is owed (payables: adjust, approve, pay, void).
 - ``remake``: a new run for the units a finished run did not deliver.
@@ -32,6 +33,7 @@ from production.services.allocation import run_approve, run_create, run_create_a
 from production.services.auto_dispatch import run_auto_dispatch, runs_approve_by_routing
 from production.services.cancellation import run_cancel
 from production.services.dispatch import dispatch_cancel, dispatch_confirm, dispatch_start
+from production.services.due_dates import run_set_due_date, runs_late_check
 from production.services.inbox import alert_mark_read, alert_raise
 from production.services.materials import consumption_log
 from production.services.order_runs import runs_create_for_order
@@ -79,7 +81,9 @@ __all__ = [
     "run_create_allocated",
     "run_remake",
     "run_review",
+    "run_set_due_date",
     "run_set_rate",
+    "runs_late_check",
     "run_start",
     "runs_approve_by_routing",
     "runs_create_for_order",

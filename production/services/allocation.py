@@ -102,6 +102,7 @@ def _create_children(run: ProductionRun, assignments: list[Assignment], partners
             rate=rate, rate_type=rate_type,
             status=RunStatus.APPROVED, approved_at=now, parent_run=run, partner=partners[a.partner_id],
             role=a.role or "", quantity=a.quantity, planned_quantity=a.quantity, stage=a.stage,
+            due_date=a.due_date or run.due_date,
             released_at=now if a.stage == 1 else None,
             planned_templates=a.selection.as_data() if a.selection is not None else None,
             design_id=run.design_id, run_type=run.run_type, order_id=run.order_id, product_id=run.product_id,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from config.errors import InvalidTransition
+from production.dates import due_when_sent
 from production.jobs import queue_dispatch_notification
 from production.models import ActivityVerb, ProductionRun
 from production.services._base import apply, lock_family, record
@@ -28,6 +29,7 @@ def _confirm_locked(run: ProductionRun, *, actor, selection: TemplateSelection, 
     template_ids = [t.pk for t in templates]
     now = timezone.now()
     apply(run, "send_to_partner", at=now)
+    run.due_date = due_when_sent(run, sent_at=now)
     apply(run, "dispatch_confirm", template_ids=template_ids)
     run.save()
     materials_plan(run)

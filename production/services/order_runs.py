@@ -50,7 +50,7 @@ def runs_create_for_order(*, order_id: int) -> list[ProductionRun]:
         design_id = item.design.pk
         runs.append(ProductionRun(
             design_id=design_id, quantity=item.quantity, order=order, order_line_item=item, product_id=item.product_id,
-            variant_id=item.variant_id, snapshot=snapshots[design_id], captured_at=now,
+            variant_id=item.variant_id, snapshot=snapshots[design_id], captured_at=now, due_date=order.promised_date,
             metadata={"source": "order.placed", "order_external_id": order.external_id,
                       "line_external_id": item.external_id},
         ))

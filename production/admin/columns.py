@@ -1,0 +1,40 @@
+"""The run list's computed columns (and the run page's ``due``): people's words for what the fields hold."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+
+from production.admin import views as admin_views
+
+
+class RunColumns:
+    @admin.display(description="handed back because", ordering="decline_reason")
+    def handed_back_because(self, run):
+        reason = run.get_decline_reason_display() or "—"
+        return f"{reason}: {run.decline_notes}" if run.decline_notes else reason
+
+    @admin.display(description="waiting for", ordering="declined_at")
+    def waiting_for(self, run):
+        return f"{timesince(run.declined_at)}" if run.declined_at else "—"
+
+    @admin.display(description="partner", ordering="partner__name")
+    def partner_role(self, run):
+        if run.partner_id is None:
+            return "—"
+        return f"{run.partner} ({run.role})" if run.role else str(run.partner)
+
+    @admin.display(description="root / child", ordering="parent_run_id")
+    def family(self, run):
+        if run.parent_run_id is None:
+            return "root"
+        return format_html('<a href="{}">child of #{}</a>', admin_views.run_url(run.parent_run_id), run.parent_run_id)
+
+    @admin.display(description="due", ordering="due_date")
+    def due(self, run):
+        if run.due_date is None:
+            return "—"
+        if run.is_late:
+            return format_html('<strong style="color:#ba2121">{} · late</strong>', f"{run.due_date:%-d %b %Y}")
+        if run.completed_late:
+            return f"{run.due_date:%-d %b %Y} (finished late)"
+        return f"{run.due_date:%-d %b %Y}"

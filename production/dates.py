@@ -1,0 +1,39 @@
+"""When runs are due, and which are late (pure: reads, writes nothing).
+
+- A root run from an order is due on the order's ``promised_date``.
+- A child run is due on its assignment's ``due_date``, else its parent's.
+- A run sent without one is due ``lead_time_days`` (the partner's) after it was sent.
+- Staff may set it on any run not finished (``PATCH``).
+
+Lateness is computed, never stored: a run is late when it is not finished and
+today (the installation's time zone) is after its due date; a completed run was
+``completed_late`` when it finished after it. Only the daily alert remembers
+what it reported (``late_alerted_for``), so each due date is reported once.
+"""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+DUE_SOON_DAYS = 2  # due today or within the next two days: "due soon"
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def is_late(run, on: date | None = None) -> bool:
+    return run.due_date is not None and not run.is_terminal and (on or today()) > run.due_date
+
+
+def completed_late(run) -> bool | None:
+    if run.status != "completed" or run.due_date is None or run.completed_at is None:
+        return None
+    return timezone.localdate(run.completed_at) > run.due_date
+
+
+def due_when_sent(run, *, sent_at) -> date | None:
+    """The due date a run gets when it is sent without one: its partner's lead time from that day."""
+    if run.due_date is not None or run.partner is None:
+        return run.due_date
+    return timezone.localdate(sent_at) + timedelta(days=run.partner.lead_time_days)

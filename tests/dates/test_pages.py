@@ -1,0 +1,42 @@
+"""Due dates on the pages: the partner's hub and run page mark late runs; admin lists, filters and finds them."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from production.services import run_set_due_date
+from tests.factories import DispatchedRunFactory
+from tests.portal.conftest import logged_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_partner_sees_due_dates_and_late_runs(user_a, partner_a, staff):
+    late = DispatchedRunFactory(partner=partner_a, actor=staff)
+    run_set_due_date(run=late, due_date=date.today() - timedelta(days=2), actor=staff)
+    ahead = DispatchedRunFactory(partner=partner_a, actor=staff)
+    run_set_due_date(run=ahead, due_date=date.today() + timedelta(days=9), actor=staff)
+    portal = logged_in(user_a)
+    hub = portal.get("/portal/").content.decode()
+    late_card = hub[hub.index(f'data-run="{late.pk}"'):hub.index(f'data-run="{late.pk}"') + 1500]
+    ahead_card = hub[hub.index(f'data-run="{ahead.pk}"'):hub.index(f'data-run="{ahead.pk}"') + 1500]
+    assert '<span class="badge late">Late</span>' in late_card.split("</li>")[0]
+    assert "badge late" not in ahead_card.split("</li>")[0] and "due " in ahead_card.split("</li>")[0]
+    page = portal.get(f"/portal/runs/{late.pk}/").content.decode()
+    assert 'id="due-date"' in page and '<span class="badge late">Late</span>' in page
+
+
+def test_admin_lists_the_due_date_filters_late_and_finds_by_role(staff_client, staff, partner_a):
+    late = DispatchedRunFactory(partner=partner_a, actor=staff, role="embroidery")
+    run_set_due_date(run=late, due_date=date.today() - timedelta(days=1), actor=staff)
+    soon = DispatchedRunFactory(partner=partner_a, actor=staff)
+    run_set_due_date(run=soon, due_date=date.today() + timedelta(days=1), actor=staff)
+    listing = staff_client.get("/admin/production/productionrun/?due=late")
+    assert [run.pk for run in listing.context["cl"].result_list] == [late.pk]
+    assert "· late</strong>" in listing.content.decode()
+    assert [r.pk for r in staff_client.get("/admin/production/productionrun/?due=soon").context["cl"].result_list] == [
+        soon.pk]
+    found = staff_client.get("/admin/production/productionrun/?q=embroidery").context["cl"].result_list
+    assert [run.pk for run in found] == [late.pk]
+    page = staff_client.get(f"/admin/production/productionrun/{late.pk}/change/").content.decode()
+    assert "· late</strong>" in page
