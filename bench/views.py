@@ -23,8 +23,9 @@ from knox.settings import CONSTANTS
 
 from config.pagination import StrictLimitOffsetPagination
 from partners.models import Partner
+from production import dates
 from production.api.serializers import PartnerRunOutput
-from production.models import RunMaterial
+from production.models import TERMINAL, RunMaterial
 from production.selectors import runs_for_partner
 
 # The API's fields, minus those it computes (design_name is joined below, progress built from the annotations,
@@ -78,8 +79,7 @@ def bare_runs(request):
         row["review"] = review if review["reviewed_at"] else None
         row["currency"] = settings.CURRENCY
         row["materials"] = materials.get(row["id"], [])
-        finished = row["status"] in ("completed", "cancelled")
-        row["is_late"] = row["due_date"] is not None and not finished and today > row["due_date"]
+        row["is_late"] = dates.late(row["due_date"], finished=row["status"] in TERMINAL, on=today)
         row["completed_late"] = (timezone.localdate(row["completed_at"]) > row["due_date"]
                                  if row["status"] == "completed" and row["due_date"] and row["completed_at"] else None)
         results.append(row)

@@ -22,8 +22,13 @@ def today() -> date:
     return timezone.localdate()
 
 
+def late(due_date: date | None, *, finished: bool, on: date) -> bool:
+    """The one rule: due, not finished, and ``on`` is after the due date."""
+    return due_date is not None and not finished and on > due_date
+
+
 def is_late(run, on: date | None = None) -> bool:
-    return run.due_date is not None and not run.is_terminal and (on or today()) > run.due_date
+    return late(run.due_date, finished=run.is_terminal, on=on or today())
 
 
 def completed_late(run) -> bool | None:

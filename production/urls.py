@@ -1,9 +1,10 @@
 from django.urls import path
 
-from production.api import materials, money, operations, partner, sampling, staff, units
+from production.api import materials, money, operations, partner, reports, sampling, staff, units
 
 admin_urlpatterns = [
     path("production-runs/", staff.RunListCreate.as_view(), name="run-list"),
+    path("production-runs/export.csv", reports.RunExport.as_view(), name="run-export"),
     path("production-runs/<int:pk>/", staff.RunDetail.as_view(), name="run-detail"),
     path("production-runs/<int:pk>/approve", staff.RunApprove.as_view(), name="run-approve"),
     path("production-runs/<int:pk>/dispatch", staff.RunDispatch.as_view(), name="run-dispatch"),
@@ -29,6 +30,8 @@ admin_urlpatterns = [
     path("payables/<int:pk>/pay", money.PayablePay.as_view(), name="payable-pay"),
     path("payables/<int:pk>/void", money.PayableVoid.as_view(), name="payable-void"),
     path("payables/<int:pk>/adjust", money.PayableAdjust.as_view(), name="payable-adjust"),
+    path("reports/overview", reports.Overview.as_view(), name="report-overview"),
+    path("reports/partners", reports.PartnersReport.as_view(), name="report-partners"),
     path("reports/materials/", materials.MaterialsReport.as_view(), name="report-materials"),
     path("reports/materials/export.csv", materials.MaterialsReportExport.as_view(), name="report-materials-export"),
     path("production-policy/", operations.Policy.as_view(), name="policy"),
