@@ -8,7 +8,7 @@ counted, so nothing is counted twice). The admin's dashboard and
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 from django.utils import timezone
 
 from partners.models import Partner
@@ -27,7 +27,7 @@ NOT_STARTED = [RunStatus.PENDING_REVIEW, RunStatus.APPROVED, RunStatus.SENT_TO_P
 
 def worked_runs():
     """Runs without children: the runs a partner works on (or will), never their parents."""
-    return ProductionRun.objects.filter(~Exists(ProductionRun.objects.filter(parent_run=OuterRef("pk"))))
+    return ProductionRun.objects.worked()
 
 
 def overview_filters(today: date) -> dict[str, Q]:

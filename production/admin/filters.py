@@ -1,12 +1,10 @@
 """The run list's own filters: root or child, whether a run's units have arrived, and its due date."""
 
-from datetime import timedelta
-
 from django.contrib import admin
 from django.db.models import Q
 
 from production import dates
-from production.models import RunStatus
+from production.reports import overview_filters
 
 
 class RootFilter(admin.SimpleListFilter):
@@ -14,9 +12,11 @@ class RootFilter(admin.SimpleListFilter):
     parameter_name = "root"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Root runs"), ("no", "Child runs")]
+        return [("yes", "Root runs"), ("no", "Child runs"), ("worked", "Runs someone works on (no children)")]
 
     def queryset(self, request, queryset):
+        if self.value() == "worked":
+            return queryset.worked()
         if self.value() == "yes":
             return queryset.roots()
         if self.value() == "no":
@@ -52,13 +52,11 @@ class DueFilter(admin.SimpleListFilter):
         return [("late", "Late"), ("soon", "Due soon (not started)"), ("none", "No due date")]
 
     def queryset(self, request, queryset):
-        today = dates.today()
+        counts = overview_filters(dates.today())  # the overview's own conditions: its counts match the lists
         if self.value() == "late":
-            return queryset.late(today)
+            return queryset.filter(counts["late"])
         if self.value() == "soon":
-            return queryset.filter(due_date__gte=today, due_date__lte=today + timedelta(days=dates.DUE_SOON_DAYS),
-                                   status__in=[RunStatus.PENDING_REVIEW, RunStatus.APPROVED, RunStatus.SENT_TO_PARTNER,
-                                               RunStatus.AWAITING_REASSIGNMENT])
+            return queryset.filter(counts["due_soon"])
         if self.value() == "none":
             return queryset.filter(due_date__isnull=True)
         return queryset

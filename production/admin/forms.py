@@ -46,6 +46,8 @@ class AllocationRowForm(forms.Form):
                                                               "placeholder": "agreed"}))
     rate_type = forms.ChoiceField(choices=RateType.choices, initial=RateType.PER_UNIT, label="Rate type",
                                   required=False)  # posts that predate rates still allocate
+    due_date = forms.DateField(required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text="Empty: the run's due date, else the partner's lead time from sending.")
 
     def has_changed(self):
         # A blank row of stage 2 is still blank: the stage is where the row sits (and the rate type a default).
@@ -56,7 +58,7 @@ class AllocationRowForm(forms.Form):
         category = data.get("template_category")
         return Assignment(partner_id=data["partner"].pk, role=data.get("role", ""), quantity=data["quantity"],
                           stage=data.get("stage") or 1, rate=data.get("rate"),
-                          rate_type=data.get("rate_type") or RateType.PER_UNIT,
+                          rate_type=data.get("rate_type") or RateType.PER_UNIT, due_date=data.get("due_date"),
                           selection=TemplateSelection(category_id=category.pk) if category else None)
 
 

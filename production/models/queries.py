@@ -1,7 +1,7 @@
 """What is asked of runs again and again: roots, what partners may see, task progress."""
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from production.models.states import TERMINAL, sent_q
 
@@ -9,6 +9,10 @@ from production.models.states import TERMINAL, sent_q
 class ProductionRunQuerySet(models.QuerySet):
     def roots(self):
         return self.filter(parent_run__isnull=True)
+
+    def worked(self):
+        """Runs without children: the runs a partner works on (or will), never their parents."""
+        return self.filter(~Exists(self.model.objects.filter(parent_run=OuterRef("pk"))))
 
     def dispatched(self):
         """Runs a partner may see (see ``sent_q``)."""

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from production import selectors
+from production.dashboard import dashboard
 from production.models import Alert, AlertKind, Payable, PayableStatus, ProductionRun, RunStatus
 
 register = template.Library()
@@ -88,3 +89,9 @@ def sampling_rounds(design):
             rounds[run.pk] = rounds.get(run.redo_of_id, 0) + 1
         run.round = rounds[run.pk]
     return {"runs": runs, "design": design}
+
+
+@register.inclusion_tag("admin/production/_dashboard.html")
+def operations_dashboard():
+    """The admin home's dashboard: counts linking to their lists, work in progress, completions, scorecards."""
+    return dashboard()

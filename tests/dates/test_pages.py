@@ -40,3 +40,20 @@ def test_admin_lists_the_due_date_filters_late_and_finds_by_role(staff_client, s
     assert [run.pk for run in found] == [late.pk]
     page = staff_client.get(f"/admin/production/productionrun/{late.pk}/change/").content.decode()
     assert "· late</strong>" in page
+
+
+def test_allocate_takes_a_due_date_per_row(staff_client, staff, partner_a, partner_b):
+    from production.models import ProductionRun
+    from production.services import run_create
+    from tests.factories import DesignFactory
+
+    run = run_create(design=DesignFactory(), quantity=4, actor=staff)
+    response = staff_client.post(f"/admin/production/productionrun/{run.pk}/allocate/", {
+        "rows-TOTAL_FORMS": "2", "rows-INITIAL_FORMS": "0", "rows-MIN_NUM_FORMS": "1", "rows-MAX_NUM_FORMS": "1000",
+        "rows-0-partner": partner_a.pk, "rows-0-role": "cutting", "rows-0-quantity": "4", "rows-0-stage": "1",
+        "rows-0-due_date": "2026-12-18",
+        "rows-1-partner": partner_b.pk, "rows-1-role": "stitching", "rows-1-quantity": "4", "rows-1-stage": "2",
+    })
+    assert response.status_code == 302
+    assert dict(ProductionRun.objects.filter(parent_run=run).values_list("role", "due_date")) == {
+        "cutting": date(2026, 12, 18), "stitching": None}
