@@ -189,3 +189,8 @@ class RateForm(forms.Form):
     rate = forms.DecimalField(required=False, min_value=0, max_value=MAX_MONEY, decimal_places=MONEY_PLACES,
                               max_digits=MONEY_DIGITS)
     rate_type = forms.ChoiceField(choices=RateType.choices, initial=RateType.PER_UNIT)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Why is it cancelled?", widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Required: it is kept on the run's timeline (and its children's).")

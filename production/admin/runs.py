@@ -23,6 +23,7 @@ from production.admin import units as admin_units
 from production.admin import views as admin_views
 from production.admin.columns import RunColumns
 from production.admin.filters import DueFilter, ReadyFilter, RootFilter
+from production.admin.next_step import next_step
 from production.ledger import run_ledger
 from production.models import ProductionRun, RunStatus
 from tasks.models import TaskTemplate, TaskTemplateCategory
@@ -84,6 +85,7 @@ class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
             path("<int:pk>/remake/", wrap(self.remake_view), name="production_productionrun_remake"),
             path("<int:pk>/review/", wrap(self.review_view), name="production_productionrun_review"),
             path("<int:pk>/rate/", wrap(self.rate_view), name="production_productionrun_rate"),
+            path("<int:pk>/cancel/", wrap(self.cancel_view), name="production_productionrun_cancel"),
             path("send-for-sampling/", wrap(self.send_for_sampling_view), name="production_productionrun_sample"),
             path("confirm-templates/", wrap(self.confirm_templates_view),
                  name="production_productionrun_confirm_templates"),
@@ -110,6 +112,9 @@ class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
 
     def review_view(self, request, pk):
         return admin_sampling.review(self, request, pk)
+
+    def cancel_view(self, request, pk):
+        return admin_units.cancel(self, request, pk)
 
     def rate_view(self, request, pk):
         return admin_money.set_rate(self, request, pk)
@@ -260,11 +265,14 @@ class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
         # Buttons follow the state machine itself (transition sources and guards); the services
         # still have the last word when the button is pressed.
         ledger = run_ledger(run) if run.parent_run_id is None and run.status != RunStatus.PENDING_REVIEW else None
+        children = list(run.children.select_related("partner").order_by("stage", "id"))
+        can_review = run.run_type == ProductionRun.RunType.SAMPLE and admin_sampling.can_review(run)
         return {
+            "next_step": next_step(run, children=children, can_review=can_review),
             "can_record_completion": admin_units.can_record_completion(run),
             "can_correct": admin_units.can_correct(run),
             "can_set_rate": admin_money.can_set_rate(run),
-            "can_review": run.run_type == ProductionRun.RunType.SAMPLE and admin_sampling.can_review(run),
+            "can_review": can_review,
             "missing_units": admin_units.missing_units(run, ledger),
             "ledger": admin_units.ledger_picture(ledger) if ledger else None,
             "ledger_data": ledger,
@@ -274,7 +282,7 @@ class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
             "can_cancel": can_proceed(run.cancel),
             "can_reassign": can_proceed(run.reassign),
             "confirm_url": admin_views.confirm_templates_url(run),
-            "children": run.children.select_related("partner").order_by("stage", "id"),
+            "children": children,
             "tasks": run.tasks.select_related("template").order_by("sequence", "id"),
             "activities": run.activities.select_related("actor").order_by("created_at", "id"),
             **admin_materials.run_page_context(run),

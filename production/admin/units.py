@@ -1,4 +1,5 @@
-"""Every unit accounted for, in admin: record a completion for a partner, correct it, remake, and the ledger picture.
+"""Every unit accounted for, in admin: record a completion for a partner, correct it, remake, the ledger picture;
+and cancelling a run, after a page that asks why.
 
 Each page validates a form and calls one service with ``actor=request.user``;
 a refusal keeps what was typed and shows why next to the field.
@@ -12,6 +13,7 @@ from django_fsm import can_proceed
 
 from config.errors import DomainError
 from production import services
+from production.admin.forms import CancelForm
 from production.admin.views import render_page, run_to_change, run_url
 from production.forms import CorrectOutputForm, RemakeForm, RunCompleteForm
 from production.ledger import Ledger, run_ledger
@@ -109,3 +111,13 @@ def ledger_picture(ledger: Ledger) -> list[Bar]:
         bars.append(Bar(stage=row.stage, label=f"Stage {row.stage}{f' · {roles}' if roles else ''}",
                         segments=segments, upstream=ledger.ordered - row.received))
     return bars
+
+
+def cancel(model_admin, request, pk: int):
+    """Cancel a run after a confirmation page that asks why (the reason is required here)."""
+    return form_page(
+        model_admin, request, pk, allowed=lambda run: can_proceed(run.cancel), form_class=CancelForm,
+        initial=lambda run: {}, call=lambda run, data: services.run_cancel(run=run, actor=request.user, **data),
+        done="{run} cancelled, with its open children and tasks.", title="Cancel run",
+        template="admin/production/cancel.html",
+    )

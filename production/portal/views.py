@@ -12,6 +12,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
@@ -43,10 +44,18 @@ STATUS_TABS = [
 STATUS_LABELS = {value: label for value, label in STATUS_TABS if value}
 
 
+class PortalLoginForm(AuthenticationForm):
+    # Emails are matched whatever their case, so Django's "may be case-sensitive" would mislead.
+    error_messages = {**AuthenticationForm.error_messages,
+                      "invalid_login": "Please enter a correct email and password. Check the password (its letters' "
+                                       "case matters). Forgot it? The brand's operations team sets a new one."}
+
+
 class PortalLoginView(auth_views.LoginView):
     """Django's login form (email as ``username``); axes counts the failures."""
 
     template_name = "portal/login.html"
+    form_class = PortalLoginForm
     redirect_authenticated_user = True
 
 

@@ -125,3 +125,38 @@ def test_partner_users_cannot_reach_the_run_buttons(client, user_a, allocated):
     assert response.status_code == 302
     parent.refresh_from_db()
     assert parent.status == "approved"
+
+
+def test_cancel_asks_why_on_a_confirmation_page(staff_client, staff, allocated):
+    parent, children = allocated
+    page = staff_client.get(f"/admin/production/productionrun/{parent.pk}/change/").content.decode()
+    cancel_url = reverse("admin:production_productionrun_cancel", args=[parent.pk])
+    assert f'href="{cancel_url}">Cancel run…</a>' in page  # a link to the confirmation, never a one-click cancel
+    confirm = staff_client.get(cancel_url)
+    assert confirm.status_code == 200 and "child runs that are not finished are cancelled too" in confirm.content.decode()
+    blank = staff_client.post(cancel_url, {"reason": "   "})
+    assert blank.status_code == 200 and blank.context["form"].errors["reason"]
+    parent.refresh_from_db()
+    assert parent.status == "approved"  # nothing happened without a reason
+    done = staff_client.post(cancel_url, {"reason": "Order withdrawn"}, follow=True)
+    assert messages_of(done) == [f"{parent} cancelled, with its open children and tasks."]
+    assert set(ProductionRun.objects.values_list("status", flat=True)) == {"cancelled"}
+    assert parent.activities.order_by("-id").first().note == "Order withdrawn"
+    again = staff_client.get(cancel_url, follow=True)
+    assert "cancel run is not possible now" in messages_of(again)[0]
+
+
+def test_the_page_says_what_to_do_next_and_hides_empty_sections(staff_client, staff, allocated):
+    from production.services import run_create
+    from tests.factories import DesignFactory
+
+    pending = run_create(design=DesignFactory(), quantity=2, actor=staff)
+    page = staff_client.get(run_url(pending)).content.decode()
+    assert "<strong>Next:</strong> Review it: allocate it to partners" in page and 'id="run-children"' not in page
+    parent, children = allocated
+    page = staff_client.get(run_url(parent)).content.decode()
+    assert "<strong>Next:</strong> Dispatch its child runs: 2 ready to go" in page
+    assert page.index('id="run-children"') < page.index('id="run-timeline"') and 'id="run-tasks"' not in page
+    child = staff_client.get(run_url(children[0])).content.decode()
+    assert f"<strong>Next:</strong> Dispatch it to {children[0].partner.name}." in child
+    assert 'id="run-children"' not in child and 'id="run-tasks"' in child

@@ -70,3 +70,16 @@ def test_logout_is_a_post_that_ends_the_session(user_a):
     response = client.post("/portal/logout/")
     assert response.status_code == 302 and response["Location"] == "/portal/login/"
     assert client.get("/portal/").status_code == 302
+
+
+def test_a_wrong_password_says_so_without_claiming_the_email_is_case_sensitive(user_a):
+    response = Client().post(LOGIN, {"username": user_a.email.upper(), "password": "not-the-password"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Please enter a correct email and password." in page
+    assert "case-sensitive" not in page and "operations team sets a new one" in page
+
+
+def test_the_unread_badge_is_hidden_when_nothing_is_unread(user_a):
+    client = Client()
+    client.force_login(user_a)
+    assert 'id="unread-count"' not in client.get("/portal/").content.decode()

@@ -1,0 +1,34 @@
+"""What a run needs next, in a sentence: the banner at the top of its admin page."""
+
+from production.models import DispatchState, ProductionRun, RunStatus
+
+
+def next_step(run: ProductionRun, *, children: list[ProductionRun], can_review: bool) -> str:
+    partner = run.partner.name if run.partner_id else "its partner"
+    if run.status == RunStatus.PENDING_REVIEW:
+        return "Review it: allocate it to partners below, or approve it by its design's routing from the review queue."
+    if run.dispatch_state == DispatchState.AWAITING_TEMPLATES:
+        return "Choose its task templates (Confirm templates…): it goes to its partner then."
+    if run.status == RunStatus.APPROVED and children:
+        ready = [c for c in children if c.status == RunStatus.APPROVED and c.dispatch_state == DispatchState.IDLE
+                 and not c.is_waiting_for_previous_stage()]
+        if ready:
+            return f"Dispatch its child runs: {len(ready)} ready to go (listed below)."
+        return "Its child runs are out or waiting for an earlier stage: nothing to do until they move."
+    if run.status == RunStatus.APPROVED:
+        if run.is_waiting_for_previous_stage():
+            return f"Waits for stage {run.stage - 1} to finish: its pieces are not there yet."
+        return f"Dispatch it to {partner}."
+    if run.status == RunStatus.SENT_TO_PARTNER:
+        if run.accepted_at is None:
+            reminded = f" (reminded {run.reminder_count}×)" if run.reminder_count else ""
+            return f"Waiting for {partner} to accept it{reminded}."
+        return f"Accepted by {partner}: waiting for the work to start."
+    if run.status == RunStatus.IN_PROGRESS:
+        return f"{partner} is working on it." if not children else "Its child runs are being worked on."
+    if run.status == RunStatus.AWAITING_REASSIGNMENT:
+        return "Handed back: give it to another partner (Reassign…), or send it back to the same one from the list."
+    if run.status == RunStatus.COMPLETED:
+        done = f"Completed: {run.produced_quantity or 0} good of {run.quantity}."
+        return f"{done} Review the sample (Review sample…)." if can_review else done
+    return "Cancelled: nothing more to do."
