@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 from production.admin import views as admin_views
+from tasks.models import TaskTemplate
 
 
 class RunColumns:
@@ -28,6 +29,14 @@ class RunColumns:
         if run.parent_run_id is None:
             return "root"
         return format_html('<a href="{}">child of #{}</a>', admin_views.run_url(run.parent_run_id), run.parent_run_id)
+
+    @admin.display(description="templates used")
+    def templates_used(self, run):
+        """The templates the run was dispatched with, by name and in their order (not their ids)."""
+        if not run.template_ids:
+            return "—"
+        names = dict(TaskTemplate.objects.filter(pk__in=run.template_ids).values_list("pk", "name"))
+        return ", ".join(names.get(pk, f"a template since deleted (#{pk})") for pk in run.template_ids)
 
     @admin.display(description="due", ordering="due_date")
     def due(self, run):

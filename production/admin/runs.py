@@ -60,7 +60,7 @@ class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
                            "role", "due", "parent_run", "remake_of"]}),
         ("Stage", {"fields": ["stage", "previous_stage_runs", "planned_quantity", "released_at", "templates_named"]}),
         ("Provenance", {"fields": ["order", "order_line_item", "product", "variant", "metadata", "captured_at"]}),
-        ("Dispatch", {"fields": ["dispatch_started_by", "dispatch_started_at", "template_ids"]}),
+        ("Dispatch", {"fields": ["dispatch_started_by", "dispatch_started_at", "templates_used"]}),
         ("Partner's answer", {"fields": ["accepted_at", "declined_at", "decline_reason", "decline_notes",
                                          "previous_partner", "reminder_count", "last_reminded_at"]}),
         ("Money", {"fields": ["rate", "rate_type", "payables_owed"]}),

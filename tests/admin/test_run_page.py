@@ -159,4 +159,19 @@ def test_the_page_says_what_to_do_next_and_hides_empty_sections(staff_client, st
     assert page.index('id="run-children"') < page.index('id="run-timeline"') and 'id="run-tasks"' not in page
     child = staff_client.get(run_url(children[0])).content.decode()
     assert f"<strong>Next:</strong> Dispatch it to {children[0].partner.name}." in child
+    assert "Templates used" in child and "Template ids" not in child
     assert 'id="run-children"' not in child and 'id="run-tasks"' in child
+
+
+def test_a_dispatched_run_names_its_templates_not_their_ids(staff_client, staff, allocated):
+    from production.services import dispatch_start
+    from tasks.models import TaskTemplate
+    from tasks.selectors import TemplateSelection
+    from tests.factories import CategoryFactory
+
+    _, children = allocated
+    category = CategoryFactory(name="Cutting", steps=2)
+    dispatch_start(run=children[0], actor=staff, selection=TemplateSelection(category_id=category.pk))
+    names = list(TaskTemplate.objects.filter(category=category).order_by("sequence").values_list("name", flat=True))
+    page = staff_client.get(run_url(children[0])).content.decode()
+    assert ", ".join(names) in page
