@@ -53,7 +53,7 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_site.ProductionAdminConfig",  # django.contrib.admin, with daily work before system tables
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

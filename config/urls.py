@@ -10,11 +10,6 @@ from production.urls import admin_urlpatterns as production_admin
 from production.urls import partner_urlpatterns as production_partner
 from tasks import api as tasks_api
 
-# The staff's admin speaks of the product, not of the framework.
-admin.site.site_header = "Production hub · operations"
-admin.site.site_title = "Production hub"
-admin.site.index_title = "Operations"
-
 admin_api = [
     path("partners/", partners_api.PartnerListCreate.as_view(), name="partner-list"),
     path("partners/<int:pk>/", partners_api.PartnerDetail.as_view(), name="partner-detail"),

@@ -6,6 +6,7 @@ partner's id, or a run not yet sent, is simply not found.
 """
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from partners.models import Partner
 from partners.selectors import scope_to_partner
@@ -34,10 +35,15 @@ def runs_awaiting_templates() -> QuerySet[ProductionRun]:
 
 
 def with_review_reason(queryset: QuerySet[ProductionRun]) -> QuerySet[ProductionRun]:
-    """Annotate ``latest_skip_reason``: why each run was last not dispatched automatically (no query per row)."""
-    latest = (ProductionRunActivity.objects.filter(run=OuterRef("pk"), verb=ActivityVerb.AUTO_DISPATCH_SKIPPED)
-              .order_by("-id").values("note")[:1])
-    return queryset.annotate(latest_skip_reason=Subquery(latest))
+    """Annotate ``latest_skip_reason``: why each run was last not dispatched automatically (no query per row).
+
+    The latest skip (the job's, or a refused "approve by routing"); before any, the note the run was created
+    with (an order's run says whether automatic dispatch was on).
+    """
+    activities = ProductionRunActivity.objects.filter(run=OuterRef("pk")).order_by("-id").values("note")
+    latest = activities.filter(verb=ActivityVerb.AUTO_DISPATCH_SKIPPED)[:1]
+    created = activities.filter(verb=ActivityVerb.CREATED).exclude(note="")[:1]
+    return queryset.annotate(latest_skip_reason=Coalesce(Subquery(latest), Subquery(created)))
 
 
 def review_reason(run: ProductionRun) -> str:

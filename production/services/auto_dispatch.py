@@ -86,13 +86,16 @@ def runs_approve_by_routing(*, runs, actor) -> tuple[list[ProductionRun], dict[i
     """Staff's bulk "approve by routing": the job's rule, acted by a person. Returns (done, {run id: reason})."""
     done, refused = [], {}
     for run in runs:
-        try:
-            with transaction.atomic():
-                locked = _lock(run.pk)
-                reason = _not_routable_now(locked)
-                if reason:
-                    raise gating.NotRoutable(reason)
-                done.append(_approve_by_routing(locked, actor=actor, note="Approved by routing."))
-        except gating.NotRoutable as exc:
-            refused[run.pk] = str(exc)
+        with transaction.atomic():
+            locked = _lock(run.pk)
+            reason = _not_routable_now(locked)
+            if reason:  # gone, a child, or decided already: nothing to record on it
+                refused[run.pk] = reason
+                continue
+            try:
+                with transaction.atomic():  # a refusal undoes whatever the attempt wrote, then says why
+                    done.append(_approve_by_routing(locked, actor=actor, note="Approved by routing."))
+            except gating.NotRoutable as exc:
+                refused[run.pk] = str(exc)
+                _record_skip(locked, str(exc))  # the review queue's "why" column shows it
     return done, refused

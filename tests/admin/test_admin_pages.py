@@ -103,3 +103,10 @@ def test_task_wording_is_editable_but_not_its_status(staff_client, staff, alloca
     assert response.status_code == 302
     task.refresh_from_db()
     assert (task.title, task.description, task.status) == ("Cut carefully", "Mind the grain", "pending")
+
+
+def test_the_home_lists_daily_work_before_the_system_tables(staff_client):
+    apps = [app["name"] for app in staff_client.get("/admin/").context["app_list"]]
+    assert apps[:5] == ["Production", "Orders", "Designs", "Partners", "Tasks"]
+    assert apps[5:] and all(name.startswith("System: ") for name in apps[5:])
+    assert "Production hub · operations" in staff_client.get("/admin/").content.decode()

@@ -82,3 +82,14 @@ def test_approve_by_routing_approves_routable_runs_and_reports_the_others(staff_
         f"Approved by routing: {routable}",
         f"Run #{not_ready.pk} not approved: Design 'Draft coat' is approved, not commerce_ready.",
     ]
+
+
+def test_the_review_queue_says_why_for_order_runs_and_after_a_refused_approve_by_routing(staff_client, staff):
+    from tests.gating.helpers import order_born_run
+
+    run = order_born_run(DesignFactory(name="Draft coat"), 2)  # automatic dispatch is off
+    assert selectors.review_reason(run).endswith("Waiting for review: automatic dispatch is off.")
+    staff_client.post(CHANGELIST, {"action": "approve_by_routing", "_selected_action": [run.pk]})
+    assert selectors.review_reason(run) == "Design 'Draft coat' is approved, not commerce_ready."
+    page = staff_client.get(CHANGELIST, {"status__exact": "pending_review"}).content.decode()
+    assert "Design &#x27;Draft coat&#x27; is approved, not commerce_ready." in page
