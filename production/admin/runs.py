@@ -87,6 +87,8 @@ class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
             path("<int:pk>/rate/", wrap(self.rate_view), name="production_productionrun_rate"),
             path("<int:pk>/cancel/", wrap(self.cancel_view), name="production_productionrun_cancel"),
             path("send-for-sampling/", wrap(self.send_for_sampling_view), name="production_productionrun_sample"),
+            path("export.csv", wrap(lambda request: admin_views.run_export(self, request)),
+                 name="production_productionrun_export"),
             path("confirm-templates/", wrap(self.confirm_templates_view),
                  name="production_productionrun_confirm_templates"),
             *super().get_urls(),
@@ -199,6 +201,7 @@ class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
                                 f"?status__exact={RunStatus.PENDING_REVIEW}",
             "reassignment_queue_url": admin_views.reassignment_queue_url(),
             "confirm_templates_url": admin_views.confirm_templates_url(),
+            "export_url": f"{reverse('admin:production_productionrun_export')}?{request.GET.urlencode()}",
         }
         return super().changelist_view(request, extra_context)
 

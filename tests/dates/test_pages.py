@@ -57,3 +57,18 @@ def test_allocate_takes_a_due_date_per_row(staff_client, staff, partner_a, partn
     assert response.status_code == 302
     assert dict(ProductionRun.objects.filter(parent_run=run).values_list("role", "due_date")) == {
         "cutting": date(2026, 12, 18), "stitching": None}
+
+
+def test_admin_exports_the_run_list_as_filtered(staff_client, staff, partner_a):
+    import csv
+    import io
+
+    late = DispatchedRunFactory(partner=partner_a, actor=staff, role="embroidery")
+    run_set_due_date(run=late, due_date=date.today() - timedelta(days=1), actor=staff)
+    DispatchedRunFactory(partner=partner_a, actor=staff)
+    listing = staff_client.get("/admin/production/productionrun/?due=late&q=embroidery")
+    export_url = listing.context["export_url"]
+    assert 'id="export-runs"' in listing.content.decode()
+    response = staff_client.get(export_url)
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(int(r["id"]), r["role"], r["is_late"]) for r in rows] == [(late.pk, "embroidery", "true")]
