@@ -6,7 +6,11 @@ template tags (orders imports nothing from production).
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 
 from config.errors import DomainError
 from config.service_admin import ServiceAdminMixin, ViewOnlyAdminMixin, formset_written, saved_as
@@ -123,6 +127,20 @@ class OrderAdmin(ServiceAdminMixin, admin.ModelAdmin):
         order = form.instance
         saved_as(order, order_update(order=order, **data) if change else order_create(**data))
         formset_written(lines)
+
+    def get_urls(self):
+        place = self.admin_site.admin_view(self.place_view)
+        return [path("<int:pk>/place/", place, name="orders_order_place"), *super().get_urls()]
+
+    def place_view(self, request, pk):
+        """The "Place order" button of a draft's page: the same as the list's action, for one order."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        order = get_object_or_404(Order, pk=pk)
+        if not self.has_change_permission(request, order):
+            raise PermissionDenied
+        self.place_orders(request, Order.objects.filter(pk=order.pk))
+        return redirect("admin:orders_order_change", order.pk)
 
     @admin.action(description="Cancel selected draft orders", permissions=["change"])
     def cancel_orders(self, request, queryset):

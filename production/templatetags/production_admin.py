@@ -22,7 +22,7 @@ RECENT_RUNS = 20
 
 
 def _panel(queryset, changelist_filter: dict, limit: int | None) -> dict:
-    runs = queryset.select_related("partner").order_by("-created_at", "-id")
+    runs = queryset.select_related("partner", "design").order_by("-created_at", "-id")
     return {
         "runs": list(runs[:limit] if limit else runs),
         "runs_url": f"{reverse('admin:production_productionrun_changelist')}?{urlencode(changelist_filter)}",

@@ -80,3 +80,20 @@ def test_order_can_be_created_in_admin_as_a_draft_with_lines(staff_client):
     order = Order.objects.get()
     assert order.status == "draft"
     assert list(OrderLineItem.objects.values_list("quantity", flat=True)) == [2]
+
+
+def test_a_drafts_page_has_a_place_button_and_the_runs_show_their_design(staff_client, draft,
+                                                                          django_capture_on_commit_callbacks):
+    page = staff_client.get(reverse("admin:orders_order_change", args=[draft.pk])).content.decode()
+    place_url = reverse("admin:orders_order_place", args=[draft.pk])
+    assert f'action="{place_url}"' in page
+    assert staff_client.get(place_url).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(place_url, follow=True)
+    assert any(m.startswith(f"{draft} placed") for m in messages_of(response))
+    draft.refresh_from_db()
+    assert draft.status == "placed"
+    assert "Place order</button>" not in response.content.decode()  # placed: no button any more
+    run = ProductionRun.objects.get()  # made by the order-placed event, after the commit
+    page = staff_client.get(reverse("admin:orders_order_change", args=[draft.pk])).content.decode()
+    assert f"<td>{run.design.name}</td>" in page
