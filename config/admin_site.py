@@ -15,6 +15,9 @@ class ProductionAdminSite(admin.AdminSite):
     site_header = "Production hub · operations"
     site_title = "Production hub"
     index_title = "Operations"
+    # The home page is the map (the dashboard, then every table); Django's sidebar repeated it and took
+    # 300 px from every list: at 1366 px the run list lost its last columns behind the filters.
+    enable_nav_sidebar = False
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

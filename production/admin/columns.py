@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 from production.admin import views as admin_views
+from production.models import DispatchState
 from tasks.models import TaskTemplate
 
 
@@ -29,6 +30,13 @@ class RunColumns:
         if run.parent_run_id is None:
             return "root"
         return format_html('<a href="{}">child of #{}</a>', admin_views.run_url(run.parent_run_id), run.parent_run_id)
+
+    @admin.display(description="status", ordering="status")
+    def state(self, run):
+        """The status and, while a dispatch is under way, where it is: "Approved · waiting for templates"."""
+        if run.dispatch_state != DispatchState.AWAITING_TEMPLATES:
+            return run.get_status_display()
+        return f"{run.get_status_display()} · {run.get_dispatch_state_display().lower()}"
 
     @admin.display(description="templates used")
     def templates_used(self, run):

@@ -1,9 +1,10 @@
-"""The run list's own filters: root or child, whether a run's units have arrived, and its due date."""
+"""The run list's own filters (root or child, whether a run's units have arrived, its due date) and its queues."""
 
 from django.contrib import admin
 from django.db.models import Q
 
 from production import dates
+from production.models import RunStatus
 from production.reports import overview_filters
 
 
@@ -60,3 +61,26 @@ class DueFilter(admin.SimpleListFilter):
         if self.value() == "none":
             return queryset.filter(due_date__isnull=True)
         return queryset
+
+
+# --- the queues: the run list filtered to one status, with its own columns and title -----------
+
+def in_review_queue(request) -> bool:
+    return request.GET.get("status__exact") == RunStatus.PENDING_REVIEW
+
+
+def in_reassignment_queue(request) -> bool:
+    return request.GET.get("status__exact") == RunStatus.AWAITING_REASSIGNMENT
+
+
+def list_title(request) -> str:
+    """The list's title says which queue it is, not "Select production run to change"."""
+    if in_review_queue(request):
+        return "Review queue: runs waiting for review"
+    if in_reassignment_queue(request):
+        return "Handed back: runs to reassign"
+    if request.GET.get("status__exact") == RunStatus.APPROVED and request.GET.get("units") == "here":
+        return "Ready to dispatch"
+    if request.GET.get("due") == "late":
+        return "Late runs"
+    return "Production runs"

@@ -22,7 +22,14 @@ from production.admin import sampling as admin_sampling
 from production.admin import units as admin_units
 from production.admin import views as admin_views
 from production.admin.columns import RunColumns
-from production.admin.filters import DueFilter, ReadyFilter, RootFilter
+from production.admin.filters import (
+    DueFilter,
+    ReadyFilter,
+    RootFilter,
+    in_reassignment_queue,
+    in_review_queue,
+    list_title,
+)
 from production.admin.next_step import next_step
 from production.ledger import run_ledger
 from production.models import ProductionRun, RunStatus
@@ -30,17 +37,9 @@ from tasks.models import TaskTemplate, TaskTemplateCategory
 from tasks.selectors import TemplateSelection
 
 
-def _in_review_queue(request) -> bool:
-    return request.GET.get("status__exact") == RunStatus.PENDING_REVIEW
-
-
-def _in_reassignment_queue(request) -> bool:
-    return request.GET.get("status__exact") == RunStatus.AWAITING_REASSIGNMENT
-
-
 @admin.register(ProductionRun)
 class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
-    list_display = ["id", "design", "partner_role", "quantity", "run_type", "status", "dispatch_state", "due", "family",
+    list_display = ["id", "design", "partner_role", "quantity", "run_type", "state", "due", "family",
                     "order", "created_at"]
     # Runs waiting for review have no partner and no dispatch yet: room for the reason instead.
     review_queue_display = ["id", "design", "why_waiting", "quantity", "run_type", "order", "created_at"]
@@ -140,19 +139,19 @@ class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if _in_review_queue(request):
+        if in_review_queue(request):
             queryset = selectors.with_review_reason(queryset)
         return queryset
 
     def get_ordering(self, request):
-        if _in_reassignment_queue(request):
+        if in_reassignment_queue(request):
             return ["declined_at", "id"]  # the longest wait first: nothing sits forgotten at the bottom
         return super().get_ordering(request)
 
     def get_list_display(self, request):
-        if _in_review_queue(request):
+        if in_review_queue(request):
             return self.review_queue_display
-        if _in_reassignment_queue(request):
+        if in_reassignment_queue(request):
             return self.reassignment_queue_display
         return self.list_display
 
@@ -202,6 +201,7 @@ class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
             "reassignment_queue_url": admin_views.reassignment_queue_url(),
             "confirm_templates_url": admin_views.confirm_templates_url(),
             "export_url": f"{reverse('admin:production_productionrun_export')}?{request.GET.urlencode()}",
+            "title": list_title(request),
         }
         return super().changelist_view(request, extra_context)
 

@@ -110,3 +110,16 @@ def test_the_home_lists_daily_work_before_the_system_tables(staff_client):
     assert apps[:5] == ["Production", "Orders", "Designs", "Partners", "Tasks"]
     assert apps[5:] and all(name.startswith("System: ") for name in apps[5:])
     assert "Production hub · operations" in staff_client.get("/admin/").content.decode()
+
+
+def test_queues_have_their_own_titles_and_a_dispatch_under_way_reads_in_words(staff_client, staff, allocated):
+    from production.services import dispatch_start
+
+    _, children = allocated
+    dispatch_start(run=children[0], actor=staff)  # waits for its templates
+    review = staff_client.get("/admin/production/productionrun/?status__exact=pending_review")
+    assert "Review queue: runs waiting for review" in review.content.decode()
+    listing = staff_client.get("/admin/production/productionrun/").content.decode()
+    assert "<h1>Production runs</h1>" in listing and "Select production run to change" not in listing
+    rows = listing.split("<tbody>")[1].split("</tbody>")[0]
+    assert "Approved · waiting for templates" in rows and "awaiting_templates" not in rows

@@ -40,6 +40,12 @@ def test_dashboard_opens_the_late_runs(live_server, staff, partner_a, partner_b,
         dashboard.locator(".count-late a").click()
         expect(page.locator("#result_list tbody tr")).to_have_count(1)
         expect(page.locator("#result_list")).to_contain_text(f"{late.pk}")
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.goto(f"{base}/admin/production/productionrun/")
+        created = page.locator("#result_list th.column-created_at").bounding_box()
+        visible = page.locator("#changelist .results").bounding_box()  # the list scrolls inside this box
+        assert created["x"] + created["width"] <= visible["x"] + visible["width"], (created, visible)
+        page.screenshot(path=str(ARTIFACTS / "admin-run-list-1366.png"))
         page.set_viewport_size(PHONE)
         page.goto(f"{base}/admin/")
         expect(page.locator("#dashboard [data-count=late]")).to_be_visible()
