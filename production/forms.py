@@ -39,12 +39,24 @@ class RunCompleteForm(OutputReasonsForm):
     produced_quantity = forms.IntegerField(
         required=False, min_value=0, max_value=MAX_QUANTITY, label="Good pieces",
         help_text="Leave empty: the run's quantity minus the rejected pieces.",
+        error_messages={"invalid": "Good pieces: enter a whole number (or leave it empty).",
+                        "min_value": "Good pieces cannot be below 0."},
     )
     rejected_quantity = forms.IntegerField(
         required=False, min_value=0, max_value=MAX_QUANTITY, label="Rejected pieces",
         help_text="Leave empty: none.",
+        error_messages={"invalid": "Rejected pieces: enter a whole number (or leave it empty).",
+                        "min_value": "Rejected pieces cannot be below 0."},
     )
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def focus_first_error(form: forms.Form) -> forms.Form:
+    """Put the cursor (and the page, on a phone) on the first field with an error when the form comes back."""
+    names = [name for name in form.errors if name in form.fields] or list(form.fields)[:1]
+    if names:
+        form.fields[names[0]].widget.attrs["autofocus"] = True
+    return form
 
 
 class CorrectOutputForm(OutputReasonsForm):

@@ -27,7 +27,7 @@ from designs.selectors import designs_for_partner
 from partners import services as partner_services
 from partners.selectors import notifications_for_partner, partner_for_user, scope_to_partner
 from production import selectors, services
-from production.forms import RunCompleteForm
+from production.forms import RunCompleteForm, focus_first_error
 from production.models import Payable, PayableStatus, RunStatus
 from production.portal.forms import ConsumptionForm, DeclineForm
 
@@ -90,7 +90,12 @@ def render_page(request, template: str, context: dict, *, status: int = 200):
         "status_labels": STATUS_LABELS,
         **context,
     }
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    if status == 400:
+        # A form comes back with its errors: htmx would scroll the swapped page to the top; instead it
+        # lands on the field with the error (the form focuses it), so on a phone the form stays in view.
+        response["HX-Reswap"] = "innerHTML show:none focus-scroll:true"
+    return response
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -166,7 +171,7 @@ def run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
         # Buttons follow the state machine; the services still decide when pressed.
         "can_start": can_proceed(run.start),
         "can_complete": can_proceed(run.complete),
-        "complete_form": complete_form or RunCompleteForm(),
+        "complete_form": focus_first_error(complete_form) if complete_form is not None else RunCompleteForm(),
         "can_accept": run.status == RunStatus.SENT_TO_PARTNER and run.accepted_at is None,
         "can_decline": can_proceed(run.decline),
         "decline_form": decline_form or DeclineForm(),
@@ -175,7 +180,8 @@ def run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
         "previous_round": selectors.previous_round(run),
         "materials": planned,
         "can_log_materials": bool(planned) and run.status == RunStatus.IN_PROGRESS,
-        "consumption_form": consumption_form or ConsumptionForm(planned=planned),
+        "consumption_form": (focus_first_error(consumption_form) if consumption_form is not None
+                             else ConsumptionForm(planned=planned)),
     }, status=status)
 
 

@@ -61,3 +61,39 @@ def test_counts_open_their_lists_and_the_queries_do_not_grow(staff_client, staff
     assert (this_week.completed, this_week.late, this_week.late_share) == (8, 2, 25)  # the first of each batch
     sent_to = {row.name: row.runs_sent for row in response.context["scorecards"]}
     assert set(sent_to) == {p.name for p in partners} and sum(sent_to.values()) == 8 * 4  # late, soon, working, done
+
+
+def _bulk_runs(n: int, partners, design) -> None:
+    """``n`` runs in every state, straight into the table (for counting queries, not for their history)."""
+    from django.utils import timezone
+
+    from production.models import ProductionRun
+
+    now, today = timezone.now(), date.today()
+    states = ["pending_review", "approved", "sent_to_partner", "in_progress", "completed", "cancelled"]
+    ProductionRun.objects.bulk_create(
+        ProductionRun(design=design, quantity=5, partner=partners[i % len(partners)], status=states[i % len(states)],
+                      stage=1 + i % 2, due_date=today + timedelta(days=i % 7 - 3),
+                      sent_at=now - timedelta(days=5) if i % 6 >= 2 else None,
+                      completed_at=now - timedelta(days=i % 30) if i % 6 == 4 else None,
+                      produced_quantity=4 if i % 6 == 4 else None, rejected_quantity=1 if i % 6 == 4 else None)
+        for i in range(n))
+
+
+def test_the_dashboard_and_both_reports_take_the_same_queries_at_10_and_1000_runs(staff_client, staff_api):
+    partners, design = [PartnerFactory() for _ in range(4)], DesignFactory()
+
+    def count(client, url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def measure():
+        return (count(staff_client, "/admin/"), count(staff_api, "/api/admin/reports/overview"),
+                count(staff_api, "/api/admin/reports/partners"))
+
+    _bulk_runs(10, partners, design)
+    small = measure()
+    _bulk_runs(990, partners, design)
+    assert measure() == small
+    assert small[1:] == (1, 3)  # the overview is one aggregate; the scorecards three queries

@@ -88,8 +88,11 @@ def _work_through_run_a(chromium, base_url, email, run_a, run_b):
     form.get_by_label("Good pieces").evaluate("el => el.removeAttribute('min')")
     form.get_by_label("Good pieces").fill("-1")
     form.get_by_role("button", name="Complete run").click()
-    expect(page.locator("#complete-run")).to_contain_text("greater than or equal to 0")
+    expect(page.locator("#complete-run")).to_contain_text("Good pieces cannot be below 0.")
     form = page.locator("#complete-run")
+    # The page comes back on the field with the error, not at the top: on a phone the form is in view.
+    expect(form.get_by_label("Good pieces")).to_be_focused()
+    expect(form.get_by_label("Good pieces")).to_be_in_viewport()
     form.get_by_label("Good pieces").fill("2")
     form.get_by_label("Rejected pieces").fill("1")
     form.get_by_label("Notes").fill("One panel mis-cut")

@@ -113,7 +113,7 @@ def test_negative_quantity_redisplays_the_form_with_the_error(portal_a, run_a):
     portal_a.post(f"/portal/runs/{run_a.pk}/start/")
     response = portal_a.post(f"/portal/runs/{run_a.pk}/complete/", {"produced_quantity": "-1"})
     assert response.status_code == 400
-    assert "greater than or equal to 0" in response.content.decode()
+    assert "Good pieces cannot be below 0." in response.content.decode()
     run_a.refresh_from_db()
     assert run_a.status == "in_progress"
 
@@ -144,3 +144,21 @@ def test_run_detail_query_count(portal_a, run_a, django_assert_num_queries):
     with django_assert_num_queries(7):
         response = portal_a.get(f"/portal/runs/{run_a.pk}/")
     assert response.status_code == 200
+
+
+def test_a_refused_completion_keeps_what_was_typed_and_focuses_the_field(portal_a, run_a):
+    from production.services import run_start, task_complete
+
+    run_start(run=run_a, actor=None)
+    for task in run_a.tasks.all():
+        task_complete(task=task, actor=None)
+    too_many = portal_a.post(f"/portal/runs/{run_a.pk}/complete/", {"produced_quantity": str(run_a.quantity),
+                                                                    "rejected_quantity": "5"})
+    page = too_many.content.decode()
+    assert too_many.status_code == 400
+    assert f'name="produced_quantity" value="{run_a.quantity}"' in page and 'name="rejected_quantity" value="5"' in page
+    form = too_many.context["complete_form"]
+    assert form.fields["produced_quantity"].widget.attrs.get("autofocus")  # the field the error is on
+    words = portal_a.post(f"/portal/runs/{run_a.pk}/complete/", {"produced_quantity": "-1"})
+    assert words.context["complete_form"].errors["produced_quantity"] == ["Good pieces cannot be below 0."]
+    assert words.context["complete_form"].fields["produced_quantity"].widget.attrs.get("autofocus")
