@@ -131,6 +131,14 @@ def partner_notify(*, partner: Partner, key: str, title: str, body: str, link: s
 
 
 @transaction.atomic
+def notification_open(*, partner: Partner, notification_id: int) -> Notification:
+    """``partner`` opens one of its notifications: it is read from then on (idempotent). Another's: DoesNotExist."""
+    notification = Notification.objects.get(pk=notification_id, partner=partner)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    return notification
+
+
 def notifications_mark_read(*, partner: Partner) -> int:
     """Mark every unread notification of ``partner`` read; returns how many changed."""
     return Notification.objects.filter(partner=partner, read_at__isnull=True).update(read_at=timezone.now())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from production.portal import answers, materials, views
+from production.portal import answers, materials, notifications, views
 
 app_name = "portal"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("tasks/<int:pk>/complete/", views.task_complete, name="task-complete"),
     path("designs/", views.designs, name="designs"),
     path("payments/", views.payments, name="payments"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/read/", notifications.notifications_mark_read, name="notifications-read"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification-open"),
 ]

@@ -24,7 +24,6 @@ from config.errors import DomainError, InvalidInput
 from config.money import currency
 from designs.models import DesignPartner
 from designs.selectors import designs_for_partner
-from partners import services as partner_services
 from partners.selectors import notifications_for_partner, partner_for_user, scope_to_partner
 from production import selectors, services
 from production.forms import RunCompleteForm, focus_first_error
@@ -212,14 +211,6 @@ def payments(request):
     })
 
 
-@partner_required
-def notifications(request):
-    page = Paginator(notifications_for_partner(request.partner).order_by("-created_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render_page(request, "portal/notifications.html", {"nav": "notifications", "page": page})
-
-
 # --- actions (POST, then back to the page) -----------------------------------------------
 
 def back_to_run(run_id: int):
@@ -279,11 +270,3 @@ def task_start(request, pk: int):
 @partner_required
 def task_complete(request, pk: int):
     return _task_action(request, pk, services.task_complete, "Task “{task.title}” completed.")
-
-
-@require_POST
-@partner_required
-def notifications_mark_read(request):
-    partner_services.notifications_mark_read(partner=request.partner)
-    messages.success(request, "All notifications marked as read.")
-    return redirect("portal:notifications")

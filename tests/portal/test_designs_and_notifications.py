@@ -46,7 +46,8 @@ def test_dispatch_notification_shows_newest_first_with_unread_count(portal_a, pa
     assert titles[1].startswith(f"New production run #{older.pk}")
     assert response.context["unread_count"] == 2
     html = response.content.decode()
-    assert f'href="/portal/runs/{newer.pk}/"' in html
+    link = response.context["page"].object_list[0]
+    assert link.link == f"/portal/runs/{newer.pk}/" and f'href="/portal/notifications/{link.pk}/"' in html
     assert f"run #{foreign.pk}:" not in html
 
 
@@ -76,3 +77,20 @@ def test_notifications_page_query_count(portal_a, partner_a, category, django_as
     with django_assert_num_queries(6):
         response = portal_a.get("/portal/notifications/")
     assert len(response.context["page"].object_list) == 3
+
+
+def test_opening_a_notification_marks_it_read_and_opens_its_page(portal_a, portal_b, partner_a, run_a):
+    from partners.models import Notification
+
+    notify_partner_of_dispatch(run_a.pk)  # what the django-q2 job does after the dispatch commits
+    note = Notification.objects.filter(partner=partner_a).latest("id")
+    assert note.read_at is None and note.link.startswith("/portal/runs/")
+    listing = portal_a.get("/portal/notifications/").content.decode()
+    assert f'href="/portal/notifications/{note.pk}/"' in listing
+    assert portal_b.get(f"/portal/notifications/{note.pk}/").status_code == 404  # another partner's
+    opened = portal_a.get(f"/portal/notifications/{note.pk}/")
+    assert opened.status_code == 302 and opened["Location"] == note.link
+    note.refresh_from_db()
+    assert note.read_at is not None
+    Notification.objects.filter(pk=note.pk).update(link="//elsewhere.example/phish", read_at=None)
+    assert portal_a.get(f"/portal/notifications/{note.pk}/")["Location"] == "/portal/notifications/"
