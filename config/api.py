@@ -240,3 +240,17 @@ class MaterialQuantityField(serializers.Field):
 
     def to_representation(self, value):
         return f"{Decimal(value):.{MATERIAL_PLACES}f}"
+
+
+def query_values(request, names, *, page_params=("limit", "offset")) -> dict[str, str]:
+    """The query's parameters among ``names``, each given once with a value; anything else is a 400 naming it.
+
+    ``page_params`` are left to the paginator. (For views whose filters are a form or serializer, not a FilterSet.)
+    """
+    params = {key: request.query_params.getlist(key) for key in request.query_params if key not in page_params}
+    errors = {key: ["Unknown parameter."] for key in params if key not in names}
+    errors |= {key: ["Give this parameter once, with a value."] for key, values in params.items()
+               if key in names and (len(values) != 1 or not values[0])}
+    if errors:
+        raise serializers.ValidationError(errors)
+    return {key: values[0] for key, values in params.items()}

@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from config.api import MaterialQuantityField, SignedMoneyField, StrictCharField, StrictObject, id_field
+from config.api import MaterialQuantityField, SignedMoneyField, StrictCharField, StrictObject, id_field, query_values
 from config.numbers import MAX_ID
 from partners.permissions import IsStaff
 from production import services
@@ -124,14 +124,9 @@ REPORT_PARAMETERS = [
 
 def report_query(request):
     """The report's lines for the query's filters; an unknown, empty, repeated or bad parameter is a 400."""
-    params = {key: request.query_params.getlist(key) for key in request.query_params
-              if key not in ("limit", "offset")}  # the page's, read by the paginator
-    errors = {key: ["Unknown parameter."] for key in params if key not in REPORT_FILTERS}
-    errors |= {key: ["Give this parameter once, with a value."] for key, values in params.items()
-               if key in REPORT_FILTERS and (len(values) != 1 or not values[0])}
-    form = MaterialsReportForm({key: values[0] for key, values in params.items()})
-    if errors or not form.is_valid():
-        raise serializers.ValidationError(errors or form.errors)
+    form = MaterialsReportForm(query_values(request, REPORT_FILTERS))
+    if not form.is_valid():
+        raise serializers.ValidationError(form.errors)
     return form.lines()
 
 

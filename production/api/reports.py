@@ -6,7 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
-from config.api import StrictObject
+from config.api import StrictObject, query_values
 from partners.permissions import IsStaff
 from production import reports
 from production.api.staff import RunFilter
@@ -77,11 +77,7 @@ class PartnersReport(generics.GenericAPIView):
         responses=ScorecardOutput(many=True),
     )
     def get(self, request):
-        params = {key: request.query_params.getlist(key) for key in request.query_params}
-        repeated = {key: ["Give this parameter once."] for key, values in params.items() if len(values) != 1}
-        if repeated:
-            raise serializers.ValidationError(repeated)
-        query = PeriodQuery(data={key: values[0] for key, values in params.items()})
+        query = PeriodQuery(data=query_values(request, ("from", "to"), page_params=()))
         query.is_valid(raise_exception=True)
         rows = reports.scorecards(start=query.validated_data.get("from"), end=query.validated_data.get("to"))
         return Response(ScorecardOutput([row.as_data() for row in rows], many=True).data)
