@@ -83,7 +83,7 @@ def plan(run: ProductionRun) -> RoutingPlan:
     """How the routing would approve and dispatch ``run``; NotRoutable with the reason when it would not."""
     design: Design = run.design
     if design.status != Design.Status.COMMERCE_READY:
-        raise NotRoutable(f"Design {design.name!r} is {design.status}, not commerce_ready.")
+        raise NotRoutable(f"Design {design.name!r} is {design.get_status_display().lower()}, not ready for commerce.")
     routing = _routing(design)
     assignments = _split(routing, run.quantity)
     partners = Partner.objects.in_bulk([a.partner_id for a in assignments])

@@ -108,8 +108,10 @@ class ConfirmTemplatesForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("category")) == bool(data.get("templates")):
-            raise forms.ValidationError("Choose either a template category or some templates (not both).")
+        if data.get("category") and data.get("templates"):
+            raise forms.ValidationError("You chose a category and some templates: keep one of the two.")
+        if not data.get("category") and not data.get("templates"):
+            raise forms.ValidationError("Choose a template category, or tick the templates to use.")
         return data
 
     def selection(self) -> TemplateSelection:

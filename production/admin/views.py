@@ -24,6 +24,7 @@ from production import gating, selectors, services
 from production.admin.forms import ConfirmTemplatesForm, ReassignForm, RunCreateForm, allocation_formset
 from production.exports import runs_csv_lines
 from production.models import ProductionRun, RunStatus
+from tasks.models import TaskTemplateCategory
 
 
 def run_url(run_or_pk) -> str:
@@ -198,6 +199,15 @@ def run_create(model_admin, request):
 
 # --- confirm templates ---------------------------------------------------------------------
 
+def _category_for(runs, picked: list[str]):
+    """The category named like the picked runs' role ("Cutting" for cutting runs), as a starting point."""
+    roles = {role.lower() for role in runs.filter(pk__in=[p for p in picked if p.isdigit()]).values_list("role", flat=True)
+             if role}
+    if len(roles) != 1:
+        return None
+    return TaskTemplateCategory.objects.filter(name__iexact=roles.pop()).values_list("pk", flat=True).first()
+
+
 def confirm_templates(model_admin, request):
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
@@ -216,7 +226,8 @@ def confirm_templates(model_admin, request):
                     f"{run} ({run.tasks.count()} tasks)" for run in sent))
                 return redirect(confirm_templates_url())
     else:
-        form = ConfirmTemplatesForm(initial={"runs": request.GET.getlist("run")}, runs=runs)
+        picked = request.GET.getlist("run")
+        form = ConfirmTemplatesForm(initial={"runs": picked, "category": _category_for(runs, picked)}, runs=runs)
     chosen = {str(v) for v in (form["runs"].value() or [])}
     return render_page(request, model_admin, "admin/production/confirm_templates.html", "Confirm templates",
                    form=form, runs=runs, chosen=chosen)

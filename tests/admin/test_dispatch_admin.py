@@ -90,8 +90,18 @@ def test_category_and_templates_together_are_refused(staff_client, waiting):
                                            "templates": [cutting.templates.first().pk]})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "Choose either a template category or some templates (not both)."]
+        "You chose a category and some templates: keep one of the two."]
+    neither = staff_client.post(CONFIRM, {"runs": [waiting[0].pk]})
+    assert neither.context["form"].non_field_errors() == ["Choose a template category, or tick the templates to use."]
     assert not Task.objects.exists()
+
+
+def test_the_category_named_like_the_runs_role_is_preselected(staff_client, waiting):
+    cutting = CategoryFactory(name="Cutting", steps=1)
+    cutter, stitcher = waiting  # roles "cutting" and "stitching"
+    assert staff_client.get(f"{CONFIRM}?run={cutter.pk}").context["form"].initial["category"] == cutting.pk
+    both = staff_client.get(f"{CONFIRM}?run={cutter.pk}&run={stitcher.pk}").context["form"]
+    assert both.initial["category"] is None  # two roles: nothing to guess
 
 
 def test_errors_are_reported_per_run(staff_client, staff, waiting):

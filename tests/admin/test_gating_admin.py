@@ -50,7 +50,7 @@ def test_review_queue_shows_why_each_run_was_not_dispatched(staff_client, staff,
     response = staff_client.get(CHANGELIST, {"status__exact": "pending_review"})
     assert "why_waiting" in response.context["cl"].list_display
     reason = selectors.review_reason(not_ready)
-    assert reason == "Design 'Draft coat' is approved, not commerce_ready."
+    assert reason == "Design 'Draft coat' is approved, not ready for commerce."
     assert reason.replace("'", "&#x27;") in response.content.decode()
     # Outside the queue the column is not there.
     assert "why_waiting" not in staff_client.get(CHANGELIST).context["cl"].list_display
@@ -80,7 +80,7 @@ def test_approve_by_routing_approves_routable_runs_and_reports_the_others(staff_
     assert not_ready.status == "pending_review"
     assert messages_of(response) == [
         f"Approved by routing: {routable}",
-        f"Run #{not_ready.pk} not approved: Design 'Draft coat' is approved, not commerce_ready.",
+        f"Run #{not_ready.pk} not approved: Design 'Draft coat' is approved, not ready for commerce.",
     ]
 
 
@@ -90,6 +90,6 @@ def test_the_review_queue_says_why_for_order_runs_and_after_a_refused_approve_by
     run = order_born_run(DesignFactory(name="Draft coat"), 2)  # automatic dispatch is off
     assert selectors.review_reason(run).endswith("Waiting for review: automatic dispatch is off.")
     staff_client.post(CHANGELIST, {"action": "approve_by_routing", "_selected_action": [run.pk]})
-    assert selectors.review_reason(run) == "Design 'Draft coat' is approved, not commerce_ready."
+    assert selectors.review_reason(run) == "Design 'Draft coat' is approved, not ready for commerce."
     page = staff_client.get(CHANGELIST, {"status__exact": "pending_review"}).content.decode()
-    assert "Design &#x27;Draft coat&#x27; is approved, not commerce_ready." in page
+    assert "Design &#x27;Draft coat&#x27; is approved, not ready for commerce." in page

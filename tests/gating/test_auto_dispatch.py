@@ -47,7 +47,7 @@ def test_design_not_commerce_ready_stays_in_review(policy_on, partner_a, cutting
     design = make_design(routing=routing((partner_a, "cutting", 1), category=cutting), status=Design.Status.APPROVED)
     run = pending_run(design, 4)
     run_auto_dispatch(run_id=run.pk)
-    _assert_still_in_review(run, "is approved, not commerce_ready")
+    _assert_still_in_review(run, "is approved, not ready for commerce")
 
 
 @pytest.mark.parametrize("raw", [None, {"assignments": []}], ids=["no-routing", "no-assignments"])
@@ -181,7 +181,7 @@ def test_a_new_reason_is_recorded_again(policy_on, partner_a):
     design_update(design=design, status=Design.Status.REVISION)  # the design moved back meanwhile
     run_auto_dispatch(run_id=run.pk)
     assert len(_skips(run)) == 2
-    assert "not commerce_ready" in review_reason(run)
+    assert "not ready for commerce" in review_reason(run)
 
 
 def test_job_after_staff_approval_is_a_no_op(policy_on, staff, partner_a, partner_b, cutting):
