@@ -252,10 +252,13 @@ class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
             fieldsets = [f for f in fieldsets if f[0] != "Stage"]  # a root's stages are its children's (the ledger)
         if obj is not None and obj.run_type != ProductionRun.RunType.SAMPLE:
             fieldsets = [f for f in fieldsets if f[0] != "Sample review"]
-        if obj is not None and obj.status == RunStatus.PENDING_REVIEW:
-            return fieldsets
-        # The review reason only means something while the run waits for review.
-        main = [f for f in fieldsets[0][1]["fields"] if f != "review_reason"]
+        hidden = set()
+        if obj is not None and obj.status != RunStatus.PENDING_REVIEW:
+            hidden.add("review_reason")  # it only means something while the run waits for review
+        if obj is not None and obj.has_children():  # a parent is never dispatched: its children are
+            hidden.add("dispatch_state")
+            fieldsets = [f for f in fieldsets if f[0] not in ("Dispatch", "Partner's answer")]
+        main = [f for f in fieldsets[0][1]["fields"] if f not in hidden]
         return [(None, {"fields": main}), *fieldsets[1:]]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -157,9 +157,10 @@ def test_the_page_says_what_to_do_next_and_hides_empty_sections(staff_client, st
     page = staff_client.get(run_url(parent)).content.decode()
     assert "<strong>Next:</strong> Dispatch its child runs: 2 ready to go" in page
     assert page.index('id="run-children"') < page.index('id="run-timeline"') and 'id="run-tasks"' not in page
+    assert "Dispatch state:" not in page and "Templates used:" not in page  # a parent is dispatched through its children
     child = staff_client.get(run_url(children[0])).content.decode()
     assert f"<strong>Next:</strong> Dispatch it to {children[0].partner.name}." in child
-    assert "Templates used" in child and "Template ids" not in child
+    assert "Templates used" in child and "Template ids" not in child and "Dispatch state:" in child
     assert 'id="run-children"' not in child and 'id="run-tasks"' in child
 
 
