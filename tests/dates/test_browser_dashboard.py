@@ -58,4 +58,10 @@ def test_dashboard_opens_the_late_runs(live_server, staff, partner_a, partner_b,
         login(portal, base, user_a.email)
         expect(portal.locator(f"li[data-run='{late.pk}'] .badge.late")).to_have_text("Late")
         portal.screenshot(path=str(ARTIFACTS / "portal-hub-late-phone.png"), full_page=True)
+        portal.get_by_role("link", name="Designs").click()
+        status = portal.locator("#designs td[data-label=Status]").first
+        expect(status).to_have_text("Approved")
+        box = status.bounding_box()
+        assert box["x"] + box["width"] <= PHONE["width"], box  # the whole status reads on a phone, not "Commer…"
+        portal.screenshot(path=str(ARTIFACTS / "portal-designs-phone.png"), full_page=True)
         assert refused == [], refused
