@@ -54,7 +54,7 @@ class RunCost:
 
 
 def run_cost(run: ProductionRun) -> RunCost:
-    """The cost of a run (a parent: of its children), in five queries whatever its size."""
+    """The cost of a run (a parent: of its children), in a fixed handful of queries whatever its size."""
     parent = run.children.exists()
     runs = run.children.all() if parent else ProductionRun.objects.filter(pk=run.pk)
     partner_cost = Payable.objects.due().filter(run__in=runs).aggregate(total=Sum("amount"))["total"] or Decimal(0)
