@@ -141,3 +141,15 @@ def test_bench_prints_every_row_writes_the_results_and_removes_its_data(require_
                  AuthToken, Session, AccessLog]
     assert {model.__name__: model.objects.count() for model in leftovers} == dict.fromkeys(
         (model.__name__ for model in leftovers), 0)
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_the_dashboard_something_late_and_something_due(django_capture_on_commit_callbacks):
+    from production.reports import overview
+
+    _seed(django_capture_on_commit_callbacks)
+    counts = overview()
+    assert (counts["late"], counts["due_soon"]) == (1, 1)  # Aurora's cutting is late, Blu's stitching due tomorrow
+    order = Order.objects.get(external_id="DEMO-1")
+    assert order.promised_date is not None and all(
+        run.due_date == order.promised_date for run in order.production_runs.all())

@@ -8,6 +8,7 @@ It makes a staff user with a known password, so with ``DJANGO_DEBUG`` off it
 refuses to run unless told ``--force`` (a demo on a production-like setup).
 """
 
+from datetime import timedelta
 from decimal import Decimal
 import os
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from designs.materials import bill_line, design_set_bill_of_materials, material_create
 from designs.models import Design, Material
@@ -172,6 +174,7 @@ class Command(BaseCommand):
                                                                              field_name="sku")
         order = order_create(
             customer_email="customer@shop.example", external_id=ORDER_EXTERNAL_ID,
+            promised_date=timezone.localdate() + timedelta(days=21),  # its runs are due then
             items=[{"product": variants[sku].product, "variant": variants[sku], "quantity": quantity,
                     "external_id": f"{ORDER_EXTERNAL_ID}-{i}"} for i, (sku, quantity) in enumerate(ORDER_ITEMS, start=1)],
         )
@@ -183,9 +186,13 @@ class Command(BaseCommand):
         if ProductionRun.objects.filter(design=design, order__isnull=True, parent_run__isnull=True).exists():
             return
         aurora, blu = partners["atelier-aurora"], partners["bottega-blu"]
+        today = timezone.localdate()
         _, children = run_create_allocated(design=design, quantity=60, actor=admin, assignments=[
-            Assignment(partner_id=aurora.pk, role="cutting", quantity=30, rate=Decimal("2.00")),
-            Assignment(partner_id=blu.pk, role="stitching", quantity=30, rate=Decimal("6.50")),
+            # Aurora's cutting was due two days ago (late on the dashboard); Blu's stitching is due tomorrow.
+            Assignment(partner_id=aurora.pk, role="cutting", quantity=30, rate=Decimal("2.00"),
+                       due_date=today - timedelta(days=2)),
+            Assignment(partner_id=blu.pk, role="stitching", quantity=30, rate=Decimal("6.50"),
+                       due_date=today + timedelta(days=1)),
         ])
         for child in children:
             category = categories["Cutting" if child.role == "cutting" else "Stitching"]
