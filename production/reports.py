@@ -14,13 +14,13 @@ from django.utils import timezone
 from partners.models import Partner
 from production import dates
 from production.models import (
-    TERMINAL,
     ActivityVerb,
     DispatchState,
     ProductionRun,
     ProductionRunActivity,
     RunStatus,
 )
+from production.models.queries import late_q
 
 NOT_STARTED = [RunStatus.PENDING_REVIEW, RunStatus.APPROVED, RunStatus.SENT_TO_PARTNER, RunStatus.AWAITING_REASSIGNMENT]
 
@@ -40,7 +40,7 @@ def overview_filters(today: date) -> dict[str, Q]:
                              & (Q(stage=1) | Q(released_at__isnull=False)),
         "awaiting_reassignment": Q(status=RunStatus.AWAITING_REASSIGNMENT),
         "in_progress": Q(status=RunStatus.IN_PROGRESS),
-        "late": Q(due_date__lt=today) & ~Q(status__in=TERMINAL),
+        "late": late_q(today),
         "due_soon": Q(due_date__gte=today, due_date__lte=soon, status__in=NOT_STARTED),
         "completed_last_7_days": Q(status=RunStatus.COMPLETED, completed_at__gte=timezone.now() - timedelta(days=7)),
     }

@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django_fsm import can_proceed
 
-from config.errors import DomainError
+from config.errors import DomainError, InvalidInput
 from config.money import currency
 from config.numbers import MAX_STAGE, parse_whole_number
 from designs.models import Design
 from partners.models import Partner
 from production import gating, selectors, services
-from production.admin.forms import ConfirmTemplatesForm, ReassignForm, RunCreateForm, allocation_formset
+from production.admin.forms import CancelForm, ConfirmTemplatesForm, ReassignForm, RunCreateForm, allocation_formset
 from production.exports import runs_csv_lines
 from production.models import ProductionRun, RunStatus
 from tasks.models import TaskTemplateCategory
@@ -52,7 +52,12 @@ def run_to_change(model_admin, request, pk: int) -> ProductionRun:
 # --- buttons on the run page ---------------------------------------------------------
 
 def _cancel(request, run):
-    services.run_cancel(run=run, actor=request.user, reason=request.POST.get("reason", "").strip()[:500])
+    # The run page cancels through its confirmation page (units.cancel); a post straight here follows the
+    # same rule: staff say why.
+    form = CancelForm(request.POST)
+    if not form.is_valid() and can_proceed(run.cancel):
+        raise InvalidInput("Say why the run is cancelled: use Cancel run… on its page.")
+    services.run_cancel(run=run, actor=request.user, reason=form.cleaned_data.get("reason", ""))
     return f"{run} cancelled, with its open children and tasks."
 
 

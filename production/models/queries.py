@@ -6,6 +6,11 @@ from django.db.models import Count, Exists, OuterRef, Q
 from production.models.states import TERMINAL, sent_q
 
 
+def late_q(today) -> Q:
+    """Not finished, and due before ``today``: the database's statement of ``production.dates.late``."""
+    return Q(due_date__lt=today) & ~Q(status__in=TERMINAL)
+
+
 class ProductionRunQuerySet(models.QuerySet):
     def roots(self):
         return self.filter(parent_run__isnull=True)
@@ -27,7 +32,7 @@ class ProductionRunQuerySet(models.QuerySet):
 
     def late(self, today):
         """Not finished, and due before ``today`` (``production.dates.today()``)."""
-        return self.filter(due_date__lt=today).exclude(status__in=TERMINAL)
+        return self.filter(late_q(today))
 
     def not_late(self, today):
         return self.exclude(pk__in=self.late(today).values("pk"))

@@ -176,3 +176,11 @@ def test_a_dispatched_run_names_its_templates_not_their_ids(staff_client, staff,
     names = list(TaskTemplate.objects.filter(category=category).order_by("sequence").values_list("name", flat=True))
     page = staff_client.get(run_url(children[0])).content.decode()
     assert ", ".join(names) in page
+
+
+def test_a_cancel_posted_without_a_reason_is_refused(staff_client, allocated):
+    parent, _ = allocated
+    response = _transition(staff_client, parent, "cancel")
+    assert messages_of(response) == ["Say why the run is cancelled: use Cancel run… on its page."]
+    parent.refresh_from_db()
+    assert parent.status == "approved"
