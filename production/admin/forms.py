@@ -1,6 +1,7 @@
 """Forms of the custom admin pages. They validate input only; the services decide."""
 
 from django import forms
+from django.db.models.functions import Lower
 
 from config.money import MAX_MONEY, MONEY_DIGITS, MONEY_PLACES, RateType
 from config.numbers import MAX_STAGE
@@ -33,7 +34,8 @@ class AllocationRowForm(forms.Form):
     """One row of the Allocate page: a partner's share of one stage, and optionally the templates it goes out with."""
 
     partner = PartnerChoiceField(queryset=Partner.objects.filter(is_active=True).order_by("name", "id"))
-    role = forms.CharField(required=False, max_length=100)
+    role = forms.CharField(required=False, max_length=100,
+                           widget=forms.TextInput(attrs={"list": "role-suggestions", "autocomplete": "off"}))
     quantity = forms.IntegerField(min_value=1, widget=forms.NumberInput(attrs={"class": "vSmallField"}))
     template_category = forms.ModelChoiceField(
         queryset=TaskTemplateCategory.objects.order_by("name", "id"), required=False, label="Templates",
@@ -63,6 +65,11 @@ class AllocationRowForm(forms.Form):
 
 
 class AllocationFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_few_forms": "Fill in at least one row: a partner, a role and a quantity.",
+    }
+
     def initial_form_count(self):
         return 0  # every row but the first may stay empty, prefilled or not (rows carry their stage as initial)
 
@@ -82,6 +89,16 @@ def allocation_formset(rows: int = 3):
     """At least one row must be filled; ``rows`` rows are offered (the page works without JavaScript)."""
     return forms.formset_factory(AllocationRowForm, formset=AllocationFormSet, extra=max(rows - 1, 0), min_num=1,
                                  validate_min=True)
+
+
+def role_suggestions(design: Design) -> list[str]:
+    """What the Role column offers as you type: the roles this design already knows (its partners' links and its
+    bill of materials), then the template categories' names. Bounded by the design and the categories, not by
+    how many partners or runs there are."""
+    roles = design.partner_links.values_list("role", flat=True).union(
+        design.bill_of_materials.values_list("role", flat=True),
+        TaskTemplateCategory.objects.values_list(Lower("name"), flat=True))
+    return sorted({role for role in roles if role})  # one query
 
 
 class TemplateChoiceField(forms.ModelMultipleChoiceField):

@@ -21,7 +21,14 @@ from config.numbers import MAX_STAGE, parse_whole_number
 from designs.models import Design
 from partners.models import Partner
 from production import gating, selectors, services
-from production.admin.forms import CancelForm, ConfirmTemplatesForm, ReassignForm, RunCreateForm, allocation_formset
+from production.admin.forms import (
+    CancelForm,
+    ConfirmTemplatesForm,
+    ReassignForm,
+    RunCreateForm,
+    allocation_formset,
+    role_suggestions,
+)
 from production.exports import runs_csv_lines
 from production.models import ProductionRun, RunStatus
 from tasks.models import TaskTemplateCategory
@@ -174,7 +181,7 @@ def run_allocate(model_admin, request, pk: int):
     sections = _sections(formset)
     return render_page(request, model_admin, "admin/production/allocate.html", f"Allocate {run}",
                    run=run, original=run, formset=formset, sections=sections, more_rows=min(blank + 2, 20),
-                   stages=len(sections), currency=currency())
+                   stages=len(sections), currency=currency(), role_suggestions=role_suggestions(run.design))
 
 
 # --- create -------------------------------------------------------------------------------

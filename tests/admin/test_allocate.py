@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.urls import reverse
 import pytest
 
+from designs.models import DesignPartner
 from production import services
 from production.models import ProductionRun, ProductionRunActivity
 from tests.admin.conftest import messages_of, run_url
@@ -84,8 +85,19 @@ def test_rows_with_errors_are_shown_next_to_the_fields(staff_client, pending, pa
     assert response.context["formset"].forms[0].errors == {
         "quantity": ["Ensure this value is greater than or equal to 1."]}
     empty = staff_client.post(_url(pending), _rows((None, "", ""), total_forms=1))
-    assert empty.context["formset"].non_form_errors() == ["Please submit at least 1 form."]
+    assert empty.context["formset"].non_form_errors() == [
+        "Fill in at least one row: a partner, a role and a quantity."]
+    assert "Please submit" not in empty.content.decode()
     assert not ProductionRun.objects.filter(parent_run=pending).exists()
+
+
+def test_role_offers_what_the_design_and_the_categories_know(staff_client, pending, partner_a):
+    DesignPartner.objects.create(design=pending.design, partner=partner_a, role="pressing")
+    CategoryFactory(name="Cutting")
+    response = staff_client.get(_url(pending))
+    page = response.content.decode()
+    assert response.context["role_suggestions"] == ["cutting", "pressing"]
+    assert '<option value="pressing">' in page and 'list="role-suggestions"' in page
 
 
 def test_rows_are_prefilled_from_the_design_routing(staff_client, staff, partner_a, partner_b):

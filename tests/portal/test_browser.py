@@ -12,7 +12,7 @@ import pytest
 from production import services
 from production.models import RunStatus
 from tasks.selectors import TemplateSelection
-from tests.factories import CategoryFactory, DesignFactory
+from tests.factories import PASSWORD, CategoryFactory, DesignFactory
 from tests.portal.browser import ARTIFACTS, DESKTOP, PHONE, chromium_browser, login, require_chromium, watch_csp
 
 
@@ -45,6 +45,30 @@ def test_partner_works_through_a_run_in_the_browser(live_server, partner_a, part
     assert (run_a.status, run_a.produced_quantity, run_a.rejected_quantity) == ("completed", 2, 1)
     assert parent.status == RunStatus.COMPLETED
     assert (parent.produced_quantity, parent.rejected_quantity) == (4, 1)
+
+
+@pytest.mark.browser
+def test_logging_in_shows_that_it_is_under_way(live_server, user_a):
+    require_chromium()
+    with chromium_browser() as chromium:
+        from playwright.sync_api import expect
+
+        page = chromium.new_context(viewport=PHONE).new_page()
+        held = []  # the log-in request, held back so the page can be seen while it waits
+        page.route("**/portal/login/", lambda route: held.append(route) if route.request.method == "POST"
+                   else route.continue_())
+        page.goto(f"{live_server.url}/portal/login/")
+        page.fill("input[name=username]", user_a.email)
+        page.fill("input[name=password]", PASSWORD)
+        button = page.locator("form.stacked button[type=submit]")
+        expect(button).to_have_text("Log in", use_inner_text=True)
+        button.click()
+        expect(button).to_be_disabled()
+        expect(button).to_have_text("Logging in…", use_inner_text=True)
+        assert len(held) == 1  # pressed once, sent once
+        held[0].continue_()
+        page.wait_for_url(f"{live_server.url}/portal/")
+        expect(page.get_by_role("heading", name="Production runs")).to_be_visible()
 
 
 def _work_through_run_a(chromium, base_url, email, run_a, run_b):

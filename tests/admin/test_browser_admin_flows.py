@@ -1,0 +1,158 @@
+"""Three operations pages in a real Chromium, on a desktop and on a phone: cancelling a run (a reason is required),
+confirming the templates of a waiting run (its role's category comes preselected), and placing a draft order."""
+
+from contextlib import contextmanager
+
+import pytest
+
+from orders.services import order_create
+from production import services
+from production.models import ProductionRun
+from tests.factories import PASSWORD, CategoryFactory, ProductFactory
+from tests.portal.browser import ARTIFACTS, DESKTOP, PHONE, chromium_browser, require_chromium, watch_csp
+
+SIZES = pytest.mark.parametrize("size", ["desktop", "phone"])
+
+
+@contextmanager
+def admin_page(live_server, staff, size):
+    """A staff member's admin page at ``size``; no ORM calls inside (Playwright runs an event loop)."""
+    require_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with chromium_browser() as chromium:
+        from playwright.sync_api import expect
+
+        phone = size == "phone"
+        context = chromium.new_context(viewport=PHONE if phone else DESKTOP, device_scale_factor=2 if phone else 1,
+                                       is_mobile=phone, has_touch=phone)
+        page = context.new_page()
+        refused = watch_csp(page)
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("input[name=username]", staff.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("input[type=submit]")
+        expect(page.locator("#user-tools")).to_be_visible()
+        yield page, expect
+        assert refused == [], refused
+
+
+def shot(page, name, size):
+    page.screenshot(path=str(ARTIFACTS / f"admin-{name}-{size}.png"), full_page=True)
+
+
+def assert_fits(page, locator):
+    """Reachable and whole: scrolled to, it is in the viewport and not wider than the screen; the page does not
+    scroll sideways either."""
+    from playwright.sync_api import expect
+
+    locator.scroll_into_view_if_needed()
+    expect(locator).to_be_in_viewport()
+    box, width = locator.bounding_box(), page.viewport_size["width"]
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.browser
+@SIZES
+def test_cancelling_a_run_needs_a_reason(live_server, staff, allocated, size):
+    parent, children = allocated
+    run_page = f"{live_server.url}/admin/production/productionrun/{parent.pk}/change/"
+    with admin_page(live_server, staff, size) as (page, expect):
+        page.goto(run_page)
+        page.get_by_role("link", name="Cancel run…").click()
+        expect(page).to_have_url(f"{live_server.url}/admin/production/productionrun/{parent.pk}/cancel/")
+        expect(page.locator("#cancel-warning")).to_contain_text("child runs that are not finished are cancelled too")
+        submit = page.locator("#run-form input[type=submit]")
+        expect(page.get_by_label("Why is it cancelled?")).to_be_visible()
+        if size == "phone":
+            assert_fits(page, page.locator("#run-form"))
+            assert_fits(page, submit)
+        shot(page, "run-cancel", size)
+
+        submit.click()  # no reason
+        expect(page.locator("[data-field=reason] .errorlist")).to_be_visible()
+        expect(page).to_have_url(f"{live_server.url}/admin/production/productionrun/{parent.pk}/cancel/")
+        shot(page, "run-cancel-without-reason", size)
+        other = page.context.new_page()
+        other.goto(run_page)
+        expect(other.locator(".run-actions strong").first).to_have_text("Approved")  # still as it was
+        other.close()
+
+        page.get_by_label("Why is it cancelled?").fill("Customer withdrew the order")
+        submit.click()
+        expect(page).to_have_url(run_page)
+        expect(page.locator(".messagelist")).to_contain_text("cancelled, with its open children and tasks.")
+        expect(page.locator(".run-actions strong").first).to_have_text("Cancelled")
+        shot(page, "run-cancelled", size)
+
+    assert set(ProductionRun.objects.filter(pk__in=[parent.pk, *(c.pk for c in children)])
+               .values_list("status", flat=True)) == {"cancelled"}
+    cancelled = parent.activities.filter(verb="cancelled")
+    assert [(a.note, a.actor) for a in cancelled] == [("Customer withdrew the order", staff)]  # once, with the reason
+    for child in children:
+        assert child.activities.get(verb="cancelled").note == f"Parent run {parent.pk} cancelled. Customer withdrew the order"
+
+
+@pytest.mark.browser
+@SIZES
+def test_confirming_templates_preselects_the_runs_role_and_creates_its_tasks(live_server, staff, allocated, size):
+    _, children = allocated
+    cutter, stitcher = [services.dispatch_start(run=child, actor=staff) for child in children]  # cutting, stitching
+    cutting = CategoryFactory(name="Cutting", steps=2)
+    CategoryFactory(name="Stitching", steps=1)
+    with admin_page(live_server, staff, size) as (page, expect):
+        page.goto(f"{live_server.url}/admin/production/productionrun/{cutter.pk}/change/")
+        page.get_by_role("link", name="Confirm templates…").click()
+        expect(page.locator(f"#run-{cutter.pk}")).to_be_checked()
+        expect(page.locator(f"#run-{stitcher.pk}")).not_to_be_checked()
+        category = page.get_by_label("Category")
+        expect(category).to_have_value(str(cutting.pk))
+        expect(category.locator("option:checked")).to_have_text("Cutting")
+        submit = page.get_by_role("button", name="Confirm and send to partners")
+        shot(page, "confirm-templates", size)
+        if size == "phone":
+            print("WIDE", page.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391).slice(0,15).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""))
+            assert_fits(page, category)
+            assert_fits(page, submit)
+            assert_fits(page, page.locator("#content-main form"))
+
+        submit.click()
+        expect(page.locator(".messagelist")).to_contain_text(f"Sent to partner: {cutter} (2 tasks)")
+        expect(page.locator(f"#run-{cutter.pk}")).to_have_count(0)  # no longer waiting
+        expect(page.locator(f"#run-{stitcher.pk}")).to_be_visible()
+        shot(page, "confirm-templates-done", size)
+
+    cutter.refresh_from_db()
+    assert (cutter.status, cutter.dispatch_state) == ("sent_to_partner", "completed")
+    assert list(cutter.tasks.order_by("id").values_list("title", flat=True)) == ["Cutting step 1", "Cutting step 2"]
+    stitcher.refresh_from_db()
+    assert (stitcher.dispatch_state, stitcher.tasks.count()) == ("awaiting_templates", 0)
+
+
+@pytest.mark.browser
+@SIZES
+def test_placing_a_draft_order_from_its_page(live_server, staff, size):
+    designed = ProductFactory(title="Linen shirt")
+    draft = order_create(customer_email="buyer@shop.example", external_id="SHOP-7", items=[
+        {"product": designed, "quantity": 3}, {"product": ProductFactory(title="Gift card", design=None), "quantity": 1},
+    ])
+    order_page = f"{live_server.url}/admin/orders/order/{draft.pk}/change/"
+    with admin_page(live_server, staff, size) as (page, expect):
+        page.goto(order_page)
+        place = page.get_by_role("button", name="Place order")
+        expect(place).to_be_visible()
+        if size == "phone":
+            assert_fits(page, place)
+        shot(page, "order-draft", size)
+
+        place.click()
+        expect(page).to_have_url(order_page)
+        expect(page.locator(".messagelist")).to_contain_text("placed: it has 1 production run(s) for its designed lines.")
+        expect(page.get_by_role("button", name="Place order")).to_have_count(0)
+        expect(page.get_by_text(designed.design.name, exact=True)).to_be_visible()  # its run, listed on the order
+        shot(page, "order-placed", size)
+
+    draft.refresh_from_db()
+    assert draft.status == "placed" and draft.placed_at is not None
+    run = ProductionRun.objects.get(order=draft)
+    assert (run.order_line_item.product_id, run.quantity, run.status) == (designed.pk, 3, "pending_review")
