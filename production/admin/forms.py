@@ -102,9 +102,10 @@ def role_suggestions(design: Design) -> list[str]:
 
 
 class TemplateChoiceField(forms.ModelMultipleChoiceField):
+    """Listed under their category (the page groups them), each with the step that orders the partner's tasks."""
+
     def label_from_instance(self, template):
-        category = template.category.name if template.category_id else "no category"
-        return f"{template.name} — {category}"
+        return f"Step {template.sequence}: {template.name}"
 
 
 class ConfirmTemplatesForm(forms.Form):

@@ -16,6 +16,7 @@ from django_fsm import can_proceed
 
 from config.errors import DomainError
 from production import selectors, services
+from production.admin import confirm
 from production.admin import materials as admin_materials
 from production.admin import money as admin_money
 from production.admin import sampling as admin_sampling
@@ -124,7 +125,7 @@ class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
         return admin_sampling.send_for_sampling(self, request)
 
     def confirm_templates_view(self, request):
-        return admin_views.confirm_templates(self, request)
+        return confirm.confirm_templates(self, request)
 
     def add_view(self, request, form_url="", extra_context=None):
         # A run is born through run_create (snapshot, activity), never through a model form.

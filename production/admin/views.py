@@ -1,4 +1,4 @@
-"""The custom admin pages of production runs: transitions, allocate, create, confirm templates.
+"""The custom admin pages of production runs: transitions, allocate, create, reassign (confirm templates: confirm.py).
 
 Each view checks the admin permission, validates a form and calls one service
 with ``actor=request.user``. A DomainError is shown as an admin error message;
@@ -23,7 +23,6 @@ from partners.models import Partner
 from production import gating, selectors, services
 from production.admin.forms import (
     CancelForm,
-    ConfirmTemplatesForm,
     ReassignForm,
     RunCreateForm,
     allocation_formset,
@@ -31,7 +30,6 @@ from production.admin.forms import (
 )
 from production.exports import runs_csv_lines
 from production.models import ProductionRun, RunStatus
-from tasks.models import TaskTemplateCategory
 
 
 def run_url(run_or_pk) -> str:
@@ -210,40 +208,6 @@ def run_create(model_admin, request):
 
 
 # --- confirm templates ---------------------------------------------------------------------
-
-def _category_for(runs, picked: list[str]):
-    """The category named like the picked runs' role ("Cutting" for cutting runs), as a starting point."""
-    roles = {role.lower() for role in runs.filter(pk__in=[p for p in picked if p.isdigit()]).values_list("role", flat=True)
-             if role}
-    if len(roles) != 1:
-        return None
-    return TaskTemplateCategory.objects.filter(name__iexact=roles.pop()).values_list("pk", flat=True).first()
-
-
-def confirm_templates(model_admin, request):
-    if not model_admin.has_change_permission(request):
-        raise PermissionDenied
-    runs = selectors.runs_awaiting_templates()
-    if request.method == "POST":
-        form = ConfirmTemplatesForm(request.POST, runs=runs)
-        if form.is_valid():
-            selection, sent = form.selection(), []
-            for run in form.cleaned_data["runs"]:
-                try:
-                    sent.append(services.dispatch_confirm(run=run, actor=request.user, selection=selection))
-                except DomainError as exc:
-                    messages.error(request, f"{run}: {exc.message}")
-            if sent:
-                messages.success(request, "Sent to partner: " + ", ".join(
-                    f"{run} ({run.tasks.count()} tasks)" for run in sent))
-                return redirect(confirm_templates_url())
-    else:
-        picked = request.GET.getlist("run")
-        form = ConfirmTemplatesForm(initial={"runs": picked, "category": _category_for(runs, picked)}, runs=runs)
-    chosen = {str(v) for v in (form["runs"].value() or [])}
-    return render_page(request, model_admin, "admin/production/confirm_templates.html", "Confirm templates",
-                   form=form, runs=runs, chosen=chosen)
-
 
 # --- reassign and redispatch ------------------------------------------------------------------
 

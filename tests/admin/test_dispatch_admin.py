@@ -5,10 +5,11 @@ from django.urls import reverse
 import pytest
 
 from production import services
+from production.admin.confirm import CONFIRM_PAGE_SIZE
 from production.models import ProductionRun
 from tasks.models import Task
 from tests.admin.conftest import messages_of
-from tests.factories import CategoryFactory, TemplateFactory
+from tests.factories import CategoryFactory, DesignFactory, TemplateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +49,27 @@ def test_confirm_page_lists_waiting_runs_with_templates_and_their_categories(sta
         assert f'value="{run.pk}" id="run-{run.pk}"' in page
     assert f'value="{waiting[0].pk}" id="run-{waiting[0].pk}" checked' in page  # preselected from the run page
     assert f'value="{waiting[1].pk}" id="run-{waiting[1].pk}">' in page
-    assert "Cutting step 1 — Cutting" in page
-    assert cutting.name in page
+    assert "Step 1: Cutting step 1" in page
+    assert f"<legend>{cutting.name}</legend>" in page  # the templates are listed under their category
+    assert "not the order you tick them" in page
+
+
+def test_confirm_page_shows_fifty_waiting_runs_to_a_page_and_confirms_one_from_a_later_page(
+        staff_client, staff, partner_a):
+    category = CategoryFactory(name="Cutting", steps=1)
+    design = DesignFactory()
+    runs = []
+    for _ in range(CONFIRM_PAGE_SIZE + 2):
+        _, (child,) = services.run_create_allocated(design=design, quantity=1, assignments=[
+            services.Assignment(partner_id=partner_a.pk, role="cutting", quantity=1)])
+        runs.append(services.dispatch_start(run=child, actor=staff))
+    first = staff_client.get(CONFIRM).content.decode()
+    assert first.count('name="runs"') == CONFIRM_PAGE_SIZE
+    assert f'id="run-{runs[0].pk}"' in first and f'id="run-{runs[-1].pk}"' not in first  # oldest first
+    later = staff_client.get(CONFIRM, {"page": 2}).content.decode()
+    assert later.count('name="runs"') == 2 and "Page 2 of 2 (52 runs waiting, oldest first)" in later
+    response = staff_client.post(CONFIRM, {"runs": [runs[-1].pk], "category": category.pk})
+    assert messages_of(response) == [f"Sent to partner: {runs[-1]} (1 tasks)"]
 
 
 def test_confirm_by_category_creates_tasks_and_sends_the_run_to_its_partner(
