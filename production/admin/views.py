@@ -20,7 +20,7 @@ from config.money import currency
 from config.numbers import MAX_STAGE, parse_whole_number
 from designs.models import Design
 from partners.models import Partner
-from production import gating, selectors, services
+from production import gating, services
 from production.admin.forms import (
     CancelForm,
     ReassignForm,
