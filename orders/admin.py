@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 
 from config.errors import DomainError
+from config.numbers import parse_whole_number
 from config.service_admin import ServiceAdminMixin, ViewOnlyAdminMixin, formset_written, saved_as
 from orders.models import Order, OrderLineItem, Product, ProductVariant
 from orders.services import line_problem, order_cancel, order_create, order_place, order_update
@@ -35,7 +36,8 @@ class ProductAdmin(admin.ModelAdmin):
     inlines = [ProductVariantInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(variant_count=Count("variants"))
+        # An aggregate drops Meta.ordering: say it again, or the autocomplete pages would be in no stable order.
+        return super().get_queryset(request).annotate(variant_count=Count("variants")).order_by("title", "id")
 
     @admin.display(description="variants", ordering="variant_count")
     def variant_count(self, obj):
@@ -48,6 +50,14 @@ class ProductVariantAdmin(admin.ModelAdmin):
     list_select_related = ["product", "design"]
     search_fields = ["sku", "title", "product__title"]
     autocomplete_fields = ["product", "design"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """An order line's variant picker sends the line's product: only that product's variants are offered."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        product = parse_whole_number(request.GET.get("product", ""))
+        if request.GET.get("model_name") == "orderlineitem" and request.GET.get("field_name") == "variant" and product:
+            queryset = queryset.filter(product_id=product)
+        return queryset, may_have_duplicates
 
 
 class LineItemForm(forms.ModelForm):
@@ -72,6 +82,9 @@ class OrderLineItemInline(admin.TabularInline):
     extra = 0
     min_num = 1  # an order needs at least one line (order_create says so too)
     autocomplete_fields = ["product", "variant"]
+
+    class Media:
+        js = ["admin/js/jquery.init.js", "orders/variant_of_product.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("product", "variant")

@@ -7,7 +7,7 @@ from orders.models import Order, OrderLineItem
 from orders.services import order_create, order_place
 from production.models import ProductionRun
 from tests.admin.conftest import messages_of
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +97,20 @@ def test_a_drafts_page_has_a_place_button_and_the_runs_show_their_design(staff_c
     run = ProductionRun.objects.get()  # made by the order-placed event, after the commit
     page = staff_client.get(reverse("admin:orders_order_change", args=[draft.pk])).content.decode()
     assert f"<td>{run.design.name}</td>" in page
+
+
+def _variant_choices(client, **params):
+    response = client.get(reverse("admin:autocomplete"), {
+        "app_label": "orders", "model_name": "orderlineitem", "field_name": "variant", "term": "", **params})
+    assert response.status_code == 200
+    return {row["text"] for row in response.json()["results"]}
+
+
+def test_a_lines_variant_picker_offers_the_lines_product_variants_only(staff_client):
+    jacket, shirt = ProductFactory(title="Jacket"), ProductFactory(title="Shirt")
+    VariantFactory(product=jacket, sku="JKT-M"), VariantFactory(product=shirt, sku="SHT-M")
+    assert _variant_choices(staff_client, product=str(jacket.pk)) == {"JKT-M – M"}
+    assert len(_variant_choices(staff_client)) == 2  # no product chosen yet: every variant
+    assert len(_variant_choices(staff_client, product="x")) == 2  # nonsense is ignored, not a 500
+    page = staff_client.get(reverse("admin:orders_order_add")).content.decode()
+    assert "orders/variant_of_product.js" in page
