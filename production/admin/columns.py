@@ -1,9 +1,12 @@
 """The run list's computed columns (and the run page's ``due``): people's words for what the fields hold."""
 
 from django.contrib import admin
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
+from designs.models import Design
+from designs.specs import spec_rows
 from production.admin import views as admin_views
 from production.models import DispatchState
 from tasks.models import TaskTemplate
@@ -55,3 +58,15 @@ class RunColumns:
         if run.completed_late:
             return f"{run.due_date:%-d %b %Y} (finished late)"
         return f"{run.due_date:%-d %b %Y}"
+
+    @admin.display(description="design as captured")
+    def design_as_captured(self, run):
+        """The design the run was made from, in words (specs as rows, the routing named); the JSON is below."""
+        snapshot = run.snapshot if isinstance(run.snapshot, dict) else {}
+        status = snapshot.get("status", "")
+        return render_to_string("admin/production/_design_as_captured.html", {
+            "snapshot": snapshot, "specs": spec_rows(snapshot.get("specs")),
+            "status": Design.Status(status).label if status in Design.Status.values else status or "—",
+            "captured_at": run.captured_at,
+        })
+

@@ -70,7 +70,7 @@ class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
                                 "shortfall_reason", "completion_notes"]}),
         ("Dates", {"fields": ["created_at", "approved_at", "sent_at", "started_at", "completed_at", "cancelled_at",
                               "updated_at"], "classes": ["collapse"]}),
-        ("Design snapshot", {"fields": ["snapshot"], "classes": ["collapse"]}),
+        ("Design snapshot", {"fields": ["design_as_captured", "snapshot"], "classes": ["collapse"]}),
     ]
     readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
 

@@ -8,7 +8,6 @@ page it was sent from as a message, never as an error page.
 """
 
 from functools import wraps
-import json
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -24,6 +23,7 @@ from config.errors import DomainError, InvalidInput
 from config.money import currency
 from designs.models import DesignPartner
 from designs.selectors import designs_for_partner
+from designs.specs import spec_rows
 from partners.selectors import notifications_for_partner, partner_for_user, scope_to_partner
 from production import selectors, services
 from production.forms import RunCompleteForm, focus_first_error
@@ -125,22 +125,6 @@ def hub(request):
     })
 
 
-def _specs_rows(specs) -> list[tuple[str, str]]:
-    """A design's free-form specs as (name, text) rows for a simple table."""
-    if not isinstance(specs, dict):
-        return [("specs", json.dumps(specs))] if specs else []
-    rows = []
-    for key, value in specs.items():
-        if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
-            text = ", ".join(str(v) for v in value)
-        elif isinstance(value, (dict, list)):
-            text = json.dumps(value, ensure_ascii=False)
-        else:
-            text = str(value)
-        rows.append((str(key).replace("_", " "), text))
-    return rows
-
-
 def _handover(run, partner) -> str:
     """How the run came to this partner, when it was someone's before."""
     if run.previous_partner_id is None:
@@ -165,7 +149,7 @@ def run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
         "status_label": STATUS_LABELS.get(run.status, run.status),
         "tasks": tasks,
         "snapshot": snapshot,
-        "specs": _specs_rows(snapshot.get("specs", run.design.specs)),
+        "specs": spec_rows(snapshot.get("specs", run.design.specs)),
         "can_change_tasks": run.accepts_task_work(),
         # Buttons follow the state machine; the services still decide when pressed.
         "can_start": can_proceed(run.start),

@@ -11,7 +11,7 @@ from django import template
 from django.db.models import Count
 from django.urls import reverse
 
-from production import selectors
+from production import routing_words, selectors
 from production.dashboard import dashboard
 from production.models import Alert, AlertKind, Payable, PayableStatus, ProductionRun, RunStatus
 
@@ -40,6 +40,12 @@ def runs_of_design(design):
 def runs_of_order(order):
     """Every run of the order (an order has few lines)."""
     return _panel(ProductionRun.objects.filter(order=order), {"order__id__exact": order.pk}, None)
+
+
+@register.inclusion_tag("admin/production/_routing_in_words.html")
+def routing_in_words(routing):
+    """A routing (a design's, or the one a run captured) with partners and templates named."""
+    return {"routing": routing_words.routing_in_words(routing)}
 
 
 @register.simple_tag

@@ -9,7 +9,7 @@ from designs.models import Design, DesignPartner
 from production import services
 from production.models import ProductionRun
 from tests.admin.conftest import run_url
-from tests.factories import DesignFactory
+from tests.factories import CategoryFactory, DesignFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +107,27 @@ def test_duplicate_design_code_is_a_form_error(staff_client):
                                  _design_form(Design(name="Copy", code="TAKEN", status="conceptual")))
     assert response.status_code == 200
     assert Design.objects.filter(code="TAKEN").count() == 1
+
+
+def test_the_routing_is_read_in_words_on_the_design_page(staff_client, partner_a, partner_b):
+    cutting = CategoryFactory(name="Cutting")
+    design = DesignFactory(routing={"template_category": cutting.pk, "assignments": [
+        {"partner": partner_a.pk, "role": "cutting", "share": 1, "rate": "2.50"},
+        {"partner": partner_b.pk, "role": "cutting", "share": 3},
+        {"partner": partner_b.pk, "role": "stitching", "share": 1, "stage": 2}]})
+    page = staff_client.get(reverse("admin:designs_design_change", args=[design.pk])).content.decode()
+    words = page[page.index('id="routing-in-words"'):]
+    rows = [(partner_a.name, "cutting", "25%", "2.50 EUR · per good piece"),
+            (partner_b.name, "cutting", "75%", "The rate agreed for the design and role"),
+            (partner_b.name, "stitching", "100%", "The rate agreed for the design and role")]
+    for stage, (name, role, share, rate) in zip((1, 1, 2), rows, strict=True):
+        assert f"<td>{stage}</td><td>{name}</td><td>{role}</td><td>{share}</td><td>{rate}</td>" in words
+    assert "Templates: Every template of “Cutting”." in words
+
+
+def test_a_routing_that_no_longer_parses_says_why_instead_of_failing(staff_client):
+    design = DesignFactory()
+    Design.objects.filter(pk=design.pk).update(routing={"assignments": "everyone"})  # written around the form
+    response = staff_client.get(reverse("admin:designs_design_change", args=[design.pk]))
+    assert response.status_code == 200
+    assert "This routing can no longer be used: routing.assignments must be a list." in response.content.decode()

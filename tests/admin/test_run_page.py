@@ -184,3 +184,15 @@ def test_a_cancel_posted_without_a_reason_is_refused(staff_client, allocated):
     assert messages_of(response) == ["Say why the run is cancelled: use Cancel run… on its page."]
     parent.refresh_from_db()
     assert parent.status == "approved"
+
+
+def test_the_captured_design_reads_in_words(staff_client, staff, partner_a):
+    design = DesignFactory(name="Field jacket", code="FJ-1", status="commerce_ready",
+                           specs={"fabric": "waxed cotton", "sizes": ["S", "M"]},
+                           routing={"assignments": [{"partner": partner_a.pk, "role": "cutting", "share": 1}]})
+    run = services.run_create(design=design, quantity=4, actor=staff)
+    page = staff_client.get(run_url(run)).content.decode()
+    captured = page[page.index('class="design-as-captured"'):]
+    assert "<strong>Field jacket</strong> (FJ-1) · Ready for commerce" in captured
+    assert '<th scope="row">Sizes</th><td>S, M</td>' in captured
+    assert f"<td>{partner_a.name}</td><td>cutting</td><td>100%</td>" in captured
