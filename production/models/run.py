@@ -117,7 +117,12 @@ class ProductionRun(FSMModelMixin, models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = RUN_CONSTRAINTS
-        indexes = [models.Index(fields=["partner", "status"])]
+        indexes = [
+            models.Index(fields=["partner", "status"]),
+            # The partner's list and hub, newest sent first: a page is read off the index whatever the history.
+            models.Index(fields=["partner", "-sent_at", "-id"], name="run_partner_recent",
+                         condition=models.Q(sent_at__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         label = f"Run #{self.pk}"
