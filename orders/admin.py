@@ -64,6 +64,8 @@ class LineItemForm(forms.ModelForm):
     class Meta:
         model = OrderLineItem
         fields = ["product", "variant", "quantity", "title", "external_id"]
+        # Narrow enough that a line (two pickers, five fields and Delete) fits a 1280-pixel screen.
+        widgets = {"title": forms.TextInput(attrs={"size": 16}), "external_id": forms.TextInput(attrs={"size": 12})}
 
     def clean(self):
         data = super().clean()

@@ -213,4 +213,5 @@ class RateForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(max_length=500, label="Why is it cancelled?", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Say why the run is cancelled."},
                              help_text="Required: it is kept on the run's timeline (and its children's).")

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from orders.services import order_create
+from orders.services import order_create, order_place
 from production import services
 from production.models import ProductionRun
 from tests.factories import PASSWORD, CategoryFactory, ProductFactory
@@ -40,16 +40,20 @@ def shot(page, name, size):
     page.screenshot(path=str(ARTIFACTS / f"admin-{name}-{size}.png"), full_page=True)
 
 
-def assert_fits(page, locator):
-    """Reachable and whole: scrolled to, it is in the viewport and not wider than the screen; the page does not
-    scroll sideways either."""
+def sideways(page) -> int:
+    """How far the page scrolls sideways (0: it fits its viewport)."""
+    return page.evaluate("document.documentElement.scrollWidth") - page.viewport_size["width"]
+
+
+def assert_fits(page, locator, whole_page=True):
+    """Reachable and whole: scrolled to, it is in the viewport and not wider than the screen; nor is the page."""
     from playwright.sync_api import expect
 
     locator.scroll_into_view_if_needed()
     expect(locator).to_be_in_viewport()
     box, width = locator.bounding_box(), page.viewport_size["width"]
     assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert not whole_page or sideways(page) <= 0, sideways(page)
 
 
 @pytest.mark.browser
@@ -64,13 +68,14 @@ def test_cancelling_a_run_needs_a_reason(live_server, staff, allocated, size):
         expect(page.locator("#cancel-warning")).to_contain_text("child runs that are not finished are cancelled too")
         submit = page.locator("#run-form input[type=submit]")
         expect(page.get_by_label("Why is it cancelled?")).to_be_visible()
-        if size == "phone":
-            assert_fits(page, page.locator("#run-form"))
-            assert_fits(page, submit)
+        assert_fits(page, page.locator("#run-form"))
+        assert_fits(page, submit)
+        # Final: the button reads as one (the admin's delete red, not the usual blue).
+        assert submit.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(186, 33, 33)"
         shot(page, "run-cancel", size)
 
         submit.click()  # no reason
-        expect(page.locator("[data-field=reason] .errorlist")).to_be_visible()
+        expect(page.locator("[data-field=reason] .errorlist")).to_have_text("Say why the run is cancelled.")
         expect(page).to_have_url(f"{live_server.url}/admin/production/productionrun/{parent.pk}/cancel/")
         shot(page, "run-cancel-without-reason", size)
         other = page.context.new_page()
@@ -109,13 +114,9 @@ def test_confirming_templates_preselects_the_runs_role_and_creates_its_tasks(liv
         expect(category).to_have_value(str(cutting.pk))
         expect(category.locator("option:checked")).to_have_text("Cutting")
         submit = page.get_by_role("button", name="Confirm and send to partners")
+        assert_fits(page, category)
+        assert_fits(page, submit)
         shot(page, "confirm-templates", size)
-        if size == "phone":
-            print("WIDE", page.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391).slice(0,15).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""))
-            assert_fits(page, category)
-            assert_fits(page, submit)
-            assert_fits(page, page.locator("#content-main form"))
-
         submit.click()
         expect(page.locator(".messagelist")).to_contain_text(f"Sent to partner: {cutter} (2 tasks)")
         expect(page.locator(f"#run-{cutter.pk}")).to_have_count(0)  # no longer waiting
@@ -141,8 +142,9 @@ def test_placing_a_draft_order_from_its_page(live_server, staff, size):
         page.goto(order_page)
         place = page.get_by_role("button", name="Place order")
         expect(place).to_be_visible()
-        if size == "phone":
-            assert_fits(page, place)
+        assert_fits(page, place)
+        tool = page.locator(".object-tools a").first.bounding_box()  # "History", beside it
+        assert place.bounding_box()["height"] >= (44 if size == "phone" else tool["height"])  # a button to tap
         shot(page, "order-draft", size)
 
         place.click()
@@ -156,3 +158,24 @@ def test_placing_a_draft_order_from_its_page(live_server, staff, size):
     assert draft.status == "placed" and draft.placed_at is not None
     run = ProductionRun.objects.get(order=draft)
     assert (run.order_line_item.product_id, run.quantity, run.status) == (designed.pk, 3, "pending_review")
+
+
+@pytest.mark.browser
+def test_no_page_of_these_flows_scrolls_sideways(live_server, staff, allocated):
+    parent, children = allocated
+    services.dispatch_start(run=children[0], actor=staff)
+    draft = order_create(customer_email="a@shop.example", items=[{"product": ProductFactory(), "quantity": 2}])
+    placed = order_place(order=order_create(customer_email="b@shop.example",
+                                            items=[{"product": ProductFactory(), "quantity": 2}]))
+    pages = {"phone": {"run": f"production/productionrun/{parent.pk}/change/",
+                       "confirm": "production/productionrun/confirm-templates/",
+                       "placed order": f"orders/order/{placed.pk}/change/"},
+             "desktop": {"draft order": f"orders/order/{draft.pk}/change/"}}
+    too_wide = {}  # page: how many pixels it scrolls sideways
+    for size, urls in pages.items():
+        with admin_page(live_server, staff, size) as (page, _):
+            for name, url in urls.items():
+                page.goto(f"{live_server.url}/admin/{url}")
+                if sideways(page) > 0:
+                    too_wide[f"{name} ({size})"] = sideways(page)
+    assert too_wide == {}, too_wide
