@@ -7,8 +7,26 @@ come last, under "System: …".
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 
 DAILY_WORK = ["production", "orders", "designs", "partners", "tasks"]
+
+
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's search-as-you-type results, named by the object's ``choice_label`` where it has one (a
+    partner with its roles). ``?active=1`` in the widget's URL keeps to objects that are active (the pickers
+    of work to give: allocate, reassign, sample); the list filters search them all."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.request.GET.get("active") == "1" and any(f.name == "is_active" for f in queryset.model._meta.fields):
+            queryset = queryset.filter(is_active=True)
+        return queryset
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(obj, "choice_label", None)
+        return {**result, "text": label} if label else result
 
 
 class ProductionAdminSite(admin.AdminSite):
@@ -18,6 +36,9 @@ class ProductionAdminSite(admin.AdminSite):
     # The home page is the map (the dashboard, then every table); Django's sidebar repeated it and took
     # 300 px from every list: at 1366 px the run list lost its last columns behind the filters.
     enable_nav_sidebar = False
+
+    def autocomplete_view(self, request):
+        return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

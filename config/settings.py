@@ -152,6 +152,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "config" / "static"]  # what config/ serves itself (the admin's searching filter)
 
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:hub"

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
+from config.admin_filters import AutocompleteFilter, AutocompleteFilterMedia
 from config.service_admin import ServiceAdminMixin, ViewOnlyInlineMixin, saved_as
 from partners.models import Notification, Partner, PartnerMembership
 from partners.services import (
@@ -91,7 +92,8 @@ class PartnerAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(member_count=Count("memberships"))
+        # An aggregate drops Meta.ordering: say it again, or the partner search would page in no stable order.
+        return super().get_queryset(request).annotate(member_count=Count("memberships")).order_by("name", "id")
 
     @admin.display(description="members", ordering="member_count")
     def member_count(self, obj):
@@ -125,11 +127,12 @@ class PartnerUserAddForm(forms.ModelForm):
 
 
 @admin.register(PartnerMembership)
-class PartnerMembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class PartnerMembershipAdmin(AutocompleteFilterMedia, ServiceAdminMixin, admin.ModelAdmin):
     """Partner users: added with a login (email + password), changed in role only, removed with their login."""
 
     list_display = ["user", "partner", "role", "user_active", "created_at"]
-    list_filter = ["role", "partner"]
+    list_filter = ["role", ("partner", AutocompleteFilter)]
+    autocomplete_fields = ["partner"]
     list_select_related = ["user", "partner"]
     search_fields = ["user__username", "user__email", "partner__name"]
 
@@ -174,11 +177,11 @@ class PartnerMembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     """Written by jobs (idempotent by key); staff read them, they do not compose them."""
 
     list_display = ["title", "partner", "created_at", "emailed_at", "read_at"]
-    list_filter = ["partner", ("emailed_at", admin.EmptyFieldListFilter), ("read_at", admin.EmptyFieldListFilter)]
+    list_filter = [("partner", AutocompleteFilter), ("emailed_at", admin.EmptyFieldListFilter), ("read_at", admin.EmptyFieldListFilter)]
     list_select_related = ["partner"]
     search_fields = ["title", "body", "key", "partner__name"]
     readonly_fields = ["partner", "key", "title", "body", "link", "emailed_at", "read_at", "created_at"]

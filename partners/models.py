@@ -25,6 +25,11 @@ class Partner(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def choice_label(self) -> str:
+        """How staff pick a partner (Allocate, the admin's partner search): its name and the roles it takes."""
+        return f"{self.name} ({', '.join(self.roles)})" if self.roles else self.name
+
 
 class PartnerMembership(models.Model):
     """Makes a Django user a partner user. A user belongs to at most one partner."""

@@ -8,6 +8,7 @@ correct its wording (``task_reword``).
 from django.contrib import admin
 from django.db.models import Count
 
+from config.admin_filters import AutocompleteFilter, AutocompleteFilterMedia
 from config.service_admin import ServiceAdminMixin, ViewOnlyInlineMixin, saved_as
 from tasks.models import Task, TaskTemplate, TaskTemplateCategory
 from tasks.services import (
@@ -78,9 +79,9 @@ class TaskTemplateAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     list_display = ["title", "production_run", "partner", "design", "sequence", "status", "started_at", "completed_at"]
-    list_filter = ["status", "partner", "template__category"]
+    list_filter = ["status", ("partner", AutocompleteFilter), "template__category"]
     list_select_related = ["production_run", "partner", "design"]
     search_fields = ["title", "production_run__id__exact", "partner__name", "design__name", "design__code"]
     fields = [

@@ -1,6 +1,8 @@
 """Forms of the custom admin pages. They validate input only; the services decide."""
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models.functions import Lower
 
 from config.money import MAX_MONEY, MONEY_DIGITS, MONEY_PLACES, RateType
@@ -13,8 +15,21 @@ from tasks.models import TaskTemplate, TaskTemplateCategory
 from tasks.selectors import TemplateSelection
 
 
+class ActiveOnlySelect(AutocompleteSelect):
+    """Search-as-you-type among active objects only (``config.admin_site.LabelledAutocompleteJsonView``)."""
+
+    def get_url(self):
+        return f"{super().get_url()}?active=1"
+
+
+def _searching(field_name: str, widget=AutocompleteSelect):
+    """A picker that searches as staff type (the page holds the chosen object only, however many there are);
+    the run's own foreign key tells the admin's autocomplete view what to search."""
+    return widget(ProductionRun._meta.get_field(field_name), admin.site)
+
+
 class RunCreateForm(forms.Form):
-    design = forms.ModelChoiceField(queryset=Design.objects.order_by("name", "id"))
+    design = forms.ModelChoiceField(queryset=Design.objects.order_by("name", "id"), widget=_searching("design"))
     quantity = forms.IntegerField(min_value=1)
     run_type = forms.ChoiceField(choices=ProductionRun.RunType.choices, initial=ProductionRun.RunType.PRODUCTION)
     note = forms.CharField(required=False, max_length=500, help_text="Optional; kept in the run's timeline.")
@@ -26,14 +41,20 @@ class RunCreateForm(forms.Form):
 
 
 class PartnerChoiceField(forms.ModelChoiceField):
+    """An active partner, searched for as staff type."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Partner.objects.filter(is_active=True).order_by("name", "id"),
+                         widget=_searching("partner", ActiveOnlySelect), **kwargs)
+
     def label_from_instance(self, partner):
-        return f"{partner.name} ({', '.join(partner.roles)})" if partner.roles else partner.name
+        return partner.choice_label
 
 
 class AllocationRowForm(forms.Form):
     """One row of the Allocate page: a partner's share of one stage, and optionally the templates it goes out with."""
 
-    partner = PartnerChoiceField(queryset=Partner.objects.filter(is_active=True).order_by("name", "id"))
+    partner = PartnerChoiceField()
     role = forms.CharField(required=False, max_length=100,
                            widget=forms.TextInput(attrs={"list": "role-suggestions", "autocomplete": "off"}))
     quantity = forms.IntegerField(min_value=1, widget=forms.NumberInput(attrs={"class": "vSmallField"}))
@@ -139,7 +160,7 @@ class ConfirmTemplatesForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    partner = PartnerChoiceField(queryset=Partner.objects.filter(is_active=True).order_by("name", "id"))
+    partner = PartnerChoiceField()
     dispatch = forms.BooleanField(required=False, initial=True, label="Send it to them now, with the same tasks")
     note = forms.CharField(required=False, max_length=500, help_text="Optional; kept in the run's timeline.")
 
@@ -178,7 +199,7 @@ class ReviewForm(forms.Form):
 class SampleSendForm(forms.Form):
     """Send a design for sampling: a partner, how many samples, and the templates they follow."""
 
-    partner = PartnerChoiceField(queryset=Partner.objects.filter(is_active=True).order_by("name", "id"))
+    partner = PartnerChoiceField()
     quantity = forms.IntegerField(min_value=1, initial=1, widget=forms.NumberInput(attrs={"class": "vSmallField"}))
     role = forms.CharField(required=False, max_length=100, initial="sampling")
     category = forms.ModelChoiceField(queryset=TaskTemplateCategory.objects.order_by("name", "id"), required=False,

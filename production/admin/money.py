@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from config.admin_filters import AutocompleteFilter, AutocompleteFilterMedia
 from config.errors import DomainError
 from config.money import currency
 from production import services
@@ -65,11 +66,11 @@ class PayForm(forms.Form):
 
 
 @admin.register(Payable)
-class PayableAdmin(admin.ModelAdmin):
+class PayableAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     list_display = ["id", "partner", "run_link", "design", "kind", "units", "rate_label", "amount_label", "status",
                     "reference", "created_at"]
     list_display_links = ["id"]
-    list_filter = ["status", "partner", MonthFilter, "kind"]
+    list_filter = ["status", ("partner", AutocompleteFilter), MonthFilter, "kind"]
     list_select_related = ["partner", "run__design"]
     search_fields = ["id__exact", "partner__name", "reference", "run__id__exact", "run__design__name"]
     actions = ["approve_selected", "pay_selected", "export_csv"]

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django_fsm import can_proceed
 
+from config.admin_filters import AutocompleteFilter, AutocompleteFilterMedia
 from config.errors import DomainError
 from production import selectors, services
 from production.admin import confirm
@@ -39,7 +40,7 @@ from tasks.selectors import TemplateSelection
 
 
 @admin.register(ProductionRun)
-class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
+class ProductionRunAdmin(AutocompleteFilterMedia, RunColumns, admin.ModelAdmin):
     list_display = ["id", "design", "partner_role", "quantity", "run_type", "state", "due", "family",
                     "order", "created_at"]
     # Runs waiting for review have no partner and no dispatch yet: room for the reason instead.
@@ -48,8 +49,8 @@ class ProductionRunAdmin(RunColumns, admin.ModelAdmin):
     reassignment_queue_display = ["id", "design", "role", "quantity", "previous_partner", "handed_back_because",
                                   "waiting_for"]
     list_display_links = ["id"]
-    list_filter = ["status", DueFilter, "dispatch_state", "run_type", RootFilter, ReadyFilter, "partner",
-                   ("design", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", DueFilter, "dispatch_state", "run_type", RootFilter, ReadyFilter,
+                   ("partner", AutocompleteFilter), ("design", AutocompleteFilter)]
     list_select_related = ["design", "partner", "order", "previous_partner"]
     search_fields = ["id__exact", "design__name", "design__code", "partner__name", "order__id__exact",
                      "order__external_id", "role", "order__customer_email"]

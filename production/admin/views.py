@@ -5,6 +5,7 @@ with ``actor=request.user``. A DomainError is shown as an admin error message;
 the services write nothing when they refuse.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
@@ -42,8 +43,14 @@ def confirm_templates_url(run=None) -> str:
 
 
 def render_page(request, model_admin, template: str, title: str, **context):
+    """An admin page of ours, with the scripts its forms need (the pickers that search as staff type)."""
+    media = forms.Media()
+    for value in context.values():
+        if isinstance(value, (forms.BaseForm, forms.BaseFormSet)):
+            media += value.media
     return TemplateResponse(request, template, {
-        **model_admin.admin_site.each_context(request), "opts": model_admin.opts, "title": title, **context,
+        **model_admin.admin_site.each_context(request), "opts": model_admin.opts, "title": title, "media": media,
+        **context,
     })
 
 
@@ -130,14 +137,14 @@ def _typed_rows(data) -> list[dict]:
 def _sections(formset) -> list[tuple[int, list, int]]:
     """(stage, its rows, what they add up to as typed): the page's tables and totals without JavaScript."""
     sections = []
-    for stage, forms in formset.by_stage():
+    for stage, rows in formset.by_stage():
         total = 0
-        for form in forms:
+        for form in rows:
             try:
                 total += max(int(form["quantity"].value()), 0)
             except (TypeError, ValueError):
                 pass
-        sections.append((stage, forms, total))
+        sections.append((stage, rows, total))
     return sections
 
 

@@ -40,8 +40,13 @@ def test_page_offers_active_partners_only_and_the_run_quantity(staff_client, pen
     response = staff_client.get(_url(pending))
     assert response.status_code == 200
     page = response.content.decode()
-    assert partner_a.name in page and inactive.name not in page
+    # The partner is searched for as staff type, among active partners (tests/admin/test_bounded_pages.py).
+    assert page.count('data-ajax--url="/admin/autocomplete/?active=1"') == 3
+    assert partner_a.name not in page and inactive.name not in page  # none listed: the page stays small
     assert "of 5" in page
+    refused = staff_client.post(_url(pending), _rows((inactive, "cutting", 5)))
+    assert refused.context["formset"].forms[0].errors["partner"] == [
+        "Select a valid choice. That choice is not one of the available choices."]
     assert len(response.context["formset"].forms) == 3  # one required row and two blank ones, no JavaScript needed
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories import PASSWORD, ProductFactory, VariantFactory
-from tests.portal.browser import ARTIFACTS, DESKTOP, chromium_browser, require_chromium, watch_csp
+from tests.portal.browser import ARTIFACTS, DESKTOP, chromium_browser, pick, require_chromium, watch_csp
 
 
 @pytest.mark.browser
@@ -24,9 +24,7 @@ def test_the_variant_picker_follows_the_lines_product(live_server, staff):
         page.fill("input[name=password]", PASSWORD)
         page.click("input[type=submit]")
         line = page.locator("tr.form-row").first
-        line.locator("td.field-product .select2-selection").click()
-        page.locator(".select2-search__field").fill("Linen")
-        page.locator(".select2-results__option", has_text="Linen shirt").click()
+        pick(page, line.locator("select[name$=-product]"), "Linen shirt")
         line.locator("td.field-variant .select2-selection").click()
         options = page.locator(".select2-results__option")
         expect(options).to_have_count(2)

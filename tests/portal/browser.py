@@ -48,6 +48,13 @@ def login(page, base_url, email):
     page.wait_for_url(f"{base_url}/portal/")
 
 
+def pick(page, select, text: str):
+    """Choose in a picker that searches as one types (the admin's select2): open it, type, take the match."""
+    select.locator("xpath=following-sibling::span[contains(@class, 'select2')][1]").click()
+    page.locator(".select2-container--open .select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
 def watch_csp(page) -> list[str]:
     """Collect what the page's Content-Security-Policy refused (Chromium reports it on the console)."""
     refused: list[str] = []

@@ -7,7 +7,7 @@ import pytest
 
 from production import services
 from tests.factories import PASSWORD, DesignFactory
-from tests.portal.browser import ARTIFACTS, DESKTOP, chromium_browser, require_chromium, watch_csp
+from tests.portal.browser import ARTIFACTS, DESKTOP, chromium_browser, pick, require_chromium, watch_csp
 
 
 @pytest.mark.browser
@@ -30,7 +30,7 @@ def test_admin_pages_and_api_docs_run_under_the_content_security_policy(live_ser
         expect(page.locator("#operations-module")).to_be_visible()
 
         page.goto(f"{base}/admin/production/productionrun/{run.pk}/allocate/")
-        page.select_option("select[name=rows-0-partner]", str(partner_a.pk))
+        pick(page, page.locator("select[name=rows-0-partner]"), partner_a.name)
         page.fill("input[name=rows-0-quantity]", "3")
         total = page.locator('fieldset[data-stage="1"] .stage-sum')
         expect(total).to_have_text("3")  # the running total's script ran
@@ -39,7 +39,7 @@ def test_admin_pages_and_api_docs_run_under_the_content_security_policy(live_ser
         page.click("#add-stage")  # a second stage: its own rows and its own running total; stage 1 kept as typed
         expect(page.locator('fieldset[data-stage="1"] .stage-sum')).to_have_text("5")
         stage2 = page.locator('fieldset[data-stage="2"]')
-        stage2.locator("select[name$=-partner]").first.select_option(str(partner_a.pk))
+        pick(page, stage2.locator("select[name$=-partner]").first, partner_a.name)
         stage2.locator("input[name$=-quantity]").first.fill("4")
         expect(stage2.locator(".stage-sum")).to_have_text("4")
         expect(stage2.locator(".stage-total")).to_have_class(re.compile(r"\bmismatch\b"))

@@ -10,7 +10,7 @@ import pytest
 from designs.models import Design
 from production.models import ProductionRun
 from tests.factories import PASSWORD
-from tests.portal.browser import ARTIFACTS, DESKTOP, PHONE, chromium_browser, login, require_chromium, watch_csp
+from tests.portal.browser import ARTIFACTS, DESKTOP, PHONE, chromium_browser, login, pick, require_chromium, watch_csp
 
 NOTES = "Collar 1 cm higher, please; topstitching at 3 mm."
 
@@ -60,7 +60,7 @@ def test_a_design_sampled_redone_and_approved_in_the_browser(live_server, staff,
         refused = watch_csp(admin)
         admin.goto(f"{base}/admin/designs/design/{jacket.pk}/change/")
         admin.get_by_role("link", name="Send for sampling").first.click()
-        admin.locator("select[name=partner]").select_option(str(partner_a.pk))
+        pick(admin, admin.locator("select[name=partner]"), partner_a.name)
         admin.locator("input[name=quantity]").fill("1")
         admin.locator("select[name=category]").select_option(str(sampling.pk))
         admin.get_by_role("button", name="Send for sampling").click()
