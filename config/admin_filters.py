@@ -57,4 +57,4 @@ class AutocompleteFilterMedia:
     @property
     def media(self):
         return (super().media + AutocompleteSelect(None, None).media
-                + forms.Media(js=["config/autocomplete_filter.js"]))
+                + forms.Media(js=["admin/js/jquery.init.js", "config/autocomplete_filter.js"]))  # after django.jQuery

@@ -1,4 +1,7 @@
-"""An order line's variant picker in a real Chromium: once the line's product is chosen, only its variants."""
+"""Pickers that search as staff type, in a real Chromium: an order line's variant picker offers only the
+line's product's variants; the run list's partner filter reloads the list filtered by the partner picked."""
+
+import re
 
 import pytest
 
@@ -31,4 +34,28 @@ def test_the_variant_picker_follows_the_lines_product(live_server, staff):
         expect(options.first).to_contain_text("SHT-")
         expect(page.locator(".select2-results")).not_to_contain_text("JKT-")
         page.screenshot(path=str(ARTIFACTS / "admin-order-line-variants.png"))
+    assert refused == []
+
+
+@pytest.mark.browser
+def test_the_run_list_filters_by_a_partner_found_by_typing(live_server, staff, allocated, partner_a):
+    require_chromium()
+    _, (child_a, child_b) = allocated
+    with chromium_browser() as chromium:
+        from playwright.sync_api import expect
+
+        page = chromium.new_context(viewport=DESKTOP).new_page()
+        refused = watch_csp(page)
+        page.goto(f"{live_server.url}/admin/login/?next=/admin/production/productionrun/")
+        page.fill("input[name=username]", staff.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("input[type=submit]")
+        expect(page.locator("#result_list tbody tr")).to_have_count(3)  # the parent and its two children
+        pick(page, page.locator("#filter-partner"), partner_a.name)
+        expect(page).to_have_url(re.compile(rf"partner__id__exact={partner_a.pk}"))
+        expect(page.locator("#result_list tbody tr")).to_have_count(1)
+        expect(page.locator("#result_list")).to_contain_text(f"{child_a.pk}")
+        page.screenshot(path=str(ARTIFACTS / "admin-run-list-partner-filter.png"))
+        page.locator("#filter-partner + .select2 .select2-selection__clear").click()  # back to every partner
+        expect(page.locator("#result_list tbody tr")).to_have_count(3)
     assert refused == []
