@@ -23,8 +23,8 @@ from tasks.models import Task
 
 
 def runs_for_staff() -> QuerySet[ProductionRun]:
-    return ProductionRun.objects.select_related("design", "partner").prefetch_related(
-        Prefetch("children", queryset=ProductionRun.objects.only("id", "parent_run_id").order_by("id")), "materials",
+    return ProductionRun.objects.select_related("design", "partner").with_materials().prefetch_related(
+        Prefetch("children", queryset=ProductionRun.objects.only("id", "parent_run_id").order_by("id")),
     )
 
 
@@ -67,8 +67,8 @@ def runs_declined_by(partner: Partner) -> QuerySet[ProductionRun]:
 
 def run_with_tasks(run_id: int, partner: Partner) -> ProductionRun:
     """One run with its progress and ``partner``'s tasks in order (for a representation, once access was checked)."""
-    return ProductionRun.objects.with_progress().select_related("design").prefetch_related(
-        tasks_in_sequence(partner), "materials").get(pk=run_id)
+    return ProductionRun.objects.with_progress().select_related("design").with_materials().prefetch_related(
+        tasks_in_sequence(partner)).get(pk=run_id)
 
 
 def tasks_for_partner(partner: Partner) -> QuerySet[Task]:

@@ -32,7 +32,7 @@ class PartnerView:
     permission_classes = [IsPartnerUser]
 
     def runs(self):
-        return selectors.runs_for_partner(self.request.partner).with_progress().prefetch_related("materials")
+        return selectors.runs_for_partner(self.request.partner).with_progress().with_materials()
 
     def run_detail(self, run_id: int) -> dict:
         run = get_object_or_404(self.runs().prefetch_related(selectors.tasks_in_sequence(self.request.partner)),

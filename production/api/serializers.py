@@ -82,7 +82,7 @@ class RunMaterialOutput(serializers.ModelSerializer):
 
 class MaterialsMixin(serializers.Serializer):
     # Set from the design's bill of materials when the run is dispatched; a parent has none (its children do).
-    materials = RunMaterialOutput(many=True, read_only=True)
+    materials = RunMaterialOutput(many=True, read_only=True, source="material_plan")
 
 
 RUN_FIELDS = [

@@ -40,6 +40,14 @@ class ProductionRunQuerySet(models.QuerySet):
             tasks_started=count(Q(started_at__isnull=False)),
         )
 
+    def with_materials(self):
+        """Each run's planned materials in one query for the lot, read through ``ProductionRun.material_plan``.
+
+        Into a plain list (``to_attr``): Django's usual prefetch builds a related queryset per run (with the
+        plan's annotation), a third of the partner list's time for 50 runs (``make bench``)."""
+        plan = self.model.materials.rel.related_model.objects.all()
+        return self.prefetch_related(models.Prefetch("materials", queryset=plan, to_attr="prefetched_materials"))
+
     def late(self, today):
         """Not finished, and due before ``today`` (``production.dates.today()``)."""
         return self.filter(late_q(today))

@@ -130,6 +130,12 @@ class ProductionRun(FSMModelMixin, models.Model):
             label += f" {self.role}"
         return label
 
+    @property
+    def material_plan(self) -> list:
+        """The run's planned materials: prefetched by ``with_materials()`` for a list, else read now."""
+        prefetched = self.__dict__.get("prefetched_materials")
+        return prefetched if prefetched is not None else list(self.materials.all())
+
     # --- predicates (guards) -------------------------------------------------
     @property
     def is_terminal(self) -> bool:

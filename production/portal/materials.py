@@ -14,7 +14,7 @@ from production.portal.views import back_to_run, partner_required, run_page
 @partner_required
 def consumption_log(request, pk: int):
     run = get_object_or_404(selectors.runs_for_partner(request.partner), pk=pk)
-    form = ConsumptionForm(request.POST, planned=list(run.materials.all()))
+    form = ConsumptionForm(request.POST, planned=run.material_plan)
     if not form.is_valid():
         return run_page(request, run.pk, consumption_form=form, status=400)
     data = form.cleaned_data

@@ -140,7 +140,7 @@ def run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
               decline_form: DeclineForm | None = None, consumption_form: ConsumptionForm | None = None,
               status: int = 200):
     run = get_object_or_404(selectors.runs_for_partner(request.partner).with_progress(), pk=pk)
-    planned = list(run.materials.all())
+    planned = run.material_plan
     tasks = selectors.tasks_for_partner(request.partner).filter(production_run=run).order_by("sequence", "id")
     snapshot = run.snapshot if isinstance(run.snapshot, dict) else {}
     return render_page(request, "portal/run_detail.html", {
