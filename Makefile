@@ -29,7 +29,10 @@ run: demo
 test: setup
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# The load generator is wrk (Debian's package), a separate process: installed here when missing.
 bench: migrate
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk >/dev/null 2>&1 || sudo apt-get install -y wrk \
+	  || echo "wrk could not be installed: the bench falls back to its own thread loader (and says so)"
 	$(PY) -m bench
 
 graph: setup

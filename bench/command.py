@@ -18,7 +18,6 @@ development database. ``--quick`` runs every part with tiny counts (the test).
 import contextlib
 from dataclasses import replace
 import datetime
-import json
 import os
 from pathlib import Path
 import platform
@@ -35,31 +34,25 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench.api_load import api_against_bare
 from bench.harness import (
-    API_PATH,
-    BARE_PATH,
     DESIGNS,
     HUB_PATH,
     QUICK,
     ROLES_PER_ALLOCATION,
-    ROUNDS,
-    Gunicorn,
     Row,
     Sizes,
     cpu_model,
     database_version,
     gunicorn_version,
-    http_get,
-    load,
     memory,
     ms,
-    percentile,
 )
 from bench.ladder import ladder_rows
-from bench.views import PAGE_SIZE
+from bench.scaling import admin_rows, copy_seconds, history_rows
 from designs.models import Design
 from designs.services import design_create
 from orders.models import Order, Product, ProductVariant
@@ -120,12 +113,16 @@ class Command(BaseCommand):
             try:
                 rows += self._placements(tag, p, notes)
                 partner, user, token = self._partner_with_runs(tag, p)
-                rows += self._api_against_bare(token, p, notes)
+                rows += api_against_bare(token, p, notes)
                 rows.append(self._hub(user, p, notes))
                 rows.append(self._confirm(tag, partner, p, notes))
-                rows += ladder_rows(partner, Design.objects.get(code=f"{tag}-R"), p, notes)
+                design = Design.objects.get(code=f"{tag}-R")
+                rows += ladder_rows(partner, design, p, notes)
+                rows += history_rows(partner, user, token, design, p, notes)
+                rows += admin_rows(tag, design, partner, p, notes)
             finally:
                 self._clean_up(tag)
+        machine.insert(2, f"Load average at end: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
         notes.append(f"Throwaway data tagged {tag} was deleted afterwards; the whole bench took "
                      f"{time.perf_counter() - started:.0f} s.")
 
@@ -157,14 +154,19 @@ class Command(BaseCommand):
         variants = self._catalogue(tag, max(p.lines, default=1))
         rows = []
         for lines in p.lines:
-            runs, seconds, queries = self._place(tag, variants, lines, p.repeat)
-            rows.append(Row(
-                1, "order placement", f"{lines} line{'s' * (lines != 1)} -> {runs} run{'s' * (runs != 1)}",
-                throughput=f"{runs / seconds:,.0f} runs/s" if seconds > 0 else "-", median=ms(seconds),
-                queries=str(queries),
-            ))
+            runs, seconds, queries, order_id = self._place(tag, variants, lines, p.repeat)
+            size = f"{lines} line{'s' * (lines != 1)} -> {runs} run{'s' * (runs != 1)}"
+            rows.append(Row(1, "order placement", size, throughput=f"{runs / seconds:,.0f} runs/s" if seconds > 0 else "-",
+                            median=ms(seconds), queries=str(queries)))
+            if connection.vendor == "postgresql":
+                copied, _ = copy_seconds(order_id, p.repeat)
+                goal = {1: "goal <= 3x", 500: "goal <= 2x"}.get(lines, "")
+                rows += [Row(1, "psycopg COPY of the same run rows", size, median=ms(copied)),
+                         Row(1, "placement / COPY", goal, throughput=f"{seconds / copied:.1f}x")]
         notes.append(f"1: median of {p.repeat} placement(s) per size: order_place, its commit and the order_placed "
-                     "receiver creating the runs; runs/s = runs created / median time.")
+                     "receiver creating the runs; runs/s = runs created / median time. Beside it, psycopg's COPY of "
+                     "the run rows that placement wrote (every column but the id; the originals deleted first, so the "
+                     "one-run-per-line-item constraint holds), in a transaction rolled back: the floor of writing them.")
         return rows
 
     def _catalogue(self, tag: str, lines: int) -> list[ProductVariant]:
@@ -176,7 +178,7 @@ class Command(BaseCommand):
                            variants=[{"sku": f"{tag}-P{i}-V{j}"} for j in range(per_product)])
         return list(ProductVariant.objects.filter(sku__startswith=f"{tag}-").select_related("product").order_by("id"))
 
-    def _place(self, tag: str, variants, lines: int, repeat: int) -> tuple[int, float, int]:
+    def _place(self, tag: str, variants, lines: int, repeat: int) -> tuple[int, float, int, int]:
         times, runs, queries = [], 0, 0
         for n in range(repeat):
             order = order_create(
@@ -190,7 +192,7 @@ class Command(BaseCommand):
                 times.append(time.perf_counter() - started)
             runs = ProductionRun.objects.filter(order=order).count()
             queries = len(captured.captured_queries)
-        return runs, statistics.median(times), queries
+        return runs, statistics.median(times), queries, order.pk
 
     # the partner the API and the hub page serve ------------------------------------------------
 
@@ -220,84 +222,6 @@ class Command(BaseCommand):
                     task_complete(task=child.tasks.order_by("sequence").first(), actor=user)
                 dispatched += 1
         return partner, user, token
-
-    # 2. the API under gunicorn, beside the bare view -------------------------------------------
-
-    def _api_against_bare(self, token: str, p: Sizes, notes: list[str]) -> list[Row]:
-        headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
-        queries = self._queries_per_request(headers)
-        server = Gunicorn(workers=p.workers, headers=headers)
-        try:
-            self._check_same_rows(server.port, headers)
-            for path in (API_PATH, BARE_PATH):
-                load(server.port, path, headers, requests=p.warmup, clients=p.clients, limit_seconds=p.load_seconds)
-            batches = {API_PATH: [], BARE_PATH: []}
-            for _ in range(ROUNDS):
-                for path in batches:
-                    batches[path].append(load(server.port, path, headers, requests=-(-p.requests // ROUNDS),
-                                              clients=p.clients, limit_seconds=p.load_seconds))
-        finally:
-            server.stop()
-
-        results = {}
-        for path, runs in batches.items():
-            errors = [e for b in runs for e in b.errors]
-            latencies = [x for b in runs for x in b.latencies]
-            if errors or not latencies:
-                raise CommandError(f"{path}: {len(errors)} failed request(s), e.g. {errors[:3]}")
-            results[path] = (len(latencies) / sum(b.seconds for b in runs), latencies, any(b.cut_short for b in runs))
-        size = f"{min(p.partner_runs, PAGE_SIZE)} of {p.partner_runs} runs, {p.clients} clients"
-        rows = [
-            Row(2, label, size, throughput=f"{rps:,.1f} req/s", median=f"p50 {ms(percentile(lat, 50))}",
-                p95=f"p95 {ms(percentile(lat, 95))}", queries=str(queries[path]))
-            for label, path, (rps, lat, _) in (
-                ("partner runs API (DRF) on gunicorn", API_PATH, results[API_PATH]),
-                ("bare Django view on gunicorn", BARE_PATH, results[BARE_PATH]),
-            )
-        ]
-        ratio = results[API_PATH][0] / results[BARE_PATH][0]
-        rows.append(Row(2, "API / bare (throughput ratio)", "", throughput=f"{ratio:.2f}"))
-        cut = [path for path, (_, _, cut_short) in results.items() if cut_short]
-        sqlite_note = (" SQLite: gunicorn's workers opened the same database file (fine for reads, not how "
-                       "production runs)." if connection.vendor == "sqlite" else "")
-        notes.append(
-            f"2: GET {API_PATH} (its default page: a count and up to {PAGE_SIZE} rows; Token auth, DRF permissions, "
-            f"filters, pagination and serializer) against GET {BARE_PATH}, a plain function view routed only in bench.urls: "
-            "the same token checked by hand in one query, then the same rows (same scope, order, page size, fields "
-            "and progress counts) in one .values() query, as JsonResponse; both answers were checked to list the "
-            f"same runs with the same progress. gunicorn {gunicorn_version()}, {p.workers} sync worker(s), DEBUG "
-            f"off, DATABASE_CONN_MAX_AGE={server.conn_max_age}, same database. Load generator in the bench process "
-            f"(threads, http.client, loopback only, a new connection per request): {p.warmup} warm-up requests per "
-            f"endpoint, then {p.requests} per endpoint in {ROUNDS} alternating rounds, {p.clients} concurrent "
-            f"clients, at most {p.load_seconds:.0f} s per batch; it shares the CPUs with gunicorn and the database. "
-            "Queries per request counted in-process with Django's test client."
-            + (f" Cut short by the time limit: {', '.join(cut)}." if cut else "") + sqlite_note
-        )
-        return rows
-
-    def _queries_per_request(self, headers: dict) -> dict[str, int]:
-        client = Client(HTTP_AUTHORIZATION=headers["Authorization"], HTTP_ACCEPT="application/json")
-        counts = {}
-        with override_settings(ROOT_URLCONF="bench.urls"):
-            for path in (API_PATH, BARE_PATH):
-                client.get(path)  # first request: settle any one-off work before counting
-                with CaptureQueriesContext(connection) as captured:
-                    response = client.get(path)
-                if response.status_code != 200:
-                    raise CommandError(f"{path} answered {response.status_code}: {response.content[:300]!r}")
-                counts[path] = len(captured.captured_queries)
-        return counts
-
-    def _check_same_rows(self, port: int, headers: dict) -> None:
-        def rows(path):
-            status, body = http_get(port, path, headers)
-            if status != 200:
-                raise CommandError(f"{path} answered {status}: {body[:300]!r}")
-            return [(r["id"], r["progress"]) for r in json.loads(body)["results"]]
-
-        api, bare = rows(API_PATH), rows(BARE_PATH)
-        if api != bare or not api:
-            raise CommandError(f"The API and the bare view answer different rows:\n{api}\n{bare}")
 
     # 3. dispatch confirm ------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ DESIGNS = 5  # order lines cycle through products of a few designs, as real orde
 API_PATH = "/api/partners/production-runs/"
 BARE_PATH = "/bench/bare-runs/"
 HUB_PATH = "/portal/"
-ROUNDS = 2  # the API and the bare view take turns, so a busy moment of the machine hits both
+ROUNDS = 3  # the API and the bare view take turns, so a busy moment of the machine hits both
 ROLES_PER_ALLOCATION = 10  # the partner's runs are children of allocations, as dispatched runs are
 STARTUP_SECONDS = 30
 
@@ -37,7 +37,8 @@ class Sizes:
     tasks_per_run: int = 5
     workers: int = 2  # gunicorn sync workers
     clients: int = 8  # concurrent load-generator clients
-    requests: int = 400  # per endpoint, split over ROUNDS
+    requests: int = 400  # per endpoint, split over ROUNDS (the thread loader, without wrk)
+    round_seconds: int = 6  # per round with wrk: 3 rounds of 6 s make well over 2,000 requests per endpoint
     warmup: int = 20  # per endpoint, not measured
     load_seconds: float = 30  # hard limit per batch of requests
     templates: int = 30  # per dispatch confirm
@@ -45,10 +46,16 @@ class Sizes:
     hub_requests: int = 20
     ladder_runs: int = 10_000  # sent runs the reminder ladder's check looks over
     ladder_due: int = 20
+    history_runs: int = 7_900  # finished runs behind the partner's live ones (8,000 in all)
+    catalogue_designs: int = 5_000  # more, for the admin pages
+    catalogue_partners: int = 2_000
+    catalogue_waiting: int = 2_000  # runs waiting for templates
 
 
 QUICK = Sizes(lines=(1, 3), repeat=1, partner_runs=4, tasks_per_run=2, workers=1, clients=2, requests=8, warmup=2,
-              load_seconds=10, templates=3, confirms=1, hub_requests=2, ladder_runs=30, ladder_due=3)
+              round_seconds=1,
+              load_seconds=10, templates=3, confirms=1, hub_requests=2, ladder_runs=30, ladder_due=3, history_runs=20,
+              catalogue_designs=10, catalogue_partners=10, catalogue_waiting=10)
 
 
 @dataclass

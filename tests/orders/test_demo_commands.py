@@ -134,8 +134,17 @@ def test_bench_prints_every_row_writes_the_results_and_removes_its_data(require_
     written = results.read_text()
     table = "\n".join(line for line in output.splitlines() if line.startswith("|"))
     assert table in written and "CPU:" in written and "Database: postgresql" in written
-    # header, rule, 2 sizes, API + bare + ratio, confirm, hub, ladder none due + some due
-    assert len(table.splitlines()) == 2 + 2 + 3 + 1 + 1 + 2
+    copies = re.findall(r"^\| 1 \| placement / COPY +\| (goal <= 3x|) +\| +([\d.]+)x \|", output, flags=re.MULTILINE)
+    assert [goal for goal, _ in copies] == ["goal <= 3x", ""] and all(float(x) > 0 for _, x in copies)
+    growth = re.findall(r"^\| (6|7) \| (.+?): growth +\| goal <= ([\d.]+)x +\| +[\d.]+x \|", output, flags=re.MULTILINE)
+    assert growth == [("6", "partner runs API", "1.5"), ("6", "portal hub page", "1.5"), ("7", "admin: new run", "2"),
+                      ("7", "admin: allocate", "2"), ("7", "admin: confirm templates", "2")]
+    live, with_history = (int(n) for n in re.findall(r"^\| 6 \| partner runs API +\| partner with (\d+) runs ", output,
+                                                       flags=re.MULTILINE))
+    assert with_history == live + 20  # the finished runs put behind the live ones (quick: 20)
+    # header, rule, 2 sizes (placement, COPY, ratio), API + bare + ratio, confirm, hub, ladder none due + some due,
+    # history (API and hub: before, after, growth), admin (3 pages: before, after, growth)
+    assert len(table.splitlines()) == 2 + 2 * 3 + 3 + 1 + 1 + 2 + 2 * 3 + 3 * 3
 
     leftovers = [User, Partner, Design, TaskTemplateCategory, TaskTemplate, Product, Order, ProductionRun, Task,
                  AuthToken, Session, AccessLog]

@@ -1,10 +1,15 @@
 """The partner runs list counts progress with correlated subqueries (flat as history grows): its JSON must be
 byte for byte what the straightforward reference gives, a join with GROUP BY feeding the same serializer."""
 
+from datetime import date
+
 from django.db.models import Count, Q
+from django.test import Client, override_settings
 import pytest
 from rest_framework.renderers import JSONRenderer
 
+from designs.materials import bill_line, design_set_bill_of_materials, material_create
+from partners.auth import token_create
 from production import services
 from production.api.serializers import PartnerRunOutput
 from production.selectors import runs_for_partner
@@ -24,7 +29,9 @@ def _reference(partner, limit):
 
 
 def test_the_list_says_exactly_what_the_reference_says(api_a, partner_a, partner_b, user_a, staff):
-    design, category = DesignFactory(), CategoryFactory(steps=3)
+    design, category = DesignFactory(specs={"fabric": "linen", "note": "é ✂"}), CategoryFactory(steps=3)
+    design_set_bill_of_materials(design=design, lines=[
+        bill_line(material=material_create(name="Linen", unit="m"), quantity_per_piece="1.25")])
     done, started, untouched, cancelled = (
         DispatchedRunFactory(partner=partner_a, design=design, category=category) for _ in range(4))
     DispatchedRunFactory(partner=partner_b, design=design, category=category)  # another partner's: not listed
@@ -47,3 +54,13 @@ def test_the_list_says_exactly_what_the_reference_says(api_a, partner_a, partner
     page = response.content
     results = page[page.index(b'"results":') + len(b'"results":'):-1]
     assert results == _reference(partner_a, 10)
+    services.run_set_due_date(run=untouched, due_date=date(2026, 1, 5), actor=staff)
+
+    # The bench's bare view (the ceiling the list is measured against) answers the very same bytes.
+    token = token_create(user_a)[1]
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_ACCEPT="application/json")
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        api, bare = client.get("/api/partners/production-runs/"), client.get("/bench/bare-runs/")
+    assert api.status_code == bare.status_code == 200
+    assert b'"materials":[{' in api.content and b'"due_date":"2026-01-05"' in api.content
+    assert bare.content == api.content
