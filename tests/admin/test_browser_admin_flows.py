@@ -1,39 +1,16 @@
 """Three operations pages in a real Chromium, on a desktop and on a phone: cancelling a run (a reason is required),
 confirming the templates of a waiting run (its role's category comes preselected), and placing a draft order."""
 
-from contextlib import contextmanager
 
 import pytest
 
 from orders.services import order_create, order_place
 from production import services
 from production.models import ProductionRun
-from tests.factories import PASSWORD, CategoryFactory, ProductFactory
-from tests.portal.browser import ARTIFACTS, DESKTOP, PHONE, chromium_browser, require_chromium, watch_csp
+from tests.factories import CategoryFactory, ProductFactory
+from tests.portal.browser import ARTIFACTS, admin_page
 
 SIZES = pytest.mark.parametrize("size", ["desktop", "phone"])
-
-
-@contextmanager
-def admin_page(live_server, staff, size):
-    """A staff member's admin page at ``size``; no ORM calls inside (Playwright runs an event loop)."""
-    require_chromium()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with chromium_browser() as chromium:
-        from playwright.sync_api import expect
-
-        phone = size == "phone"
-        context = chromium.new_context(viewport=PHONE if phone else DESKTOP, device_scale_factor=2 if phone else 1,
-                                       is_mobile=phone, has_touch=phone)
-        page = context.new_page()
-        refused = watch_csp(page)
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("input[name=username]", staff.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("input[type=submit]")
-        expect(page.locator("#user-tools")).to_be_visible()
-        yield page, expect
-        assert refused == [], refused
 
 
 def shot(page, name, size):

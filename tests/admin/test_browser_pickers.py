@@ -5,27 +5,17 @@ import re
 
 import pytest
 
-from tests.factories import PASSWORD, ProductFactory, VariantFactory
-from tests.portal.browser import ARTIFACTS, DESKTOP, chromium_browser, pick, require_chromium, watch_csp
+from tests.factories import ProductFactory, VariantFactory
+from tests.portal.browser import ARTIFACTS, admin_page, pick
 
 
 @pytest.mark.browser
 def test_the_variant_picker_follows_the_lines_product(live_server, staff):
-    require_chromium()
-    ARTIFACTS.mkdir(exist_ok=True)
     jacket, shirt = ProductFactory(title="Denim jacket"), ProductFactory(title="Linen shirt")
     for product, prefix in ((jacket, "JKT"), (shirt, "SHT")):
         for size in ("S", "M"):
             VariantFactory(product=product, sku=f"{prefix}-{size}", title=size)
-    with chromium_browser() as chromium:
-        from playwright.sync_api import expect
-
-        page = chromium.new_context(viewport=DESKTOP).new_page()
-        refused = watch_csp(page)
-        page.goto(f"{live_server.url}/admin/login/?next=/admin/orders/order/add/")
-        page.fill("input[name=username]", staff.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("input[type=submit]")
+    with admin_page(live_server, staff, next_path="/admin/orders/order/add/") as (page, expect):
         line = page.locator("tr.form-row").first
         pick(page, line.locator("select[name$=-product]"), "Linen shirt")
         line.locator("td.field-variant .select2-selection").click()
@@ -34,22 +24,12 @@ def test_the_variant_picker_follows_the_lines_product(live_server, staff):
         expect(options.first).to_contain_text("SHT-")
         expect(page.locator(".select2-results")).not_to_contain_text("JKT-")
         page.screenshot(path=str(ARTIFACTS / "admin-order-line-variants.png"))
-    assert refused == []
 
 
 @pytest.mark.browser
 def test_the_run_list_filters_by_a_partner_found_by_typing(live_server, staff, allocated, partner_a):
-    require_chromium()
     _, (child_a, child_b) = allocated
-    with chromium_browser() as chromium:
-        from playwright.sync_api import expect
-
-        page = chromium.new_context(viewport=DESKTOP).new_page()
-        refused = watch_csp(page)
-        page.goto(f"{live_server.url}/admin/login/?next=/admin/production/productionrun/")
-        page.fill("input[name=username]", staff.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("input[type=submit]")
+    with admin_page(live_server, staff, next_path="/admin/production/productionrun/") as (page, expect):
         expect(page.locator("#result_list tbody tr")).to_have_count(3)  # the parent and its two children
         pick(page, page.locator("#filter-partner"), partner_a.name)
         expect(page).to_have_url(re.compile(rf"partner__id__exact={partner_a.pk}"))
@@ -58,4 +38,3 @@ def test_the_run_list_filters_by_a_partner_found_by_typing(live_server, staff, a
         page.screenshot(path=str(ARTIFACTS / "admin-run-list-partner-filter.png"))
         page.locator("#filter-partner + .select2 .select2-selection__clear").click()  # back to every partner
         expect(page.locator("#result_list tbody tr")).to_have_count(3)
-    assert refused == []

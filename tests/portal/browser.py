@@ -61,3 +61,25 @@ def watch_csp(page) -> list[str]:
     page.on("console", lambda message: refused.append(message.text)
             if "Content Security Policy" in message.text else None)
     return refused
+
+
+@contextmanager
+def admin_page(live_server, staff, size="desktop", next_path="/admin/"):
+    """A staff member's admin page at ``size``; no ORM calls inside (Playwright runs an event loop)."""
+    require_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with chromium_browser() as chromium:
+        from playwright.sync_api import expect
+
+        phone = size == "phone"
+        context = chromium.new_context(viewport=PHONE if phone else DESKTOP, device_scale_factor=2 if phone else 1,
+                                       is_mobile=phone, has_touch=phone)
+        page = context.new_page()
+        refused = watch_csp(page)
+        page.goto(f"{live_server.url}/admin/login/?next={next_path}")
+        page.fill("input[name=username]", staff.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("input[type=submit]")
+        expect(page.locator("#user-tools")).to_be_visible()
+        yield page, expect
+        assert refused == [], refused
