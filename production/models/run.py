@@ -122,6 +122,9 @@ class ProductionRun(FSMModelMixin, models.Model):
             # The partner's list and hub, newest sent first: a page is read off the index whatever the history.
             models.Index(fields=["partner", "-sent_at", "-id"], name="run_partner_recent",
                          condition=models.Q(sent_at__isnull=False)),
+            # The runs waiting for templates, oldest first (Confirm templates, 50 to a page).
+            models.Index(fields=["dispatch_started_at", "id"], name="run_awaiting_templates",
+                         condition=models.Q(dispatch_state="awaiting_templates")),
         ]
 
     def __str__(self) -> str:
