@@ -24,6 +24,7 @@ from django.utils import timezone
 from bench.harness import API_PATH, HUB_PATH, Row, Sizes, ms
 from designs.models import Design
 from partners.models import Partner
+from production.admin.confirm import CONFIRM_PAGE_SIZE
 from production.models import DispatchState, ProductionRun, RunStatus
 from production.services import run_create
 from tasks.models import Task
@@ -98,6 +99,13 @@ def history_rows(partner: Partner, user, token: str, design: Design, p: Sizes, n
 
 # 7. the catalogue in admin --------------------------------------------------------------------------
 
+def _waiting(design: Design, partner: Partner, count: int) -> None:
+    ProductionRun.objects.bulk_create(
+        (ProductionRun(design=design, partner=partner, quantity=1, role="cutting", status=RunStatus.APPROVED,
+                       dispatch_state=DispatchState.AWAITING_TEMPLATES, dispatch_started_at=timezone.now(),
+                       snapshot={}) for _ in range(count)), batch_size=BATCH)
+
+
 def admin_rows(tag: str, design: Design, partner: Partner, p: Sizes, notes: list[str]) -> list[Row]:
     staff = Client()
     try:
@@ -106,6 +114,7 @@ def admin_rows(tag: str, design: Design, partner: Partner, p: Sizes, notes: list
                                                               None)
             staff.force_login(admin)
             pending = run_create(design=design, quantity=10)
+            _waiting(design, partner, CONFIRM_PAGE_SIZE)  # a full page of waiting runs in both measurements
             pages = {"admin: new run": reverse("admin:production_productionrun_add"),
                      "admin: allocate": reverse("admin:production_productionrun_allocate", args=[pending.pk]),
                      "admin: confirm templates": reverse("admin:production_productionrun_confirm_templates")}
@@ -115,21 +124,19 @@ def admin_rows(tag: str, design: Design, partner: Partner, p: Sizes, notes: list
             Partner.objects.bulk_create((Partner(name=f"{tag} workshop {i}", handle=f"{tag.lower()}-w{i}",
                                                  email=f"w{i}@bench.invalid", roles=["cutting"])
                                          for i in range(p.catalogue_partners)), batch_size=BATCH)
-            ProductionRun.objects.bulk_create(
-                (ProductionRun(design=design, partner=partner, quantity=1, role="cutting", status=RunStatus.APPROVED,
-                               dispatch_state=DispatchState.AWAITING_TEMPLATES, dispatch_started_at=timezone.now(),
-                               snapshot={}) for _ in range(p.catalogue_waiting)), batch_size=BATCH)
+            _waiting(design, partner, p.catalogue_waiting)
             _analyze("production_productionrun", "designs_design", "partners_partner")
             after = {name: _median_get(staff, url, p.hub_requests) for name, url in pages.items()}
             raise _RollBack
     except _RollBack:
         pass
-    notes.append(f"7: the admin pages as a superuser, in-process, median of {p.hub_requests} after a warm-up; then with "
+    notes.append(f"7: the admin pages as a superuser, in-process, median of {p.hub_requests} after a warm-up, with "
+                 f"{CONFIRM_PAGE_SIZE} runs waiting for templates (Confirm templates' full page); then with "
                  f"{p.catalogue_designs:,} designs, {p.catalogue_partners:,} partners and {p.catalogue_waiting:,} runs "
                  "waiting for templates more (inserted, and the tables analyzed as autovacuum would, in a transaction "
                  "rolled back afterwards).")
     large = (f"+{p.catalogue_designs:,} designs, {p.catalogue_partners:,} partners, {p.catalogue_waiting:,} waiting")
-    return [row for name in pages for row in _ratio_rows(7, name, "as the bench left it", large, before[name],
+    return [row for name in pages for row in _ratio_rows(7, name, f"{CONFIRM_PAGE_SIZE} waiting", large, before[name],
                                                           after[name], 2)]
 
 

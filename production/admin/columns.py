@@ -28,11 +28,11 @@ class RunColumns:
             return "—"
         return f"{run.partner} ({run.role})" if run.role else str(run.partner)
 
-    @admin.display(description="root / child", ordering="parent_run_id")
+    @admin.display(description="whole run or part", ordering="parent_run_id")
     def family(self, run):
         if run.parent_run_id is None:
-            return "root"
-        return format_html('<a href="{}">child of #{}</a>', admin_views.run_url(run.parent_run_id), run.parent_run_id)
+            return "whole run"
+        return format_html('<a href="{}">part of #{}</a>', admin_views.run_url(run.parent_run_id), run.parent_run_id)
 
     @admin.display(description="status", ordering="status")
     def state(self, run):

@@ -9,11 +9,11 @@ from production.reports import overview_filters
 
 
 class RootFilter(admin.SimpleListFilter):
-    title = "root or child"
+    title = "whole runs or parts"
     parameter_name = "root"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Root runs"), ("no", "Child runs"), ("worked", "Runs someone works on (no children)")]
+        return [("yes", "Whole runs"), ("no", "Parts (child runs)"), ("worked", "Runs someone works on (no children)")]
 
     def queryset(self, request, queryset):
         if self.value() == "worked":

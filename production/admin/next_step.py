@@ -3,7 +3,7 @@
 from production.models import DispatchState, ProductionRun, RunStatus
 
 
-def next_step(run: ProductionRun, *, children: list[ProductionRun], can_review: bool) -> str:
+def next_step(run: ProductionRun, *, children: list[ProductionRun], can_review: bool, missing: int = 0) -> str:
     partner = run.partner.name if run.partner_id else "its partner"
     if run.status == RunStatus.PENDING_REVIEW:
         return "Review it: allocate it to partners below, or approve it by its design's routing from the review queue."
@@ -28,7 +28,8 @@ def next_step(run: ProductionRun, *, children: list[ProductionRun], can_review: 
         return f"{partner} is working on it." if not children else "Its child runs are being worked on."
     if run.status == RunStatus.AWAITING_REASSIGNMENT:
         return "Handed back: give it to another partner (Reassign…), or send it back to the same one from the list."
+    remake = f" {missing} piece(s) were not made: Remake… orders them again." if missing else ""
     if run.status == RunStatus.COMPLETED:
         done = f"Completed: {run.produced_quantity or 0} good of {run.quantity}."
-        return f"{done} Review the sample (Review sample…)." if can_review else done
-    return "Cancelled: nothing more to do."
+        return f"{done} Review the sample (Review sample…).{remake}" if can_review else f"{done}{remake}"
+    return f"Cancelled.{remake}" if remake else "Cancelled: nothing more to do."

@@ -275,13 +275,14 @@ class ProductionRunAdmin(AutocompleteFilterMedia, RunColumns, admin.ModelAdmin):
         ledger = run_ledger(run) if run.parent_run_id is None and run.status != RunStatus.PENDING_REVIEW else None
         children = list(run.children.select_related("partner").order_by("stage", "id"))
         can_review = run.run_type == ProductionRun.RunType.SAMPLE and admin_sampling.can_review(run)
+        missing = admin_units.missing_units(run, ledger)
         return {
-            "next_step": next_step(run, children=children, can_review=can_review),
+            "next_step": next_step(run, children=children, can_review=can_review, missing=missing),
             "can_record_completion": admin_units.can_record_completion(run),
             "can_correct": admin_units.can_correct(run),
             "can_set_rate": admin_money.can_set_rate(run),
             "can_review": can_review,
-            "missing_units": admin_units.missing_units(run, ledger),
+            "missing_units": missing,
             "ledger": admin_units.ledger_picture(ledger) if ledger else None,
             "ledger_data": ledger,
             "can_allocate": can_proceed(run.approve),
