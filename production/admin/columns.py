@@ -70,3 +70,8 @@ class RunColumns:
             "captured_at": run.captured_at,
         })
 
+    @admin.display(description="shortfall quantity")
+    def shortfall(self, run):
+        """Pieces neither good nor rejected (a property: the admin would print Python's None for none yet)."""
+        return "—" if run.shortfall_quantity is None else run.shortfall_quantity
+

@@ -67,7 +67,7 @@ class ProductionRunAdmin(AutocompleteFilterMedia, RunColumns, admin.ModelAdmin):
         ("Money", {"fields": ["rate", "rate_type", "payables_owed"]}),
         ("Sample review", {"fields": ["review_decision", "review_notes", "reviewed_by", "reviewed_at", "redo_of",
                                       "next_round"]}),
-        ("Outcome", {"fields": ["produced_quantity", "rejected_quantity", "rejection_reason", "shortfall_quantity",
+        ("Outcome", {"fields": ["produced_quantity", "rejected_quantity", "rejection_reason", "shortfall",
                                 "shortfall_reason", "completion_notes"]}),
         ("Dates", {"fields": ["created_at", "approved_at", "sent_at", "started_at", "completed_at", "cancelled_at",
                               "updated_at"], "classes": ["collapse"]}),

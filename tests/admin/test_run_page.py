@@ -162,6 +162,7 @@ def test_the_page_says_what_to_do_next_and_hides_empty_sections(staff_client, st
     assert f"<strong>Next:</strong> Dispatch it to {children[0].partner.name}." in child
     assert "Templates used" in child and "Template ids" not in child and "Dispatch state:" in child
     assert 'id="run-children"' not in child and 'id="run-tasks"' in child
+    assert '<div class="readonly">None</div>' not in child  # an empty value reads as a dash, never Python's None
     services.run_cancel(run=parent, actor=staff, reason="Order withdrawn")
     cancelled = staff_client.get(run_url(parent)).content.decode()
     assert "<strong>Next:</strong> Cancelled. 5 piece(s) were not made: Remake… orders them again." in cancelled
