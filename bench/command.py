@@ -53,6 +53,7 @@ from bench.harness import (
 )
 from bench.ladder import ladder_rows
 from bench.scaling import admin_rows, copy_seconds, history_rows
+from bench.worker import worker_rows
 from designs.models import Design
 from designs.services import design_create
 from orders.models import Order, Product, ProductVariant
@@ -105,12 +106,12 @@ class Command(BaseCommand):
         ]
         tag = f"BENCH-{uuid.uuid4().hex[:8]}"
         rows, notes = [], []
-        # Background jobs (partner notifications) are not queued for throwaway data: a worker
-        # would find it deleted, and the broker would keep the entries.
-        with contextlib.ExitStack() as stack:
-            for module in (jobs, auto_dispatch):
-                stack.enter_context(mock.patch.object(module, "async_task", lambda *args, **kwargs: None))
-            try:
+        try:
+            # Parts 1 to 8 queue no background job for throwaway data (a worker would find it deleted, and the
+            # broker would keep the entries); part 9 is about the worker and runs one.
+            with contextlib.ExitStack() as stack:
+                for module in (jobs, auto_dispatch):
+                    stack.enter_context(mock.patch.object(module, "async_task", lambda *args, **kwargs: None))
                 rows += self._placements(tag, p, notes)
                 partner, user, token = self._partner_with_runs(tag, p)
                 rows += api_against_bare(token, p, notes)
@@ -120,8 +121,9 @@ class Command(BaseCommand):
                 rows += ladder_rows(partner, design, p, notes)
                 rows += history_rows(partner, user, token, design, p, notes)
                 rows += admin_rows(tag, design, partner, p, notes)
-            finally:
-                self._clean_up(tag)
+            rows += worker_rows(tag, p, notes)
+        finally:
+            self._clean_up(tag)
         machine.insert(2, f"Load average at end: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
         notes.append(f"Throwaway data tagged {tag} was deleted afterwards; the whole bench took "
                      f"{time.perf_counter() - started:.0f} s.")
@@ -279,7 +281,7 @@ class Command(BaseCommand):
         TaskTemplate.objects.filter(name__startswith=f"{tag} ").delete()
         TaskTemplateCategory.objects.filter(name__startswith=f"{tag} ").delete()
         Design.objects.filter(code__startswith=f"{tag}-").delete()
-        Partner.objects.filter(handle=tag.lower()).delete()  # memberships, notifications and design links cascade
+        Partner.objects.filter(handle__startswith=tag.lower()).delete()  # memberships, notifications, links cascade
         get_user_model().objects.filter(username__startswith=f"{tag.lower()}-").delete()  # and the token
         AccessLog.objects.filter(username__startswith=f"{tag.lower()}-").delete()  # axes logs the hub's login
 

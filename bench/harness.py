@@ -50,12 +50,13 @@ class Sizes:
     catalogue_designs: int = 5_000  # more, for the admin pages
     catalogue_partners: int = 2_000
     catalogue_waiting: int = 2_000  # runs waiting for templates
+    worker_orders: int = 30  # placed one after another, each timed to its partner's first task
 
 
 QUICK = Sizes(lines=(1, 3), repeat=1, partner_runs=4, tasks_per_run=2, workers=1, clients=2, requests=8, warmup=2,
               round_seconds=1,
               load_seconds=10, templates=3, confirms=1, hub_requests=2, ladder_runs=30, ladder_due=3, history_runs=20,
-              catalogue_designs=10, catalogue_partners=10, catalogue_waiting=10)
+              catalogue_designs=10, catalogue_partners=10, catalogue_waiting=10, worker_orders=2)
 
 
 @dataclass
@@ -192,6 +193,25 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
+def server_env(conn_max_age: str) -> dict:
+    """gunicorn's environment: production settings on this database."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": database_url(),
+        # Persistent connections, as a deployment sets them; else every request also opens one.
+        "DATABASE_CONN_MAX_AGE": conn_max_age,
+        # Production settings (DEBUG off), on plain HTTP on loopback.
+        "DJANGO_DEBUG": "false",
+        # The same key as the workers when one is set: jobs are signed with it.
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "ORDER_WEBHOOK_SECRET": os.environ.get("ORDER_WEBHOOK_SECRET") or secrets.token_urlsafe(32),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 class Gunicorn:
     """gunicorn serving ``bench.urls`` (``bench.settings``) on a free loopback port, against this process's database."""
 
@@ -199,21 +219,7 @@ class Gunicorn:
         self.port = free_port()
         self.log = tempfile.TemporaryFile()
         self.conn_max_age = os.environ.get("DATABASE_CONN_MAX_AGE") or "60"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DATABASE_URL": database_url(),
-            # Persistent connections, as a deployment sets them; else every request also opens one.
-            "DATABASE_CONN_MAX_AGE": self.conn_max_age,
-            # Production settings (DEBUG off), on plain HTTP on loopback.
-            "DJANGO_DEBUG": "false",
-            # The same key as the workers when one is set: jobs are signed with it.
-            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "ORDER_WEBHOOK_SECRET": os.environ.get("ORDER_WEBHOOK_SECRET") or secrets.token_urlsafe(32),
-            "LOG_LEVEL": "WARNING",
-        }
+        env = server_env(self.conn_max_age)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
              "--workers", str(workers), "--log-level", "warning", "--chdir", str(settings.BASE_DIR)],

@@ -238,6 +238,9 @@ Q_CLUSTER = {
     "max_attempts": 5,
     "queue_limit": 50,
     "catch_up": False,
+    # How often an idle cluster asks the ORM broker for work: an order's tasks reach the partner within about
+    # this much after its dispatch job is queued (django-q2's default is 200 ms; one cheap query per poll).
+    "poll": env_int("Q_POLL_MS", 50) / 1000,
     "sync": env_bool("Q_SYNC", False),
     # django-q2 needs the key when Q_CLUSTER_NAME (or qcluster --name) picks another queue.
     "ALT_CLUSTERS": {},

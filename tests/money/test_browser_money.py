@@ -5,9 +5,18 @@ import pytest
 
 from production import services
 from production.models import Payable
-from tests.factories import PASSWORD, DesignFactory
+from tests.factories import DesignFactory
 from tests.money.test_money_pages import _completed
-from tests.portal.browser import ARTIFACTS, DESKTOP, PHONE, chromium_browser, login, require_chromium, watch_csp
+from tests.portal.browser import (
+    ARTIFACTS,
+    DESKTOP,
+    PHONE,
+    chromium_browser,
+    login,
+    require_chromium,
+    staff_login,
+    watch_csp,
+)
 
 
 @pytest.mark.browser
@@ -24,10 +33,7 @@ def test_staff_pay_and_the_partner_sees_it(live_server, staff, partner_a, partne
         desktop = chromium.new_context(viewport=DESKTOP)
         page = desktop.new_page()
         refused = watch_csp(page)
-        page.goto(f"{base}/admin/login/")
-        page.fill("input[name=username]", staff.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("input[type=submit]")
+        staff_login(page, base, staff)
         page.goto(f"{base}/admin/production/productionrun/{pending.pk}/allocate/")
         expect(page.get_by_text("Rate (EUR)").first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "admin-allocate-rates.png"), full_page=True)

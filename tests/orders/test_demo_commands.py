@@ -143,8 +143,11 @@ def test_bench_prints_every_row_writes_the_results_and_removes_its_data(require_
                                                        flags=re.MULTILINE))
     assert with_history == live + 20  # the finished runs put behind the live ones (quick: 20)
     # header, rule, 2 sizes (placement, COPY, ratio), API + bare + ratio, confirm, hub, ladder none due + some due,
-    # history (API and hub: before, after, growth), admin (3 pages: before, after, growth)
-    assert len(table.splitlines()) == 2 + 2 * 3 + 3 + 1 + 1 + 2 + 2 * 3 + 3 * 3
+    # history (API and hub: before, after, growth), admin (3 pages: before, after, growth), the worker
+    assert len(table.splitlines()) == 2 + 2 * 3 + 3 + 1 + 1 + 2 + 2 * 3 + 3 * 3 + 1
+    # A real django-q2 cluster took the orders: each one's tasks appeared, timed.
+    assert re.search(r"^\| 9 \| order placed -> partner's tasks \(worker\) \| 2 orders, goal p95 <= 100 ms +\| +\| "
+                     r"p50 [\d.]+ ms \| p95 [\d.]+ ms \|", output, flags=re.MULTILINE)
 
     leftovers = [User, Partner, Design, TaskTemplateCategory, TaskTemplate, Product, Order, ProductionRun, Task,
                  AuthToken, Session, AccessLog]

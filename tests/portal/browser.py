@@ -48,6 +48,14 @@ def login(page, base_url, email):
     page.wait_for_url(f"{base_url}/portal/")
 
 
+def staff_login(page, base_url, staff, next_path="/admin/"):
+    """Log in to the admin as ``staff`` (then at ``next_path``)."""
+    page.goto(f"{base_url}/admin/login/?next={next_path}")
+    page.fill("input[name=username]", staff.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+
+
 def pick(page, select, text: str):
     """Choose in a picker that searches as one types (the admin's select2): open it, type, take the match."""
     select.locator("xpath=following-sibling::span[contains(@class, 'select2')][1]").click()
@@ -76,10 +84,7 @@ def admin_page(live_server, staff, size="desktop", next_path="/admin/"):
                                        is_mobile=phone, has_touch=phone)
         page = context.new_page()
         refused = watch_csp(page)
-        page.goto(f"{live_server.url}/admin/login/?next={next_path}")
-        page.fill("input[name=username]", staff.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("input[type=submit]")
+        staff_login(page, live_server.url, staff, next_path)
         expect(page.locator("#user-tools")).to_be_visible()
         yield page, expect
         assert refused == [], refused

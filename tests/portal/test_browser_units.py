@@ -7,8 +7,17 @@ import pytest
 
 from production import services
 from production.models import Alert, ProductionRun
-from tests.factories import PASSWORD, CategoryFactory, DesignFactory, DispatchedRunFactory
-from tests.portal.browser import ARTIFACTS, DESKTOP, PHONE, chromium_browser, login, require_chromium, watch_csp
+from tests.factories import CategoryFactory, DesignFactory, DispatchedRunFactory
+from tests.portal.browser import (
+    ARTIFACTS,
+    DESKTOP,
+    PHONE,
+    chromium_browser,
+    login,
+    require_chromium,
+    staff_login,
+    watch_csp,
+)
 
 
 def _complete_with_a_shortfall(chromium, base_url, email, run):
@@ -53,10 +62,7 @@ def _staff_sees_the_ledger(chromium, base_url, staff, root, child):
     desktop = chromium.new_context(viewport=DESKTOP)
     page = desktop.new_page()
     refused = watch_csp(page)
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("input[name=username]", staff.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
+    staff_login(page, base_url, staff)
     page.goto(f"{base_url}/admin/production/productionrun/{root.pk}/change/")
     ledger = page.locator("#run-ledger")
     expect(ledger).to_contain_text("every piece accounted for")

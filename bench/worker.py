@@ -1,0 +1,105 @@
+"""Part 9 of the bench: an order placed -> its partner's tasks exist, through automatic dispatch and a real
+django-q2 cluster (``manage.py qcluster``, the product's default configuration: the ORM broker unless
+``REDIS_URL`` is set) in another process, as ``make run`` starts it.
+
+The design is ready for commerce with a deterministic routing (one partner, a template category), and the
+production policy's automatic dispatch is switched on for the part and back afterwards. The bench places each
+order in its own transaction and watches, every 2 ms, for the first task of the order's runs.
+"""
+
+from datetime import datetime
+import os
+from pathlib import Path
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from django.conf import settings
+from django.core.management.base import CommandError
+from django.utils import timezone
+from django_q.models import Task as QueuedTask
+
+from bench.harness import Row, Sizes, database_url, ms, percentile
+from designs.models import Design
+from designs.services import design_create
+from orders.services import order_create, order_place, product_create
+from partners.services import partner_create
+from production.models import ProductionPolicy
+from production.services import policy_update
+from tasks.models import Task
+from tasks.services import category_create, template_create
+
+WAIT_SECONDS = 60  # for the cluster to start and take the first order
+
+
+class Cluster:
+    """``manage.py qcluster`` on this process's database and settings (its signing key too: jobs are signed)."""
+
+    def __init__(self):
+        self.log = tempfile.TemporaryFile()
+        env = {"DJANGO_SETTINGS_MODULE": "config.settings", **os.environ, "DATABASE_URL": database_url()}
+        self.process = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=Path(settings.BASE_DIR),
+                                        env=env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # django-q2 finishes what it holds, then stops
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-3000:]
+
+
+def _place_and_wait(product, external_id: str, limit: float) -> float:
+    order = order_create(customer_email="bench@example.com", external_id=external_id,
+                         items=[{"product": product, "quantity": 2}])
+    started = time.perf_counter()
+    order_place(order=order)  # its runs are made when it commits; the dispatch job is queued on theirs
+    while not Task.objects.filter(production_run__order_id=order.pk).exists():
+        if time.perf_counter() - started > limit:
+            raise TimeoutError(f"no task for order {order.pk} after {limit:.0f} s")
+        time.sleep(0.002)
+    return time.perf_counter() - started
+
+
+def worker_rows(tag: str, p: Sizes, notes: list[str]) -> list[Row]:
+    handle = f"{tag.lower()}-w"
+    partner = partner_create(name=f"{tag} worker workshop", email=f"{handle}@bench.invalid", handle=handle,
+                             owner={"email": f"{handle}-owner@bench.invalid", "password": "x" * 20})
+    category = category_create(name=f"{tag} worker steps")
+    for i in range(2):
+        template_create(name=f"{tag} worker step {i}", category=category, sequence=i)
+    design = design_create(name=f"{tag} worker design", code=f"{tag}-W", status=Design.Status.COMMERCE_READY,
+                           routing={"assignments": [{"partner": partner.pk, "role": "cutting", "share": 1}],
+                                    "template_category": category.pk})
+    product = product_create(title=f"{tag} worker product", design=design)
+    was_on = ProductionPolicy.load().auto_dispatch
+    since: datetime = timezone.now()
+    policy_update(auto_dispatch=True)
+    cluster = Cluster()
+    try:
+        try:
+            _place_and_wait(product, f"{tag}-W-warm", WAIT_SECONDS)  # the cluster started and took one
+        except TimeoutError as exc:
+            raise CommandError(f"The django-q2 cluster did not dispatch: {exc}\n{cluster.output()}") from exc
+        latencies = [_place_and_wait(product, f"{tag}-W{i}", 10) for i in range(p.worker_orders)]
+    finally:
+        cluster.stop()
+        policy_update(auto_dispatch=was_on)
+        QueuedTask.objects.filter(started__gte=since, func__startswith="production.").delete()  # the jobs' results
+    broker = "Redis" if settings.Q_CLUSTER.get("redis") else f"ORM broker, poll {settings.Q_CLUSTER.get('poll', 0.2)} s"
+    notes.append(f"9: {p.worker_orders} orders of one line placed one after another with automatic dispatch on; the "
+                 "time from order_place to the first task of its runs (runs made on commit, the dispatch job queued "
+                 f"on theirs, taken by `manage.py qcluster` in another process: {broker}, "
+                 f"{settings.Q_CLUSTER['workers']} workers), watched every 2 ms; after one warm-up order.")
+    return [Row(9, "order placed -> partner's tasks (worker)", f"{p.worker_orders} orders, goal p95 <= 100 ms",
+                median=f"p50 {ms(statistics.median(latencies))}", p95=f"p95 {ms(percentile(latencies, 95))}")]
