@@ -42,7 +42,7 @@ class AutocompleteFilter(admin.RelatedFieldListFilter):
 
     def choices(self, changelist):
         picker = _Picker(queryset=self.field.related_model._default_manager.all(), required=False,
-                                        widget=AutocompleteSelect(self.field, self.admin_site))
+                         widget=AutocompleteSelect(self.field, self.admin_site))
         html = picker.widget.render(self.lookup_kwarg, self._chosen(), attrs={"id": f"filter-{self.field_path}"})
         yield {
             "select": html,

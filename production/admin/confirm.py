@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.shortcuts import redirect
 
 from config.errors import DomainError
+from config.numbers import parse_whole_number
 from production import selectors, services
 from production.admin.forms import ConfirmTemplatesForm
 from production.admin.views import confirm_templates_url, render_page
@@ -15,8 +16,8 @@ from tasks.models import Task, TaskTemplateCategory
 
 def _category_for(runs, picked: list[str]):
     """The category named like the picked runs' role ("Cutting" for cutting runs), as a starting point."""
-    roles = {role.lower() for role in runs.filter(pk__in=[p for p in picked if p.isdigit()]).values_list("role", flat=True)
-             if role}
+    ids = [pk for pk in map(parse_whole_number, picked) if pk is not None]  # "²" or "x" in the URL: not a run
+    roles = {role.lower() for role in runs.filter(pk__in=ids).values_list("role", flat=True) if role}
     if len(roles) != 1:
         return None
     return TaskTemplateCategory.objects.filter(name__iexact=roles.pop()).values_list("pk", flat=True).first()

@@ -122,6 +122,8 @@ def test_the_category_named_like_the_runs_role_is_preselected(staff_client, wait
     assert staff_client.get(f"{CONFIRM}?run={cutter.pk}").context["form"].initial["category"] == cutting.pk
     both = staff_client.get(f"{CONFIRM}?run={cutter.pk}&run={stitcher.pk}").context["form"]
     assert both.initial["category"] is None  # two roles: nothing to guess
+    odd = staff_client.get(f"{CONFIRM}?run=%C2%B2&run=x&run={cutter.pk}")  # "²" and "x" are not runs, not a 500
+    assert odd.status_code == 200 and odd.context["form"].initial["category"] == cutting.pk
 
 
 def test_errors_are_reported_per_run(staff_client, staff, waiting):
