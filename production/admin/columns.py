@@ -28,7 +28,7 @@ class RunColumns:
             return "—"
         return f"{run.partner} ({run.role})" if run.role else str(run.partner)
 
-    @admin.display(description="whole run or part", ordering="parent_run_id")
+    @admin.display(description="whole / part", ordering="parent_run_id")
     def family(self, run):
         if run.parent_run_id is None:
             return "whole run"
