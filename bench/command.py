@@ -50,6 +50,7 @@ from bench.harness import (
     gunicorn_version,
     memory,
     ms,
+    render,
 )
 from bench.ladder import ladder_rows
 from bench.scaling import admin_rows, copy_seconds, history_rows
@@ -290,19 +291,3 @@ def ratio_line(rows: list[Row]) -> str:
     ratio = next(row.throughput for row in rows if row.benchmark.startswith("API / bare"))
     return (f"**API / bare view throughput: {ratio}**: the partner runs API serves {float(ratio):.0%} of the requests "
             "per second a bare Django view serves for the same rows.")
-
-
-def render(rows: list[Row]) -> str:
-    """One Markdown table, columns padded so it reads in a terminal too."""
-    header = ["#", "benchmark", "size", "throughput", "median", "p95", "queries"]
-    cells = [header] + [[str(r.part), r.benchmark, r.size, r.throughput, r.median, r.p95, r.queries] for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    right = {0, 3, 4, 5, 6}
-
-    def line(row):
-        return "| " + " | ".join(c.rjust(w) if i in right else c.ljust(w)
-                                 for i, (c, w) in enumerate(zip(row, widths, strict=True))) + " |"
-
-    rule = "|" + "|".join("-" * (w + 1) + ":" if i in right else "-" * (w + 2) for i, w in enumerate(widths)) + "|"
-    return "\n".join([line(header), rule, *(line(row) for row in cells[1:])])
-

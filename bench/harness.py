@@ -255,3 +255,16 @@ class Gunicorn:
         self.log.close()
 
 
+def render(rows: list[Row]) -> str:
+    """One Markdown table, columns padded so it reads in a terminal too."""
+    header = ["#", "benchmark", "size", "throughput", "median", "p95", "queries"]
+    cells = [header] + [[str(r.part), r.benchmark, r.size, r.throughput, r.median, r.p95, r.queries] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    right = {0, 3, 4, 5, 6}
+
+    def line(row):
+        return "| " + " | ".join(c.rjust(w) if i in right else c.ljust(w)
+                                 for i, (c, w) in enumerate(zip(row, widths, strict=True))) + " |"
+
+    rule = "|" + "|".join("-" * (w + 1) + ":" if i in right else "-" * (w + 2) for i, w in enumerate(widths)) + "|"
+    return "\n".join([line(header), rule, *(line(row) for row in cells[1:])])
