@@ -21,15 +21,17 @@ from designs.services import (
     design_update,
     routing_check,
 )
+from designs.specs import SpecsField
 
 
 class DesignForm(forms.ModelForm):
+    specs = SpecsField()
+
     class Meta:
         model = Design
         fields = ["name", "code", "status", "specs", "routing"]
-
-    def clean_specs(self):
-        return self.cleaned_data["specs"] or {}
+        help_texts = {"routing": "What integrations read and write. Staff edit the routing with “Edit routing” in "
+                                 "the box below, which names its partners and templates."}
 
     def clean_routing(self):
         routing = self.cleaned_data["routing"]
@@ -75,6 +77,10 @@ class DesignAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_filter = ["status", ("routing", admin.EmptyFieldListFilter)]
     search_fields = ["name", "code"]
     readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "code", "status", "specs", "created_at", "updated_at"]}),
+        ("Routing as JSON", {"fields": ["routing"], "classes": ["collapse"]}),
+    ]
     inlines = [DesignPartnerInline, BillOfMaterialsInline]
 
     def get_formset_kwargs(self, request, obj, inline, prefix):

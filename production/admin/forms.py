@@ -196,19 +196,15 @@ class ReviewForm(forms.Form):
         return data
 
 
-class SampleSendForm(forms.Form):
-    """Send a design for sampling: a partner, how many samples, and the templates they follow."""
+class TemplateChoiceForm(forms.Form):
+    """A template category, or some templates, or neither (staff choose at dispatch): never both."""
 
-    partner = PartnerChoiceField()
-    quantity = forms.IntegerField(min_value=1, initial=1, widget=forms.NumberInput(attrs={"class": "vSmallField"}))
-    role = forms.CharField(required=False, max_length=100, initial="sampling")
     category = forms.ModelChoiceField(queryset=TaskTemplateCategory.objects.order_by("name", "id"), required=False,
                                       label="Template category", empty_label="— or pick templates below —")
     templates = TemplateChoiceField(
         queryset=TaskTemplate.objects.active().select_related("category").order_by("category__name", "sequence", "id"),
         required=False, widget=forms.CheckboxSelectMultiple,
     )
-    note = forms.CharField(required=False, max_length=500, help_text="Optional; kept in the run's timeline.")
 
     def clean(self):
         data = super().clean()
@@ -222,6 +218,17 @@ class SampleSendForm(forms.Form):
         if self.cleaned_data.get("templates"):
             return TemplateSelection(ids=tuple(t.pk for t in self.cleaned_data["templates"]))
         return None
+
+
+class SampleSendForm(TemplateChoiceForm):
+    """Send a design for sampling: a partner, how many samples, and the templates they follow."""
+
+    field_order = ["partner", "quantity", "role", "category", "templates", "note"]
+
+    partner = PartnerChoiceField()
+    quantity = forms.IntegerField(min_value=1, initial=1, widget=forms.NumberInput(attrs={"class": "vSmallField"}))
+    role = forms.CharField(required=False, max_length=100, initial="sampling")
+    note = forms.CharField(required=False, max_length=500, help_text="Optional; kept in the run's timeline.")
 
 
 class RateForm(forms.Form):

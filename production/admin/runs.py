@@ -7,6 +7,8 @@ and an order's admin pages show their runs through the ``production_admin``
 template tags (designs and orders import nothing from production).
 """
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
@@ -17,7 +19,7 @@ from django_fsm import can_proceed
 from config.admin_filters import AutocompleteFilter, AutocompleteFilterMedia
 from config.errors import DomainError
 from production import selectors, services
-from production.admin import confirm
+from production.admin import confirm, routing_editor
 from production.admin import materials as admin_materials
 from production.admin import money as admin_money
 from production.admin import sampling as admin_sampling
@@ -76,57 +78,27 @@ class ProductionRunAdmin(AutocompleteFilterMedia, RunColumns, admin.ModelAdmin):
     readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
 
     def get_urls(self):
-        wrap = self.admin_site.admin_view
+        def page(view):  # the pages live in their modules; each takes this admin and the request
+            return self.admin_site.admin_view(partial(view, self))
+
         return [
-            path("<int:pk>/do/<slug:action>/", wrap(self.transition_view), name="production_productionrun_transition"),
-            path("<int:pk>/allocate/", wrap(self.allocate_view), name="production_productionrun_allocate"),
-            path("<int:pk>/reassign/", wrap(self.reassign_view), name="production_productionrun_reassign"),
-            path("<int:pk>/complete/", wrap(self.complete_view), name="production_productionrun_complete"),
-            path("<int:pk>/correct/", wrap(self.correct_view), name="production_productionrun_correct"),
-            path("<int:pk>/remake/", wrap(self.remake_view), name="production_productionrun_remake"),
-            path("<int:pk>/review/", wrap(self.review_view), name="production_productionrun_review"),
-            path("<int:pk>/rate/", wrap(self.rate_view), name="production_productionrun_rate"),
-            path("<int:pk>/cancel/", wrap(self.cancel_view), name="production_productionrun_cancel"),
-            path("send-for-sampling/", wrap(self.send_for_sampling_view), name="production_productionrun_sample"),
-            path("export.csv", wrap(lambda request: admin_views.run_export(self, request)),
-                 name="production_productionrun_export"),
-            path("confirm-templates/", wrap(self.confirm_templates_view),
+            path("<int:pk>/do/<slug:action>/", page(admin_views.run_transition),
+                 name="production_productionrun_transition"),
+            path("<int:pk>/allocate/", page(admin_views.run_allocate), name="production_productionrun_allocate"),
+            path("<int:pk>/reassign/", page(admin_views.run_reassign), name="production_productionrun_reassign"),
+            path("<int:pk>/complete/", page(admin_units.record_completion), name="production_productionrun_complete"),
+            path("<int:pk>/correct/", page(admin_units.correct_output), name="production_productionrun_correct"),
+            path("<int:pk>/remake/", page(admin_units.remake), name="production_productionrun_remake"),
+            path("<int:pk>/review/", page(admin_sampling.review), name="production_productionrun_review"),
+            path("<int:pk>/rate/", page(admin_money.set_rate), name="production_productionrun_rate"),
+            path("<int:pk>/cancel/", page(admin_units.cancel), name="production_productionrun_cancel"),
+            path("send-for-sampling/", page(admin_sampling.send_for_sampling), name="production_productionrun_sample"),
+            path("routing/<int:design_pk>/", page(routing_editor.edit_routing), name="production_design_routing"),
+            path("export.csv", page(admin_views.run_export), name="production_productionrun_export"),
+            path("confirm-templates/", page(confirm.confirm_templates),
                  name="production_productionrun_confirm_templates"),
             *super().get_urls(),
         ]
-
-    def transition_view(self, request, pk, action):
-        return admin_views.run_transition(self, request, pk, action)
-
-    def allocate_view(self, request, pk):
-        return admin_views.run_allocate(self, request, pk)
-
-    def reassign_view(self, request, pk):
-        return admin_views.run_reassign(self, request, pk)
-
-    def complete_view(self, request, pk):
-        return admin_units.record_completion(self, request, pk)
-
-    def correct_view(self, request, pk):
-        return admin_units.correct_output(self, request, pk)
-
-    def remake_view(self, request, pk):
-        return admin_units.remake(self, request, pk)
-
-    def review_view(self, request, pk):
-        return admin_sampling.review(self, request, pk)
-
-    def cancel_view(self, request, pk):
-        return admin_units.cancel(self, request, pk)
-
-    def rate_view(self, request, pk):
-        return admin_money.set_rate(self, request, pk)
-
-    def send_for_sampling_view(self, request):
-        return admin_sampling.send_for_sampling(self, request)
-
-    def confirm_templates_view(self, request):
-        return confirm.confirm_templates(self, request)
 
     def add_view(self, request, form_url="", extra_context=None):
         # A run is born through run_create (snapshot, activity), never through a model form.

@@ -43,9 +43,11 @@ def runs_of_order(order):
 
 
 @register.inclusion_tag("admin/production/_routing_in_words.html")
-def routing_in_words(routing):
-    """A routing (a design's, or the one a run captured) with partners and templates named."""
-    return {"routing": routing_words.routing_in_words(routing)}
+def routing_in_words(routing, design=None):
+    """A routing (a design's, or the one a run captured) with partners and templates named; with the design,
+    the box is there without a routing too, and leads to the page that edits it."""
+    return {"routing": routing_words.routing_in_words(routing),
+            "edit_url": reverse("admin:production_design_routing", args=[design.pk]) if design else ""}
 
 
 @register.simple_tag

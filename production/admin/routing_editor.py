@@ -1,0 +1,155 @@
+"""Edit a design's routing as a table: partners picked by name, their role, share, stage and rate, and the
+templates by name. The design page links here ("Edit routing").
+
+The page writes the routing JSON integrations write (``designs.routing``) and saves it through
+``designs.services.design_update``, so the one parser decides what a routing is. The rows are checked first
+for what staff get wrong (a partner twice in a role, a stage skipped) so the message names the partner and
+marks the row, where the parser could only name a position and an id. It lives on production's side because
+the templates come from ``tasks``, which ``designs`` may not import.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+
+from config.errors import DomainError, InvalidInput
+from config.money import MAX_MONEY, MONEY_DIGITS, MONEY_PLACES, RateType, currency
+from config.numbers import MAX_STAGE
+from designs.models import Design
+from designs.routing import parse_routing
+from designs.services import design_update
+from partners.models import Partner
+from production.admin.forms import PartnerChoiceField, TemplateChoiceForm, role_suggestions
+from production.admin.views import render_page
+from tasks.models import TaskTemplate
+
+_small = {"class": "vSmallField"}
+
+
+def _plain(number: Decimal) -> Decimal:
+    """2.500 -> 2.5 and 100.0 -> 100 (``normalize`` alone would write 1E+2)."""
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+
+
+class RoutingRowForm(forms.Form):
+    stage = forms.IntegerField(min_value=1, max_value=MAX_STAGE, initial=1, widget=forms.NumberInput(attrs=_small))
+    partner = PartnerChoiceField()
+    role = forms.CharField(required=False, max_length=100,
+                           widget=forms.TextInput(attrs={"list": "role-suggestions", "autocomplete": "off"}))
+    share = forms.DecimalField(min_value=Decimal("0.001"), max_value=10**9, decimal_places=6, initial=1,
+                               widget=forms.NumberInput(attrs={**_small, "step": "any"}),
+                               error_messages={"min_value": "A share is a weight above 0."})
+    rate = forms.DecimalField(required=False, min_value=0, max_value=MAX_MONEY, decimal_places=MONEY_PLACES,
+                              max_digits=MONEY_DIGITS,
+                              widget=forms.NumberInput(attrs={**_small, "step": "0.01", "placeholder": "agreed"}))
+    rate_type = forms.ChoiceField(choices=RateType.choices, initial=RateType.PER_UNIT, required=False)
+
+    def assignment(self) -> dict:
+        """The row as the routing JSON's assignment (a share stays a JSON number, a rate a decimal string)."""
+        data = self.cleaned_data
+        share = _plain(data["share"])
+        item = {"partner": data["partner"].pk, "role": data.get("role") or "",
+                "share": int(share) if share == share.to_integral_value() else float(share), "stage": data["stage"]}
+        if data.get("rate") is not None:
+            item.update(rate=str(data["rate"]), rate_type=data.get("rate_type") or RateType.PER_UNIT)
+        return item
+
+
+class RoutingFormSet(forms.BaseFormSet):
+    def kept(self) -> list[RoutingRowForm]:
+        """Rows filled in and not ticked for removal (an untouched empty row has no cleaned data)."""
+        return [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen, stages = {}, set()
+        for form in self.kept():
+            data = form.cleaned_data
+            key = (data["stage"], data["partner"].pk, (data.get("role") or "").strip())
+            if key in seen:
+                form.add_error("partner", f"{data['partner'].name} is already in stage {data['stage']} as "
+                                          f"“{data.get('role') or 'no role'}”: give the row another role, "
+                                          "or add its share to the other row.")
+            seen[key] = form
+            stages.add(data["stage"])
+        missing = sorted(set(range(1, max(stages, default=0) + 1)) - stages)
+        if missing:
+            raise forms.ValidationError(f"Stages run 1, 2, 3… without a gap: no row is in stage {missing[0]}.")
+
+    def assignments(self) -> list[dict]:
+        return sorted((form.assignment() for form in self.kept()), key=lambda item: item["stage"])
+
+
+def _formset(extra: int):
+    return forms.formset_factory(RoutingRowForm, formset=RoutingFormSet, extra=extra, can_delete=True)
+
+
+def _starting_point(design: Design) -> tuple[list[dict], dict, str]:
+    """The stored routing as rows and templates to start from, or why it cannot be (the page then starts empty)."""
+    try:
+        routing = parse_routing(design.routing)
+    except InvalidInput as exc:
+        return [], {}, exc.message
+    if routing is None:
+        return [], {}, ""
+    rows = [{"stage": a.stage, "partner": a.partner_id, "role": a.role,
+             "share": _plain(Decimal(a.share.numerator) / Decimal(a.share.denominator)),
+             "rate": a.rate, "rate_type": a.rate_type} for a in routing.assignments]
+    templates = {"category": routing.template_category,
+                 "templates": list(TaskTemplate.objects.filter(pk__in=routing.template_ids))}
+    return rows, templates, ""
+
+
+def _routing(rows: RoutingFormSet, templates: TemplateChoiceForm) -> dict | None:
+    assignments, selection = rows.assignments(), templates.selection()
+    if not assignments and selection is None:
+        return None  # nothing left: the design has no routing (its runs are allocated by hand)
+    routing: dict = {"assignments": assignments}
+    if selection is not None and selection.category_id:
+        routing["template_category"] = selection.category_id
+    elif selection is not None:
+        routing["template_ids"] = list(selection.ids)
+    return routing
+
+
+def _extra(request) -> int:
+    try:
+        return min(max(int(request.GET.get("rows", 2)), 1), 20)
+    except ValueError:
+        return 2
+
+
+def edit_routing(model_admin, request, design_pk: int):
+    design = get_object_or_404(Design, pk=design_pk)
+    if not request.user.has_perm("designs.change_design"):
+        raise PermissionDenied
+    rows, initial_templates, problem = _starting_point(design)
+    formset_class = _formset(_extra(request))
+    if request.method == "POST":
+        formset = formset_class(request.POST, prefix="rows")
+        templates = TemplateChoiceForm(request.POST, prefix="templates")
+        if formset.is_valid() and templates.is_valid():
+            routing = _routing(formset, templates)
+            try:
+                design_update(design=design, actor=request.user, routing=routing)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"The routing of {design.name} is saved." if routing else
+                                          f"{design.name} has no routing now: its runs are allocated by hand.")
+                return redirect(reverse("admin:designs_design_change", args=[design.pk]))
+        else:
+            messages.error(request, "Please correct the rows below.")
+    else:
+        formset = formset_class(prefix="rows", initial=rows)
+        templates = TemplateChoiceForm(prefix="templates", initial=initial_templates)
+    inactive = Partner.objects.filter(pk__in=[row["partner"] for row in rows], is_active=False)
+    return render_page(request, model_admin, "admin/production/routing_edit.html", f"Routing of {design.name}",
+                       design=design, formset=formset, templates=templates, problem=problem, currency=currency(),
+                       inactive=inactive, more_rows=min(_extra(request) + 2, 20),
+                       role_suggestions=role_suggestions(design))
