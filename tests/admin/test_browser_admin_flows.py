@@ -81,7 +81,7 @@ def test_confirming_templates_preselects_the_runs_role_and_creates_its_tasks(liv
     _, children = allocated
     cutter, stitcher = [services.dispatch_start(run=child, actor=staff) for child in children]  # cutting, stitching
     cutting = CategoryFactory(name="Cutting", steps=2)
-    CategoryFactory(name="Stitching", steps=1)
+    stitching = CategoryFactory(name="Stitching", steps=1)
     with admin_page(live_server, staff, size) as (page, expect):
         page.goto(f"{live_server.url}/admin/production/productionrun/{cutter.pk}/change/")
         page.get_by_role("link", name="Confirm templates…").click()
@@ -99,6 +99,10 @@ def test_confirming_templates_preselects_the_runs_role_and_creates_its_tasks(liv
         expect(page.locator(f"#run-{cutter.pk}")).to_have_count(0)  # no longer waiting
         expect(page.locator(f"#run-{stitcher.pk}")).to_be_visible()
         shot(page, "confirm-templates-done", size)
+        page.locator(f"#run-{stitcher.pk}").check()  # the next run ticked: its role's category comes with it
+        expect(category).to_have_value(str(stitching.pk))
+        page.locator(f"#run-{stitcher.pk}").uncheck()
+        expect(category).to_have_value("")
 
     cutter.refresh_from_db()
     assert (cutter.status, cutter.dispatch_state) == ("sent_to_partner", "completed")

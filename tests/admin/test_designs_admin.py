@@ -117,9 +117,9 @@ def test_the_routing_is_read_in_words_on_the_design_page(staff_client, partner_a
         {"partner": partner_b.pk, "role": "stitching", "share": 1, "stage": 2}]})
     page = staff_client.get(reverse("admin:designs_design_change", args=[design.pk])).content.decode()
     words = page[page.index('id="routing-in-words"'):]
-    rows = [(partner_a.name, "cutting", "25%", "2.50 EUR · per good piece"),
-            (partner_b.name, "cutting", "75%", "The rate agreed for the design and role"),
-            (partner_b.name, "stitching", "100%", "The rate agreed for the design and role")]
+    rows = [(partner_a.name, "Cutting", "25%", "2.50 EUR · per good piece"),
+            (partner_b.name, "Cutting", "75%", "The rate agreed for the design and role"),
+            (partner_b.name, "Stitching", "100%", "The rate agreed for the design and role")]
     for stage, (name, role, share, rate) in zip((1, 1, 2), rows, strict=True):
         assert f"<td>{stage}</td><td>{name}</td><td>{role}</td><td>{share}</td><td>{rate}</td>" in words
     assert "Templates: Every template of “Cutting”." in words

@@ -83,7 +83,7 @@ def test_rows_by_name_become_the_routing_the_api_reads(staff_client, partner_a, 
             {"partner": partner_b.pk, "role": "stitching", "share": 1, "stage": 2}],
         "template_ids": [cut.pk, stitch.pk]}  # in the order of their steps
     page = staff_client.get(reverse("admin:designs_design_change", args=[design.pk])).content.decode()
-    assert f"<td>2</td><td>{partner_b.name}</td><td>stitching</td><td>100%</td>" in page
+    assert f"<td>2</td><td>{partner_b.name}</td><td>Stitching</td><td>100%</td>" in page
     assert f'href="{_url(design)}" id="edit-routing">Edit routing</a>' in page
 
 

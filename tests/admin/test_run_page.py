@@ -201,4 +201,4 @@ def test_the_captured_design_reads_in_words(staff_client, staff, partner_a):
     captured = page[page.index('class="design-as-captured"'):]
     assert "<strong>Field jacket</strong> (FJ-1) · Ready for commerce" in captured
     assert '<th scope="row">Sizes</th><td>S, M</td>' in captured
-    assert f"<td>{partner_a.name}</td><td>cutting</td><td>100%</td>" in captured
+    assert f"<td>{partner_a.name}</td><td>Cutting</td><td>100%</td>" in captured
