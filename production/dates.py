@@ -32,9 +32,14 @@ def is_late(run, on: date | None = None) -> bool:
 
 
 def completed_late(run) -> bool | None:
-    if run.status != "completed" or run.due_date is None or run.completed_at is None:
+    return finished_late(run.status, run.due_date, run.completed_at)
+
+
+def finished_late(status: str, due_date: date | None, completed_at) -> bool | None:
+    """A completed run finished after its due date; None before completion, or without a due date."""
+    if status != "completed" or due_date is None or completed_at is None:
         return None
-    return timezone.localdate(run.completed_at) > run.due_date
+    return timezone.localdate(completed_at) > due_date
 
 
 def due_when_sent(run, *, sent_at) -> date | None:

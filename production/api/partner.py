@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from config.api import IdFilter, StrictFilterSet
 from partners.permissions import IsPartnerUser
 from production import selectors, services
+from production.api import partner_list
 from production.api.inputs import DeclineInput, RunCompleteInput
 from production.api.serializers import Conflict, PartnerRunDetailOutput, PartnerRunOutput
 from production.models import ProductionRun, RunStatus
@@ -46,12 +47,19 @@ class PartnerView:
                 "being sent), most recently sent first, each with its task progress.",
 ))
 class PartnerRunList(PartnerView, generics.ListAPIView):
+    """Says what ``PartnerRunOutput`` says of each run (the schema's serializer) from plain rows:
+    ``production.api.partner_list`` tells why and what holds the two together."""
+
     queryset = ProductionRun.objects.none()  # for the schema; get_queryset scopes to the caller
     serializer_class = PartnerRunOutput
     filterset_class = PartnerRunFilter
 
     def get_queryset(self):
-        return self.runs().order_by("-sent_at", "-id")
+        return selectors.runs_for_partner(self.request.partner).order_by("-sent_at", "-id")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(partner_list.values(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(partner_list.represent(page))
 
 
 class PartnerRunDetail(PartnerView, APIView):

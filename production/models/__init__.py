@@ -18,6 +18,7 @@ from production.models.states import (
     ReviewDecision,
     RunStatus,
     sent_q,
+    shortfall,
 )
 
 __all__ = [
@@ -43,4 +44,5 @@ __all__ = [
     "RunMaterial",
     "RunStatus",
     "sent_q",
+    "shortfall",
 ]

@@ -16,6 +16,7 @@ from production.models.states import (
     RejectionReason,
     ReviewDecision,
     RunStatus,
+    shortfall,
 )
 
 
@@ -157,9 +158,7 @@ class ProductionRun(FSMModelMixin, models.Model):
     @property
     def shortfall_quantity(self) -> int | None:
         """Units neither produced nor rejected (a completed run only): missing, with ``shortfall_reason``."""
-        if self.status != RunStatus.COMPLETED or self.produced_quantity is None:
-            return None
-        return self.quantity - self.produced_quantity - (self.rejected_quantity or 0)
+        return shortfall(self.status, self.quantity, self.produced_quantity, self.rejected_quantity)
 
     def is_waiting_for_previous_stage(self) -> bool:
         """A later stage's child before the stage before it is finished: its units are not there yet."""

@@ -56,6 +56,13 @@ TERMINAL = (RunStatus.COMPLETED, RunStatus.CANCELLED)
 NON_TERMINAL = [s for s in RunStatus.values if s not in TERMINAL]
 
 
+def shortfall(status: str, quantity: int, produced: int | None, rejected: int | None) -> int | None:
+    """Units neither produced nor rejected (a completed run only): missing, with its ``shortfall_reason``."""
+    if status != RunStatus.COMPLETED or produced is None:
+        return None
+    return quantity - produced - (rejected or 0)
+
+
 def sent_q(prefix: str = "") -> Q:
     """The one rule of what a partner may see: a run once sent to it (``sent_at`` is set on dispatch, never cleared).
 

@@ -1,18 +1,20 @@
 """The partner runs list counts progress with correlated subqueries (flat as history grows): its JSON must be
 byte for byte what the straightforward reference gives, a join with GROUP BY feeding the same serializer."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.db.models import Count, Q
 from django.test import Client, override_settings
 import pytest
 from rest_framework.renderers import JSONRenderer
+import time_machine
 
 from designs.materials import bill_line, design_set_bill_of_materials, material_create
 from partners.auth import token_create
 from production import services
 from production.api.serializers import PartnerRunOutput
 from production.selectors import runs_for_partner
+from tasks.selectors import TemplateSelection
 from tests.factories import CategoryFactory, DesignFactory, DispatchedRunFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +66,40 @@ def test_the_list_says_exactly_what_the_reference_says(api_a, partner_a, partner
     assert api.status_code == bare.status_code == 200
     assert b'"materials":[{' in api.content and b'"due_date":"2026-01-05"' in api.content
     assert bare.content == api.content
+
+
+def test_every_state_that_changes_a_field_reads_as_the_serializer_says(api_a, partner_a, user_a, staff):
+    """The list writes its rows without the serializer (``production.api.partner_list``): each field that depends
+    on the run's state is exercised here, and the page must still be the serializer's, byte for byte."""
+    category = CategoryFactory(steps=1)
+    design = DesignFactory(specs={"fabric": "wool", "gsm": 320, "sizes": ["S", "M"], "line": "a\u2028b"})
+    with time_machine.travel(datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=UTC), tick=False):
+        short, late, accepted, on_time = (
+            DispatchedRunFactory(partner=partner_a, design=design, category=category) for _ in range(4))
+        for run in (short, late, on_time):
+            services.run_set_due_date(run=run, due_date=date(2026, 3, 5), actor=staff)
+        services.run_set_rate(run=accepted, rate="12.50", rate_type="total", actor=staff)
+        services.run_accept(run=accepted, actor=user_a)
+        for run in (short, on_time):
+            services.task_complete(task=run.tasks.get(), actor=user_a)
+        services.run_complete(run=on_time, actor=user_a, produced_quantity=on_time.quantity)
+        sample = services.sample_send(design=design, partner=partner_a, quantity=1, actor=staff,
+                                      selection=TemplateSelection(category_id=category.pk))
+        services.task_complete(task=sample.tasks.get(), actor=user_a)
+        services.run_complete(run=sample, actor=user_a, produced_quantity=1)
+        services.run_review(run=sample, decision="redo", notes="Tighter seams", actor=staff)
+    with time_machine.travel(datetime(2026, 3, 9, 16, 0, tzinfo=UTC), tick=False):
+        services.run_complete(run=short, actor=user_a, produced_quantity=1, rejected_quantity=1,
+                              rejection_reason="sizing_error", shortfall_reason="Fabric ran out")
+        response = api_a.get("/api/partners/production-runs/?limit=20")
+        reference = _reference(partner_a, 20)
+    results = response.json()["results"]
+    states = {run["id"]: run for run in results}
+    assert states[short.pk]["shortfall_quantity"] == short.quantity - 2
+    assert states[short.pk]["completed_late"] is True and states[on_time.pk]["completed_late"] is False
+    assert states[late.pk]["is_late"] is True and states[accepted.pk]["rate"] == "12.50"
+    assert states[sample.pk]["review"]["decision"] == "redo" and states[sample.pk]["review"]["reviewed_at"]
+    assert any(run["redo_of"] == sample.pk for run in results)  # the next round, sent at once
+    assert states[accepted.pk]["accepted_at"] and states[accepted.pk]["materials"] == []
+    page = response.content
+    assert page[page.index(b'"results":') + len(b'"results":'):-1] == reference
