@@ -3,12 +3,14 @@
 import logging
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, DateField, Exists, F, JSONField, OuterRef, Prefetch, QuerySet, Value, When
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
-from designs.models import DesignPartner
+from config.bulk import insert_from_select
+from designs.models import Design, DesignPartner
 from designs.services import design_snapshot
-from orders.models import Order, OrderLineItem
+from orders.models import LINE_DESIGN, Order, OrderLineItem
 from production import gating
 from production.models import ActivityVerb, ProductionPolicy, ProductionRun, ProductionRunActivity
 from production.services._base import activity
@@ -18,57 +20,52 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def runs_create_for_order(*, order_id: int) -> list[ProductionRun]:
-    """One root run in ``pending_review`` per designed line item of a placed order.
+def runs_create_for_order(*, order_id: int) -> QuerySet[ProductionRun]:
+    """One root run in ``pending_review`` per designed line item of a placed order; the runs made, in line order.
 
     The partial unique constraint ``one_root_run_per_line_item`` is the
     guarantee; the order row lock only makes concurrent callers queue instead
-    of colliding. Constant number of queries whatever the number of lines.
+    of colliding. Constant number of queries whatever the number of lines, and
+    no Python object per line: PostgreSQL writes the runs and their activities
+    from the line items (``config.bulk``). The receiver ignores the result, so
+    the runs are only loaded by a caller that reads them.
     """
     order = Order.objects.select_for_update().filter(pk=order_id, status=Order.Status.PLACED).first()
     if order is None:
-        return []
-    items = list(
-        OrderLineItem.objects.filter(order=order)
+        return ProductionRun.objects.none()
+    lines = (
+        OrderLineItem.objects.filter(order=order).annotate(design_ref=LINE_DESIGN).filter(design_ref__isnull=False)
         # Lines that already have their root run are done.
         .exclude(Exists(ProductionRun.objects.filter(order_line_item=OuterRef("pk"), parent_run__isnull=True)))
-        .select_related("product__design", "variant__design")
         .order_by("id")
     )
-    designs = {item.design.pk: item.design for item in items if item.design is not None}
-    links: dict[int, list] = {pk: [] for pk in designs}
-    for link in DesignPartner.objects.filter(design_id__in=designs).order_by("id") if designs else ():
-        links[link.design_id].append(link)
-    snapshots = {pk: design_snapshot(d, partner_links=links[pk]) for pk, d in designs.items()}
-
+    designs = Design.objects.filter(pk__in=lines.values("design_ref")).prefetch_related(
+        Prefetch("partner_links", queryset=DesignPartner.objects.order_by("id")))
+    snapshots = {design.pk: design_snapshot(design) for design in designs}
+    if not snapshots:
+        return ProductionRun.objects.none()  # no line of the order is produced (or all have their run)
     now = timezone.now()
-    runs = []
-    for item in items:
-        if item.design is None:
-            logger.info("order %s line %s has no design; no production run", order.pk, item.pk)
-            continue
-        design_id = item.design.pk
-        runs.append(ProductionRun(
-            design_id=design_id, quantity=item.quantity, order=order, order_line_item=item, product_id=item.product_id,
-            variant_id=item.variant_id, snapshot=snapshots[design_id], captured_at=now, due_date=order.promised_date,
-            metadata={"source": "order.placed", "order_external_id": order.external_id,
-                      "line_external_id": item.external_id},
-        ))
-    if not runs:
-        return []
     try:
         with transaction.atomic():
-            ProductionRun.objects.bulk_create(runs)
+            run_ids = insert_from_select(ProductionRun, lines, template=ProductionRun(captured_at=now), per_row={
+                "design": F("design_ref"), "quantity": F("quantity"), "order": Value(order.pk),
+                "order_line_item": F("pk"), "product": F("product"), "variant": F("variant"),
+                "snapshot": Case(*(When(design_ref=pk, then=Value(snapshot, output_field=JSONField()))
+                                   for pk, snapshot in snapshots.items()), output_field=JSONField()),
+                "metadata": JSONObject(source=Value("order.placed"), order_external_id=Value(order.external_id),
+                                       line_external_id=F("external_id")),
+                "due_date": Value(order.promised_date, output_field=DateField()),
+            })
     except IntegrityError:
         # Someone created a root run for one of these lines outside the lock:
         # the constraint held, so there is nothing left to create.
         logger.warning("order %s: root runs already exist; created none", order.pk)
-        return []
+        return ProductionRun.objects.none()
     auto_dispatch = ProductionPolicy.load().auto_dispatch
     note = f"From order {order.pk}. {gating.review_note_when_created(auto_dispatch=auto_dispatch)}"
-    ProductionRunActivity.objects.bulk_create(
-        activity(run, actor=None, verb=ActivityVerb.CREATED, note=note) for run in runs
-    )
+    runs = ProductionRun.objects.filter(pk__in=run_ids).order_by("id")
+    insert_from_select(ProductionRunActivity, runs, per_row={"run": F("pk"), "to_status": F("status")},
+                       template=activity(ProductionRun(), actor=None, verb=ActivityVerb.CREATED, note=note))
     if auto_dispatch:
-        queue_auto_dispatch([run.pk for run in runs])
+        queue_auto_dispatch(sorted(run_ids))
     return runs

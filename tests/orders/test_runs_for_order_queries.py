@@ -32,11 +32,11 @@ def test_runs_create_for_order_query_count_does_not_grow_with_lines(
 
     # SAVEPOINT (the service's atomic)
     # SELECT the order FOR UPDATE
-    # SELECT its line items without a root run, joined to product, variant and their designs
-    # SELECT the designs' partner links
-    # SAVEPOINT, INSERT the runs (one bulk statement), RELEASE SAVEPOINT
+    # SELECT the designs of its line items without a root run (variant's design, else product's)
+    # SELECT the designs' partner links (for their snapshots)
+    # SAVEPOINT, INSERT the runs SELECTed from the line items (one statement), RELEASE SAVEPOINT
     # SELECT the production policy (the note saying why the runs wait; auto dispatch off: nothing queued)
-    # INSERT the activity rows (one bulk statement)
+    # INSERT the activity rows SELECTed from the new runs (one statement)
     # RELEASE SAVEPOINT
     with django_assert_num_queries(10):
         runs = runs_create_for_order(order_id=order.pk)

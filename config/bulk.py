@@ -1,0 +1,40 @@
+"""``INSERT ... SELECT`` through the ORM: rows written by the database from a query, with no Python object per row.
+
+Placing an order writes a run per line item; ``bulk_create`` built, adapted and escaped every one of them in
+Python (model instances for the lines, their products, variants and designs, then the runs, their activities and
+the arrays of their JSON), most of a large placement's time (``make bench``, row 1). Here the database reads the
+source rows and writes the new ones itself.
+
+Every concrete column of ``model`` is written: by ``per_row``'s expression (evaluated on ``source``'s rows) where
+given, else by the value a new instance has, as ``save()`` would write it (``template``: the model's defaults,
+``auto_now`` times set by ``pre_save``). A field added to the model later is written by its default without
+touching the callers. No signals are sent (as with ``bulk_create``).
+"""
+
+from django.db import connection
+from django.db.models import Expression, F, Model, QuerySet, Value
+from django.db.models.expressions import RawSQL
+
+
+def insert_from_select(model: type[Model], source: QuerySet, per_row: dict[str, Expression | F],
+                       template: Model) -> list[int]:
+    """Insert a ``model`` row for each row of ``source`` (in its order); the new rows' primary keys."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    unknown = set(per_row) - {name for field in fields for name in (field.name, field.attname)}
+    if unknown:
+        raise ValueError(f"{model.__name__} has no column {', '.join(sorted(unknown))}.")
+    selected = {}
+    for field in fields:
+        expression = per_row.get(field.name, per_row.get(field.attname))
+        if expression is None:
+            value = field.pre_save(template, add=True)
+            # None is SQL NULL, as save() writes it (a Value on a JSON field would write JSON's null).
+            expression = RawSQL("NULL", (), output_field=field) if value is None else Value(value, output_field=field)
+        selected[f"_{field.column}"] = expression
+    select, params = source.values(**selected).query.sql_with_params()
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) {select} "
+           f"RETURNING {quote(model._meta.pk.column)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
