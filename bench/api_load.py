@@ -44,9 +44,10 @@ def api_against_bare(token: str, p: Sizes, notes: list[str]) -> list[Row]:
                  if use_wrk else "the bench's thread loader (wrk not installed: `make bench` installs it)")
     notes.append(
         f"2: GET {API_PATH} (its default page: a count, links and up to {PAGE_SIZE} rows; Token auth, DRF permissions, "
-        f"filters, pagination, serializer, renderer) against GET {BARE_PATH}, a plain function view routed only in "
-        "bench.urls: the same token checked by hand in one query, the same COUNT, the same rows in one .values() "
-        f"query, orjson. Both answered the same {size:,} bytes, checked before loading. gunicorn {gunicorn_version()}, "
+        f"filters, pagination, the list's rows from production.api.partner_list, DRF's renderer) against GET "
+        f"{BARE_PATH}, a plain function view routed only in bench.urls: the same token checked by hand in one query, "
+        f"the same COUNT, the same rows (partner_list), orjson. Both answered the same {size:,} bytes, checked "
+        f"before loading. gunicorn {gunicorn_version()}, "
         f"{p.workers} sync worker(s), DEBUG off, DATABASE_CONN_MAX_AGE={server.conn_max_age}. Load: {generator}; "
         f"{ROUNDS} alternating rounds per endpoint after a warm-up; medians of the rounds; "
         f"{totals[API_PATH]:,} and {totals[BARE_PATH]:,} requests in all. The generator, gunicorn and PostgreSQL "

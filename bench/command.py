@@ -169,7 +169,8 @@ class Command(BaseCommand):
         notes.append(f"1: median of {p.repeat} placement(s) per size: order_place, its commit and the order_placed "
                      "receiver creating the runs; runs/s = runs created / median time. Beside it, psycopg's COPY of "
                      "the run rows that placement wrote (every column but the id; the originals deleted first, so the "
-                     "one-run-per-line-item constraint holds), in a transaction rolled back: the floor of writing them.")
+                     "one-run-per-line-item constraint holds) and their foreign-key checks, which a commit runs "
+                     "(SET CONSTRAINTS ALL IMMEDIATE), in a transaction rolled back: the floor of writing them.")
         return rows
 
     def _catalogue(self, tag: str, lines: int) -> list[ProductVariant]:

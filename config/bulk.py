@@ -16,9 +16,12 @@ from django.db.models import Expression, F, Model, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 
-def insert_from_select(model: type[Model], source: QuerySet, per_row: dict[str, Expression | F],
-                       template: Model) -> list[int]:
-    """Insert a ``model`` row for each row of ``source`` (in its order); the new rows' primary keys."""
+def insert_from_select(model: type[Model], source: QuerySet, per_row: dict[str, Expression | F], template: Model,
+                       *, ignore_conflicts: bool = False) -> list[int]:
+    """Insert a ``model`` row for each row of ``source`` (in its order); the new rows' primary keys.
+
+    ``ignore_conflicts``: a row that a unique constraint refuses is skipped (``ON CONFLICT DO NOTHING``, as
+    ``bulk_create(ignore_conflicts=True)``); only the rows written are returned."""
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     unknown = set(per_row) - {name for field in fields for name in (field.name, field.attname)}
     if unknown:
@@ -34,7 +37,7 @@ def insert_from_select(model: type[Model], source: QuerySet, per_row: dict[str, 
     select, params = source.values(**selected).query.sql_with_params()
     quote = connection.ops.quote_name
     sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) {select} "
-           f"RETURNING {quote(model._meta.pk.column)}")
+           f"{'ON CONFLICT DO NOTHING ' if ignore_conflicts else ''}RETURNING {quote(model._meta.pk.column)}")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

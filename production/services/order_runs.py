@@ -2,7 +2,7 @@
 
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Case, DateField, Exists, F, JSONField, OuterRef, Prefetch, QuerySet, Value, When
 from django.db.models.functions import JSONObject
 from django.utils import timezone
@@ -44,22 +44,19 @@ def runs_create_for_order(*, order_id: int) -> QuerySet[ProductionRun]:
     snapshots = {design.pk: design_snapshot(design) for design in designs}
     if not snapshots:
         return ProductionRun.objects.none()  # no line of the order is produced (or all have their run)
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            run_ids = insert_from_select(ProductionRun, lines, template=ProductionRun(captured_at=now), per_row={
-                "design": F("design_ref"), "quantity": F("quantity"), "order": Value(order.pk),
-                "order_line_item": F("pk"), "product": F("product"), "variant": F("variant"),
-                "snapshot": Case(*(When(design_ref=pk, then=Value(snapshot, output_field=JSONField()))
-                                   for pk, snapshot in snapshots.items()), output_field=JSONField()),
-                "metadata": JSONObject(source=Value("order.placed"), order_external_id=Value(order.external_id),
-                                       line_external_id=F("external_id")),
-                "due_date": Value(order.promised_date, output_field=DateField()),
-            })
-    except IntegrityError:
-        # Someone created a root run for one of these lines outside the lock:
-        # the constraint held, so there is nothing left to create.
-        logger.warning("order %s: root runs already exist; created none", order.pk)
+    per_line = {
+        "design": F("design_ref"), "quantity": F("quantity"), "order": Value(order.pk), "order_line_item": F("pk"),
+        "product": F("product"), "variant": F("variant"),
+        "snapshot": Case(*(When(design_ref=pk, then=Value(snapshot, output_field=JSONField()))
+                           for pk, snapshot in snapshots.items()), output_field=JSONField()),
+        "metadata": JSONObject(source=Value("order.placed"), order_external_id=Value(order.external_id),
+                               line_external_id=F("external_id")),
+        "due_date": Value(order.promised_date, output_field=DateField()),
+    }
+    # A line given its root run meanwhile (outside the order's lock) is skipped: the constraint holds.
+    run_ids = insert_from_select(ProductionRun, lines, per_line, template=ProductionRun(captured_at=timezone.now()),
+                                 ignore_conflicts=True)
+    if not run_ids:
         return ProductionRun.objects.none()
     auto_dispatch = ProductionPolicy.load().auto_dispatch
     note = f"From order {order.pk}. {gating.review_note_when_created(auto_dispatch=auto_dispatch)}"
