@@ -8,6 +8,9 @@
 3. ``dispatch_confirm`` with 30 templates.
 4. The portal hub page of a partner with 100 dispatched runs.
 5. The reminder ladder's check over 10,000 sent runs (``bench.ladder``).
+6-8. Growth with a partner's history and the catalogue, placement against COPY (``bench.scaling``).
+9. Order placed -> the partner's tasks, through a real django-q2 cluster (``bench.worker``).
+10. Each read at about 100, 10,000 and 100,000 runs in the database (``bench.dbsize``).
 
 Run with ``make bench`` (``python -m bench``). Everything runs inside a throwaway data set of its own, tagged ``BENCH-<hex>``
 (designs, products, orders, a partner and its user, templates, runs and tasks)
@@ -38,6 +41,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.api_load import api_against_bare
+from bench.dbsize import dbsize_rows
 from bench.harness import (
     DESIGNS,
     HUB_PATH,
@@ -113,8 +117,9 @@ class Command(BaseCommand):
             with contextlib.ExitStack() as stack:
                 for module in (jobs, auto_dispatch):
                     stack.enter_context(mock.patch.object(module, "async_task", lambda *args, **kwargs: None))
-                rows += self._placements(tag, p, notes)
                 partner, user, token = self._partner_with_runs(tag, p)
+                rows += dbsize_rows(tag, partner, user, token, p, notes)  # first: the database at its smallest
+                rows += self._placements(tag, p, notes)
                 rows += api_against_bare(token, p, notes)
                 rows.append(self._hub(user, p, notes))
                 rows.append(self._confirm(tag, partner, p, notes))

@@ -51,12 +51,14 @@ class Sizes:
     catalogue_partners: int = 2_000
     catalogue_waiting: int = 2_000  # runs waiting for templates
     worker_orders: int = 30  # placed one after another, each timed to its partner's first task
+    database_runs: tuple[int, ...] = (10_000, 100_000)  # the whole runs table, after the bench's own ~130
 
 
 QUICK = Sizes(lines=(1, 3), repeat=1, partner_runs=4, tasks_per_run=2, workers=1, clients=2, requests=8, warmup=2,
               round_seconds=1,
               load_seconds=10, templates=3, confirms=1, hub_requests=2, ladder_runs=30, ladder_due=3, history_runs=20,
-              catalogue_designs=10, catalogue_partners=10, catalogue_waiting=10, worker_orders=2)
+              catalogue_designs=10, catalogue_partners=10, catalogue_waiting=10, worker_orders=2,
+              database_runs=(30, 60))
 
 
 @dataclass

@@ -90,7 +90,7 @@ def work_in_progress() -> list[StatusBar]:
 def completions_by_week(today) -> list[Week]:
     """Runs someone worked on, completed in each of the last 12 weeks, and how many of them late (one query)."""
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=WEEKS - 1)
-    rows = (reports.worked_runs().filter(status=RunStatus.COMPLETED, completed_at__date__gte=first)
+    rows = (reports.worked_runs().filter(status=RunStatus.COMPLETED, completed_at__gte=dates.day_start(first))
             .annotate(week=TruncWeek("completed_at")).values("week")
             .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_date__isnull=False,
                                                                completed_at__date__gt=F("due_date"))))

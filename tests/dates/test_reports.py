@@ -11,6 +11,7 @@ import pytest
 import time_machine
 
 from production.models import ActivityVerb, ProductionRun, ProductionRunActivity
+from production.reports import scorecards
 from production.services import (
     Assignment,
     dispatch_start,
@@ -129,3 +130,22 @@ def test_run_csv_honours_the_list_filters(staff_api, staff, partner_a, partner_b
     assert staff_api.get("/api/admin/production-runs/export.csv?stage=zero").status_code == 400
     run_set_due_date(run=second, due_date=None, actor=staff)
     assert ProductionRun.objects.get(pk=second.pk).due_date is None
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Rome", "America/New_York"])
+def test_a_scorecard_period_is_whole_local_days(staff, partner_a, settings, zone):
+    """The period is bounded by times (an index serves it): a run sent in the last minute of the day before
+    the period is out, one sent in its first and last minutes is in, whatever the installation's zone."""
+    settings.TIME_ZONE = zone
+    local = ZoneInfo(zone)
+    start, end = date(2026, 3, 10), date(2026, 3, 11)
+    moments = {"before": datetime(2026, 3, 9, 23, 59, tzinfo=local), "first": datetime(2026, 3, 10, 0, 0, tzinfo=local),
+               "last": datetime(2026, 3, 11, 23, 59, tzinfo=local), "after": datetime(2026, 3, 12, 0, 0, tzinfo=local)}
+    for moment in moments.values():
+        with time_machine.travel(moment, tick=False):
+            sent(staff, partner_a)
+
+    (card,) = scorecards(start=start, end=end)
+    assert card.runs_sent == 2
+    (everything,) = scorecards()
+    assert everything.runs_sent == 4
