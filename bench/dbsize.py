@@ -110,6 +110,8 @@ def dbsize_rows(tag: str, partner: Partner, user, token: str, p: Sizes, notes: l
                 timings[name].append(_median_get(clients.get(path, staff), path, p.hub_requests))
     finally:
         _remove(others)  # the partners, the superuser and the bench partner go with the bench's clean-up
+        portal.logout()  # and their sessions with these
+        staff.logout()
     rows = []
     for name, samples in timings.items():
         for size, seconds in zip(sizes, samples, strict=True):

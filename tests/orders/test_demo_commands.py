@@ -114,40 +114,46 @@ def test_bench_prints_every_row_writes_the_results_and_removes_its_data(require_
     call_command(BenchCommand(), quick=True, output=str(results), stdout=out)  # gunicorn serves the test database
 
     output = out.getvalue()
+    rows = re.sub(r"^\| +(\d+) \|", r"| \1 |", output, flags=re.MULTILINE)  # the part's column, unpadded
     assert "CPU:" in output and "Database: postgresql" in output
-    placements = re.findall(r"^\| 1 \| order placement +\| (\d+) lines? -> (\d+) runs? .*\| +(\d+) \|$", output,
+    placements = re.findall(r"^\| 1 \| order placement +\| (\d+) lines? -> (\d+) runs? .*\| +(\d+) \|$", rows,
                             flags=re.MULTILINE)
     assert [(lines, runs) for lines, runs, _ in placements] == [("1", "1"), ("3", "3")]
     assert placements[0][2] == placements[1][2]  # queries per placement do not grow with lines
     served = re.findall(r"^\| 2 \| (partner runs API|bare Django view).*\| +[\d.]+ req/s \| +p50 [\d.]+ ms \| "
-                        r"+p95 [\d.]+ ms \| +(\d+) \|$", output, flags=re.MULTILINE)
+                        r"+p95 [\d.]+ ms \| +(\d+) \|$", rows, flags=re.MULTILINE)
     assert [label for label, _ in served] == ["partner runs API", "bare Django view"]
     assert int(served[1][1]) < int(served[0][1])  # the bare view does fewer queries
-    assert re.search(r"^\| 2 \| API / bare \(throughput ratio\) .*\| +\d+\.\d\d \|", output, flags=re.MULTILINE)
+    assert re.search(r"^\| 2 \| API / bare \(throughput ratio\) .*\| +\d+\.\d\d \|", rows, flags=re.MULTILINE)
     assert re.search(r"^\| 3 \| dispatch confirm +\| 3 templates -> 3 tasks .*\| +[\d.]+ ms \| +\| +\d+ \|$",
-                     output, flags=re.MULTILINE)
-    assert re.search(r"^\| 4 \| portal hub page .*\| +[\d.]+ ms \| +\| +\d+ \|$", output, flags=re.MULTILINE)
+                     rows, flags=re.MULTILINE)
+    assert re.search(r"^\| 4 \| portal hub page .*\| +[\d.]+ ms \| +\| +\d+ \|$", rows, flags=re.MULTILINE)
     ladder = re.findall(r"^\| 5 \| reminder ladder check +\| 30 sent runs, (none|3) due .*\| +[\d.]+ ms \| +\| +(\d+) \|$",
-                        output, flags=re.MULTILINE)
+                        rows, flags=re.MULTILINE)
     assert [due for due, _ in ladder] == ["none", "3"]
 
     written = results.read_text()
     table = "\n".join(line for line in output.splitlines() if line.startswith("|"))
     assert table in written and "CPU:" in written and "Database: postgresql" in written
-    copies = re.findall(r"^\| 1 \| placement / COPY +\| (goal <= 3x|) +\| +([\d.]+)x \|", output, flags=re.MULTILINE)
+    copies = re.findall(r"^\| 1 \| placement / COPY +\| (goal <= 3x|) +\| +([\d.]+)x \|", rows, flags=re.MULTILINE)
     assert [goal for goal, _ in copies] == ["goal <= 3x", ""] and all(float(x) > 0 for _, x in copies)
-    growth = re.findall(r"^\| (6|7) \| (.+?): growth +\| goal <= ([\d.]+)x +\| +[\d.]+x \|", output, flags=re.MULTILINE)
+    growth = re.findall(r"^\| (6|7) \| (.+?): growth +\| goal <= ([\d.]+)x +\| +[\d.]+x \|", rows, flags=re.MULTILINE)
     assert growth == [("6", "partner runs API", "1.5"), ("6", "portal hub page", "1.5"), ("7", "admin: new run", "2"),
                       ("7", "admin: allocate", "2"), ("7", "admin: confirm templates", "2")]
-    live, with_history = (int(n) for n in re.findall(r"^\| 6 \| partner runs API +\| partner with (\d+) runs ", output,
+    live, with_history = (int(n) for n in re.findall(r"^\| 6 \| partner runs API +\| partner with (\d+) runs ", rows,
                                                        flags=re.MULTILINE))
     assert with_history == live + 20  # the finished runs put behind the live ones (quick: 20)
     # header, rule, 2 sizes (placement, COPY, ratio), API + bare + ratio, confirm, hub, ladder none due + some due,
-    # history (API and hub: before, after, growth), admin (3 pages: before, after, growth), the worker
-    assert len(table.splitlines()) == 2 + 2 * 3 + 3 + 1 + 1 + 2 + 2 * 3 + 3 * 3 + 1
+    # history (API and hub: before, after, growth), admin (3 pages: before, after, growth), the worker,
+    # six reads at three database sizes and their growth
+    assert len(table.splitlines()) == 2 + 2 * 3 + 3 + 1 + 1 + 2 + 2 * 3 + 3 * 3 + 1 + 6 * 4
+    sizes = re.findall(r"^\| 10 \| (.+?): growth +\| ([\d,]+) / ([\d,]+) runs +\| +[\d.]+x \|", rows, flags=re.MULTILINE)
+    assert [name for name, _, _ in sizes] == ["partner runs API", "portal hub page", "staff runs API",
+                                              "reports overview API", "admin run list", "admin home (dashboard)"]
+    assert {(large, small) for _, large, small in sizes} == {("60", sizes[0][2])} and int(sizes[0][2]) < 30
     # A real django-q2 cluster took the orders: each one's tasks appeared, timed.
     assert re.search(r"^\| 9 \| order placed -> partner's tasks \(worker\) \| 2 orders, goal p95 <= 100 ms +\| +\| "
-                     r"p50 [\d.]+ ms \| p95 [\d.]+ ms \|", output, flags=re.MULTILINE)
+                     r"p50 [\d.]+ ms \| p95 [\d.]+ ms \|", rows, flags=re.MULTILINE)
 
     leftovers = [User, Partner, Design, TaskTemplateCategory, TaskTemplate, Product, Order, ProductionRun, Task,
                  AuthToken, Session, AccessLog]
