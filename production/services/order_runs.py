@@ -26,7 +26,7 @@ def runs_create_for_order(*, order_id: int) -> QuerySet[ProductionRun]:
     The partial unique constraint ``one_root_run_per_line_item`` is the
     guarantee; the order row lock only makes concurrent callers queue instead
     of colliding. Constant number of queries whatever the number of lines, and
-    no Python object per line: PostgreSQL writes the runs and their activities
+    no Python object per line: the database writes the runs and their activities
     from the line items (``config.bulk``). The receiver ignores the result, so
     the runs are only loaded by a caller that reads them.
     """
