@@ -40,7 +40,7 @@ def values(runs: QuerySet[ProductionRun]) -> QuerySet:
 
 def _materials(run_ids: list[int]) -> dict[int, list[dict]]:
     plans: dict[int, list[dict]] = {}
-    for line in RunMaterial.objects.filter(run_id__in=run_ids).order_by("id").values(
+    for line in RunMaterial.objects.filter(run_id__in=run_ids).values(  # by material name, as the manager orders
             "run_id", "material", "planned", "consumed", material_name=F("material__name"), unit=F("material__unit")):
         plans.setdefault(line["run_id"], []).append({
             "material": line["material"], "material_name": line["material_name"],

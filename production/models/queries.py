@@ -45,7 +45,7 @@ class ProductionRunQuerySet(models.QuerySet):
 
         Into a plain list (``to_attr``): Django's usual prefetch builds a related queryset per run (with the
         plan's annotation), about a quarter of the partner list's time for 50 runs (measured in-process)."""
-        plan = self.model.materials.rel.related_model.objects.order_by("id")  # as planned (the list reads it so)
+        plan = self.model.materials.rel.related_model.objects.all()
         return self.prefetch_related(models.Prefetch("materials", queryset=plan, to_attr="prefetched_materials"))
 
     def late(self, today):

@@ -73,6 +73,9 @@ def test_every_state_that_changes_a_field_reads_as_the_serializer_says(api_a, pa
     on the run's state is exercised here, and the page must still be the serializer's, byte for byte."""
     category = CategoryFactory(steps=1)
     design = DesignFactory(specs={"fabric": "wool", "gsm": 320, "sizes": ["S", "M"], "line": "a\u2028b"})
+    zip_, button = material_create(name="Zip", unit="pcs"), material_create(name="Button", unit="pcs")
+    design_set_bill_of_materials(design=design, lines=[bill_line(material=zip_, quantity_per_piece="1"),
+                                                       bill_line(material=button, quantity_per_piece="4")])
     with time_machine.travel(datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=UTC), tick=False):
         short, late, accepted, on_time = (
             DispatchedRunFactory(partner=partner_a, design=design, category=category) for _ in range(4))
@@ -100,6 +103,8 @@ def test_every_state_that_changes_a_field_reads_as_the_serializer_says(api_a, pa
     assert states[late.pk]["is_late"] is True and states[accepted.pk]["rate"] == "12.50"
     assert states[sample.pk]["review"]["decision"] == "redo" and states[sample.pk]["review"]["reviewed_at"]
     assert any(run["redo_of"] == sample.pk for run in results)  # the next round, sent at once
-    assert states[accepted.pk]["accepted_at"] and states[accepted.pk]["materials"] == []
+    assert states[accepted.pk]["accepted_at"]
+    # A run's materials by name (Button before Zip), not in the order they were planned.
+    assert [m["material_name"] for m in states[accepted.pk]["materials"]] == ["Button", "Zip"]
     page = response.content
     assert page[page.index(b'"results":') + len(b'"results":'):-1] == reference
