@@ -88,10 +88,12 @@ def scorecards(*, start: date | None = None, end: date | None = None) -> list[Sc
     """
     runs = worked_runs().filter(partner__isnull=False, sent_at__isnull=False)
     handbacks = ProductionRunActivity.objects.filter(verb__in=[ActivityVerb.DECLINED, ActivityVerb.PARKED])
-    if start is not None:  # whole local days, bounded so that indexes on the times serve them
+    # Whole local days, bounded by times so that indexes serve them. A bound within a day of the calendar's
+    # ends bounds nothing (and its time would not fit a datetime once moved to UTC).
+    if start is not None and start > date.min + timedelta(days=1):
         runs = runs.filter(sent_at__gte=dates.day_start(start))
         handbacks = handbacks.filter(created_at__gte=dates.day_start(start))
-    if end is not None:
+    if end is not None and end < date.max - timedelta(days=1):
         runs = runs.filter(sent_at__lt=dates.day_start(end + timedelta(days=1)))
         handbacks = handbacks.filter(created_at__lt=dates.day_start(end + timedelta(days=1)))
     done = Q(status=RunStatus.COMPLETED)

@@ -149,3 +149,13 @@ def test_a_scorecard_period_is_whole_local_days(staff, partner_a, settings, zone
     assert card.runs_sent == 2
     (everything,) = scorecards()
     assert everything.runs_sent == 4
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Rome", "America/New_York"])
+def test_a_period_at_the_calendars_ends_is_every_day(staff_api, staff, partner_a, settings, zone):
+    settings.TIME_ZONE = zone
+    sent(staff, partner_a)
+    for period in ("?from=0001-01-01&to=9999-12-31", "?from=0001-01-02&to=9999-12-30", "?to=9999-12-31"):
+        response = staff_api.get(f"/api/admin/reports/partners{period}")
+        assert response.status_code == 200, period
+        assert [row["runs_sent"] for row in response.json()] == [1], period
