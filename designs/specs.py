@@ -38,20 +38,26 @@ def _reads_as_json(text: str) -> bool:
     return True
 
 
+def _one_line(value) -> str:
+    """``value`` as JSON on one line: characters that break a line (\\u2028, form feed...) are escaped."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text.splitlines()) <= 1 else json.dumps(value)
+
+
 def _plain(text: str, *, is_name: bool) -> str:
     """``text`` as typed on a line, or quoted where typing it bare would read back differently."""
-    awkward = "\n" in text or "\r" in text or text != text.strip() or text.startswith('"')
+    awkward = len(text.splitlines()) > 1 or text != text.strip() or text.startswith('"')
     if is_name:
         awkward = awkward or not text or ":" in text
     else:
         awkward = awkward or _reads_as_json(text)
-    return json.dumps(text, ensure_ascii=False) if awkward else text
+    return _one_line(text) if awkward else text
 
 
 def specs_as_lines(specs: dict) -> str:
     return "\n".join(
         f"{_plain(str(key), is_name=True)}: "
-        f"{_plain(value, is_name=False) if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}"
+        f"{_plain(value, is_name=False) if isinstance(value, str) else _one_line(value)}"
         for key, value in specs.items())
 
 
@@ -88,7 +94,7 @@ def specs_from_lines(text: str) -> dict:
         if isinstance(value, dict):
             return value
     specs: dict = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # only a line feed ends a line (\r is stripped)
         if not line.strip():
             continue
         name, value = _line(number, line.strip())

@@ -25,7 +25,7 @@ from designs.services import design_update
 from partners.models import Partner
 from production.admin.forms import PartnerChoiceField, TemplateChoiceForm, role_suggestions
 from production.admin.views import render_page
-from tasks.models import TaskTemplate
+from tasks.models import TaskTemplate, TaskTemplateCategory
 
 _small = {"class": "vSmallField"}
 
@@ -40,13 +40,18 @@ class RoutingRowForm(forms.Form):
     partner = PartnerChoiceField()
     role = forms.CharField(required=False, max_length=100,
                            widget=forms.TextInput(attrs={"list": "role-suggestions", "autocomplete": "off"}))
-    share = forms.DecimalField(min_value=Decimal("0.001"), max_value=10**9, decimal_places=6, initial=1,
-                               widget=forms.NumberInput(attrs={**_small, "step": "any"}),
-                               error_messages={"min_value": "A share is a weight above 0."})
+    # As precise as the JSON allows (a routing written by an integration must save unchanged).
+    share = forms.DecimalField(max_value=10**9, initial=1, widget=forms.NumberInput(attrs={**_small, "step": "any"}))
     rate = forms.DecimalField(required=False, min_value=0, max_value=MAX_MONEY, decimal_places=MONEY_PLACES,
                               max_digits=MONEY_DIGITS,
                               widget=forms.NumberInput(attrs={**_small, "step": "0.01", "placeholder": "agreed"}))
     rate_type = forms.ChoiceField(choices=RateType.choices, initial=RateType.PER_UNIT, required=False)
+
+    def clean_share(self):
+        share = self.cleaned_data["share"]
+        if not float(share) > 0:  # what the JSON will hold
+            raise forms.ValidationError("A share is a weight above 0.")
+        return share
 
     def assignment(self) -> dict:
         """The row as the routing JSON's assignment (a share stays a JSON number, a rate a decimal string)."""
@@ -89,20 +94,30 @@ def _formset(extra: int):
     return forms.formset_factory(RoutingRowForm, formset=RoutingFormSet, extra=extra, can_delete=True)
 
 
-def _starting_point(design: Design) -> tuple[list[dict], dict, str]:
-    """The stored routing as rows and templates to start from, or why it cannot be (the page then starts empty)."""
+def _starting_point(design: Design) -> tuple[list[dict], dict, list[str]]:
+    """The stored routing as rows and templates to start from, and what of it the page cannot offer (a routing
+    that no longer parses starts the page empty; templates made inactive or deleted are not in the choice)."""
     try:
         routing = parse_routing(design.routing)
     except InvalidInput as exc:
-        return [], {}, exc.message
+        return [], {}, [f"The stored routing can no longer be used ({exc.message}). The rows start empty: saving "
+                        "replaces it."]
     if routing is None:
-        return [], {}, ""
+        return [], {}, []
     rows = [{"stage": a.stage, "partner": a.partner_id, "role": a.role,
              "share": _plain(Decimal(a.share.numerator) / Decimal(a.share.denominator)),
              "rate": a.rate, "rate_type": a.rate_type} for a in routing.assignments]
-    templates = {"category": routing.template_category,
-                 "templates": list(TaskTemplate.objects.filter(pk__in=routing.template_ids))}
-    return rows, templates, ""
+    named = {t.pk: t for t in TaskTemplate.objects.filter(pk__in=routing.template_ids)}
+    problems = [f"{p.name} is no longer active: pick another partner for their row, or remove it."
+                for p in Partner.objects.filter(pk__in=[row["partner"] for row in rows], is_active=False)]
+    gone = [named[pk].name if pk in named else f"a deleted template (#{pk})" for pk in routing.template_ids
+            if pk not in named or not named[pk].is_active]
+    if gone:
+        problems.append(f"Not offered below, so saving drops them: {', '.join(gone)} (no longer active).")
+    category = routing.template_category
+    if category is not None and not TaskTemplateCategory.objects.filter(pk=category).exists():
+        problems.append("The routing's template category was deleted: choose the templates again.")
+    return rows, {"category": category, "templates": [t for t in named.values() if t.is_active]}, problems
 
 
 def _routing(rows: RoutingFormSet, templates: TemplateChoiceForm) -> dict | None:
@@ -128,7 +143,7 @@ def edit_routing(model_admin, request, design_pk: int):
     design = get_object_or_404(Design, pk=design_pk)
     if not request.user.has_perm("designs.change_design"):
         raise PermissionDenied
-    rows, initial_templates, problem = _starting_point(design)
+    rows, initial_templates, problems = _starting_point(design)
     formset_class = _formset(_extra(request))
     if request.method == "POST":
         formset = formset_class(request.POST, prefix="rows")
@@ -148,8 +163,6 @@ def edit_routing(model_admin, request, design_pk: int):
     else:
         formset = formset_class(prefix="rows", initial=rows)
         templates = TemplateChoiceForm(prefix="templates", initial=initial_templates)
-    inactive = Partner.objects.filter(pk__in=[row["partner"] for row in rows], is_active=False)
     return render_page(request, model_admin, "admin/production/routing_edit.html", f"Routing of {design.name}",
-                       design=design, formset=formset, templates=templates, problem=problem, currency=currency(),
-                       inactive=inactive, more_rows=min(_extra(request) + 2, 20),
-                       role_suggestions=role_suggestions(design))
+                       design=design, formset=formset, templates=templates, problems=problems, currency=currency(),
+                       more_rows=min(_extra(request) + 2, 20), role_suggestions=role_suggestions(design))

@@ -19,9 +19,14 @@ from tests.factories import DesignFactory
     # Names that cannot stand bare before a colon:
     {"time: cut": "2h", "": "nameless", " spaced ": 1, '"quoted"': "x"},
     {"fabric": "coton, 5 % élasthanne", "note": "{not json"},
+    # Characters Python also ends a line at, in text, in a list and in a name:
+    {"line": "a\u2028b", "ff": "a\x0cb", "nel": "x\x85y", "gs": "a\x1db", "list": ["a\u2029b"], "key\u2028x": 1,
+     "cr": "a\rb", "é": "é"},
 ])
 def test_lines_give_back_the_same_specs(specs):
     assert specs_from_lines(specs_as_lines(specs)) == specs
+    # as a browser posts a textarea: its lines end with \r\n
+    assert specs_from_lines(specs_as_lines(specs).replace("\n", "\r\n")) == specs
 
 
 def test_lines_read_as_people_write_them():

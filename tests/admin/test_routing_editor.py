@@ -168,3 +168,26 @@ def test_staff_who_may_not_change_designs_cannot_edit_a_routing(client, partner_
     assert client.get(_url(design)).status_code == 403
     assert client.post(_url(design), _rows({"partner": partner_a.pk})).status_code == 403
     assert Design.objects.get(pk=design.pk).routing is None
+
+
+def test_a_routing_written_by_an_integration_saves_unchanged(staff_client, partner_a, partner_b):
+    routing = {"assignments": [{"partner": partner_a.pk, "role": "", "share": 0.3333333333333333, "stage": 1},
+                               {"partner": partner_b.pk, "role": "", "share": 1e-05, "stage": 1}]}
+    design = DesignFactory(routing=routing)
+    page = staff_client.get(_url(design))
+    assert staff_client.post(_url(design), _form_as_posted(page)).status_code == 302
+    design.refresh_from_db()
+    assert design.routing == routing
+
+
+def test_templates_the_page_cannot_offer_are_named_before_saving_drops_them(staff_client, partner_a):
+    kept = TemplateFactory(name="Cut panels")
+    retired = TemplateFactory(name="Hand-finish hems", is_active=False)
+    design = DesignFactory(routing={"assignments": [{"partner": partner_a.pk, "role": "", "share": 1}],
+                                    "template_ids": [kept.pk, retired.pk, 999999]})
+    html = staff_client.get(_url(design)).content.decode()
+    assert ("Not offered below, so saving drops them: Hand-finish hems, a deleted template (#999999) "
+            "(no longer active).") in html
+    gone = DesignFactory(routing={"assignments": [{"partner": partner_a.pk, "role": "", "share": 1}],
+                                  "template_category": 999999})
+    assert "The routing&#x27;s template category was deleted" in staff_client.get(_url(gone)).content.decode()
