@@ -1,4 +1,4 @@
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from config.errors import InvalidInput
@@ -73,12 +73,12 @@ def design_set_status(*, design: Design, status: str, actor=None, note: str = ""
 
 
 def design_link_partner(*, design: Design, partner: Partner, role: str = "") -> tuple[DesignPartner, bool]:
-    """Link a partner to a design (idempotent; safe under concurrency)."""
-    try:
-        with transaction.atomic():
-            return DesignPartner.objects.get_or_create(design=design, partner=partner, role=role or "")
-    except IntegrityError:
-        return DesignPartner.objects.get(design=design, partner=partner, role=role or ""), False
+    """Link a partner to a design (idempotent; safe under concurrency).
+
+    ``get_or_create`` reads first and creates inside its own savepoint, reading again when a concurrent
+    caller's row wins the unique constraint: an existing link (the usual case) costs one query.
+    """
+    return DesignPartner.objects.get_or_create(design=design, partner=partner, role=role or "")
 
 
 @transaction.atomic
