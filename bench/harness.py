@@ -24,6 +24,7 @@ DESIGNS = 5  # order lines cycle through products of a few designs, as real orde
 API_PATH = "/api/partners/production-runs/"
 BARE_PATH = "/bench/bare-runs/"
 HUB_PATH = "/portal/"
+SMALL_ORDER = 50  # lines: orders this small are placed Sizes.repeat_small times
 ROUNDS = 3  # the API and the bare view take turns, so a busy moment of the machine hits both
 ROLES_PER_ALLOCATION = 10  # the partner's runs are children of allocations, as dispatched runs are
 STARTUP_SECONDS = 30
@@ -33,6 +34,7 @@ STARTUP_SECONDS = 30
 class Sizes:
     lines: tuple[int, ...] = (1, 50, 500)
     repeat: int = 3  # placements per order size
+    repeat_small: int = 21  # placements of 50 lines or fewer: a 10 ms measurement needs more than 3 samples
     partner_runs: int = 100  # dispatched runs of the partner the API and the hub page list
     tasks_per_run: int = 5
     workers: int = 2  # gunicorn sync workers
@@ -54,7 +56,7 @@ class Sizes:
     database_runs: tuple[int, ...] = (10_000, 100_000)  # the whole runs table, after the bench's own ~130
 
 
-QUICK = Sizes(lines=(1, 3), repeat=1, partner_runs=4, tasks_per_run=2, workers=1, clients=2, requests=8, warmup=2,
+QUICK = Sizes(lines=(1, 3), repeat=1, repeat_small=1, partner_runs=4, tasks_per_run=2, workers=1, clients=2, requests=8, warmup=2,
               round_seconds=1,
               load_seconds=10, templates=3, confirms=1, hub_requests=2, ladder_runs=30, ladder_due=3, history_runs=20,
               catalogue_designs=10, catalogue_partners=10, catalogue_waiting=10, worker_orders=2,
