@@ -45,13 +45,14 @@ def consumptions(run_id: int):
 class PartnerRunConsumption(PartnerView, generics.GenericAPIView):
     serializer_class = ConsumptionOutput
     queryset = Consumption.objects.none()  # for the schema; the run's scope is checked per request
-    pagination_class = None
 
     @extend_schema(summary="What a run used", responses=ConsumptionOutput(many=True),
-                   description="The materials logged on one of my runs, oldest first. Another partner's run: 404.")
+                   description="The materials logged on one of my runs, oldest first, paginated like every list "
+                               "(`limit`, `offset`). Another partner's run: 404.")
     def get(self, request, pk):
         run = get_object_or_404(self.runs(), pk=pk)
-        return Response(ConsumptionOutput(consumptions(run.pk), many=True).data)
+        page = self.paginate_queryset(consumptions(run.pk))
+        return self.get_paginated_response(ConsumptionOutput(page, many=True).data)
 
     @extend_schema(
         summary="Log material used on a run",

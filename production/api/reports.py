@@ -64,7 +64,6 @@ class PartnersReport(generics.GenericAPIView):
     permission_classes = [IsStaff]
     serializer_class = ScorecardOutput
     queryset = ProductionRun.objects.none()
-    pagination_class = None
 
     @extend_schema(
         summary="Partner scorecards",
@@ -72,15 +71,17 @@ class PartnersReport(generics.GenericAPIView):
                     "day sent; a partner with none has no row), by name: runs completed, `on_time_rate` (completed "
                     "runs with a due date finished by it), `reject_rate` (rejected / (produced + rejected)), "
                     "`declines` and `parked` (runs handed back in the period), `mean_lead_time_days` (sent to "
-                    "completed), `units_produced`. Rates are fractions from 0 to 1, null without data.",
+                    "completed), `units_produced`. Rates are fractions from 0 to 1, null without data. Paginated "
+                    "like every list (`limit`, `offset`).",
         parameters=[OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
         responses=ScorecardOutput(many=True),
     )
     def get(self, request):
-        query = PeriodQuery(data=query_values(request, ("from", "to"), page_params=()))
+        query = PeriodQuery(data=query_values(request, ("from", "to")))
         query.is_valid(raise_exception=True)
         rows = reports.scorecards(start=query.validated_data.get("from"), end=query.validated_data.get("to"))
-        return Response(ScorecardOutput([row.as_data() for row in rows], many=True).data)
+        page = self.paginate_queryset(rows)  # one row per partner, computed together: the page is cut from them
+        return self.get_paginated_response(ScorecardOutput([row.as_data() for row in page], many=True).data)
 
 
 class RunExport(generics.GenericAPIView):

@@ -99,8 +99,10 @@ def test_partner_scorecards_from_constructed_runs(staff_api, staff, partner_a, p
     with at(date(2026, 12, 1)):
         outside, _ = sent(staff, partner_b)                            # sent after the period
         with CaptureQueriesContext(connection) as queries:
-            rows = staff_api.get("/api/admin/reports/partners?from=2026-11-01&to=2026-11-30").json()
+            body = staff_api.get("/api/admin/reports/partners?from=2026-11-01&to=2026-11-30").json()
     assert len(queries) == 3
+    assert (body["count"], body["previous"]) == (3, None)
+    rows = body["results"]
     assert rows == [
         {"partner": partner_a.pk, "name": partner_a.name, "runs_sent": 2, "runs_completed": 2, "on_time_rate": 0.5,
          "reject_rate": round(2 / 30, 4), "declines": 0, "parked": 0, "mean_lead_time_days": 4.0,
@@ -110,9 +112,14 @@ def test_partner_scorecards_from_constructed_runs(staff_api, staff, partner_a, p
         {"partner": quiet.pk, "name": "Quiet workshop", "runs_sent": 0, "runs_completed": 0, "on_time_rate": None,
          "reject_rate": None, "declines": 0, "parked": 1, "mean_lead_time_days": None, "units_produced": 0},
     ]
-    every = {row["name"]: row["runs_sent"] for row in staff_api.get("/api/admin/reports/partners").json()}
+    every = {row["name"]: row["runs_sent"] for row in staff_api.get("/api/admin/reports/partners").json()["results"]}
     assert every[partner_b.name] == 1 and outside.partner_id == partner_b.pk
-    for bad in ("?from=1/11/2026", "?to=", "?from=2026-11-01&from=2026-11-02", "?colour=red"):
+    # A list like every other: paginated by limit and offset, in the same order.
+    second = staff_api.get("/api/admin/reports/partners?from=2026-11-01&to=2026-11-30&limit=1&offset=1").json()
+    assert (second["count"], second["results"]) == (3, rows[1:2])
+    assert "offset=2" in second["next"] and second["previous"] is not None
+    for bad in ("?from=1/11/2026", "?to=", "?from=2026-11-01&from=2026-11-02", "?colour=red", "?limit=0",
+                "?offset=-1", "?limit=x"):
         assert staff_api.get(f"/api/admin/reports/partners{bad}").status_code == 400, bad
 
 
@@ -158,4 +165,4 @@ def test_a_period_at_the_calendars_ends_is_every_day(staff_api, staff, partner_a
     for period in ("?from=0001-01-01&to=9999-12-31", "?from=0001-01-02&to=9999-12-30", "?to=9999-12-31"):
         response = staff_api.get(f"/api/admin/reports/partners{period}")
         assert response.status_code == 200, period
-        assert [row["runs_sent"] for row in response.json()] == [1], period
+        assert [row["runs_sent"] for row in response.json()["results"]] == [1], period

@@ -41,8 +41,12 @@ def test_plan_at_dispatch_by_role_and_consumption_while_in_progress(staff_api, w
     assert workshops["stitcher1_api"].get(partner_url(cut["id"], "consumption")).status_code == 404
     assert Consumption.objects.count() == before
 
-    logged = cutter.get(partner_url(cut["id"], "consumption")).json()
+    listed = cutter.get(partner_url(cut["id"], "consumption")).json()
+    assert (listed["count"], listed["next"], listed["previous"]) == (2, None, None)
+    logged = listed["results"]
     assert [(e["quantity"], e["kind"]) for e in logged] == [("240.500", "production"), ("11.500", "wastage")]
+    assert cutter.get(partner_url(cut["id"], "consumption") + "?limit=1&offset=1").json()["results"] == logged[1:]
+    assert cutter.get(partner_url(cut["id"], "consumption") + "?limit=0").status_code == 400
     assert planned(cutter.get(partner_url(cut["id"])).json())["Wool melton"] == ("250.000", "252.000", "m")
     entry = ProductionRun.objects.get(pk=cut["id"]).activities.filter(verb=ActivityVerb.MATERIAL_USED).last()
     assert entry.note == "11.5 m of Wool melton (wasted)" and entry.actor == workshops["cutter"].memberships.get().user
