@@ -21,6 +21,10 @@ REQUEST_CONSTRAINTS = {
     "PatchedPolicyInputRequest": {"minProperties": 1},
     # An assignment names its templates by ids or by category, not both.
     "AssignmentInputRequest": {"not": {"required": ["template_ids", "template_category"]}},
+    # Samples may go out with a template selection: at most one way of naming templates, as a dispatch.
+    "SampleSendInputRequest": {"not": {"anyOf": [{"required": list(pair)} for pair in (
+        ("template_category", "template_names"), ("template_category", "template_ids"),
+        ("template_names", "template_ids"))]}},
 }
 
 _ID = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}

@@ -99,5 +99,20 @@ def positive_data_acceptance_or_business_rule(ctx, response, case):
         ) from None
 
 
+# API.md: once a partner has declined a run, "the same partner declining it again (whatever the body) answers
+# 200 and changes nothing". The stateful phase records the runs a scenario declined (with a 200 to a checked
+# request); a body the schema refuses, accepted there, is that rule. Anywhere else it is a hole.
+DECLINE = "POST /api/partners/production-runs/{id}/decline"
+DECLINED: set[str] = set()
+
+
+def negative_data_rejection_or_repeat_decline(ctx, response, case):
+    """ST201, except the documented repeat decline: a run this scenario's partner declined already."""
+    if case.operation.label == DECLINE and response.status_code == 200 and \
+            str(case.path_parameters.get("id")) in DECLINED:
+        return None
+    return negative_data_rejection(ctx, response, case)
+
+
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-          negative_data_rejection, positive_data_acceptance_or_business_rule]
+          negative_data_rejection_or_repeat_decline, positive_data_acceptance_or_business_rule]
