@@ -56,8 +56,8 @@ class Sizes:
     database_runs: tuple[int, ...] = (10_000, 100_000)  # the whole runs table, after the bench's own ~130
 
 
-QUICK = Sizes(lines=(1, 3), repeat=1, repeat_small=1, partner_runs=4, tasks_per_run=2, workers=1, clients=2, requests=8, warmup=2,
-              round_seconds=1,
+QUICK = Sizes(lines=(1, 3), repeat=1, repeat_small=1, partner_runs=4, tasks_per_run=2, workers=1, clients=2,
+              requests=8, warmup=2, round_seconds=1,
               load_seconds=10, templates=3, confirms=1, hub_requests=2, ladder_runs=30, ladder_due=3, history_runs=20,
               catalogue_designs=10, catalogue_partners=10, catalogue_waiting=10, worker_orders=2,
               database_runs=(30, 60))
