@@ -12,8 +12,7 @@ touching the callers. No signals are sent (as with ``bulk_create``).
 """
 
 from django.db import connection
-from django.db.models import Expression, F, Model, QuerySet, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import Expression, F, Model, QuerySet
 
 
 def insert_from_select(model: type[Model], source: QuerySet, per_row: dict[str, Expression | F], template: Model,
@@ -26,18 +25,21 @@ def insert_from_select(model: type[Model], source: QuerySet, per_row: dict[str, 
     unknown = set(per_row) - {name for field in fields for name in (field.name, field.attname)}
     if unknown:
         raise ValueError(f"{model.__name__} has no column {', '.join(sorted(unknown))}.")
-    selected = {}
-    for field in fields:
-        expression = per_row.get(field.name, per_row.get(field.attname))
-        if expression is None:
-            value = field.pre_save(template, add=True)
-            # None is SQL NULL, as save() writes it (a Value on a JSON field would write JSON's null).
-            expression = RawSQL("NULL", (), output_field=field) if value is None else Value(value, output_field=field)
-        selected[f"_{field.column}"] = expression
-    select, params = source.values(**selected).query.sql_with_params()
+    computed = {field: per_row.get(field.name, per_row.get(field.attname)) for field in fields}
+    computed = {field: expression for field, expression in computed.items() if expression is not None}
+    # The other columns are the same on every row: bound as parameters, prepared as save() prepares them, so
+    # the ORM resolves and compiles only the few expressions (``make bench``, row 1: most of a small placement's
+    # time went on compiling a Value per column). None is SQL NULL, as save() writes it.
+    constant = [(field, field.get_db_prep_save(field.pre_save(template, add=True), connection))
+                for field in fields if field not in computed]
+    if source.query.distinct or source.query.combinator:
+        raise ValueError("Insert from a plain query: the constant columns go first in its SELECT list.")
+    select, params = source.values(**{f"_{f.column}": e for f, e in computed.items()}).query.sql_with_params()
+    constants = ", ".join("NULL" if value is None else "%s" for _, value in constant)
     quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) {select} "
+    columns = ", ".join(quote(f.column) for f in [*(f for f, _ in constant), *computed])
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT {constants}, {select[len('SELECT '):]} "
            f"{'ON CONFLICT DO NOTHING ' if ignore_conflicts else ''}RETURNING {quote(model._meta.pk.column)}")
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*(value for _, value in constant if value is not None), *params])
         return [row[0] for row in cursor.fetchall()]

@@ -4,8 +4,10 @@ column must be what saving the same run through the ORM writes, NULLs included."
 from datetime import date
 
 from django.db import connection
+from django.db.models import F
 import pytest
 
+from config.bulk import insert_from_select
 from designs.services import design_link_partner
 from orders.services import order_create, order_place
 from production.models import ProductionRun, ProductionRunActivity
@@ -66,3 +68,11 @@ def test_every_column_is_what_saving_the_run_writes(partner_a, django_capture_on
         saved.save()
         assert _columns(ProductionRunActivity, written.pk) == _columns(ProductionRunActivity, saved.pk)
         assert (written.verb, written.to_status, written.actor_id) == ("created", "pending_review", None)
+
+
+@pytest.mark.parametrize("source", [lambda qs: qs.distinct(), lambda qs: qs.union(qs)], ids=["distinct", "union"])
+def test_insert_from_select_refuses_a_source_it_cannot_extend(source):
+    """The constant columns are spliced at the head of the source's SELECT list: only a plain SELECT has one."""
+    with pytest.raises(ValueError, match="plain query"):
+        insert_from_select(ProductionRunActivity, source(ProductionRun.objects.all()), per_row={"run": F("pk")},
+                           template=ProductionRunActivity(verb="created"))
