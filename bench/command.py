@@ -172,14 +172,14 @@ class Command(BaseCommand):
             if connection.vendor == "postgresql":
                 copied, _ = copy_seconds(order_id, repeat)
                 goal = {1: "goal <= 3x", 500: "goal <= 2x"}.get(lines, "")
-                rows += [Row(1, "psycopg COPY of the same run rows", size, median=ms(copied)),
+                rows += [Row(1, "psycopg COPY of the same rows, committed", size, median=ms(copied)),
                          Row(1, "placement / COPY", goal, throughput=f"{seconds / copied:.1f}x")]
         notes.append(f"1: median of {p.repeat_small} placement(s) of {SMALL_ORDER} lines or fewer and {p.repeat} of more, "
                      "after one untimed placement: order_place, its commit and the order_placed "
                      "receiver creating the runs; runs/s = runs created / median time. Beside it, psycopg's COPY of "
-                     "the run rows that placement wrote (every column but the id; the originals deleted first, so the "
-                     "one-run-per-line-item constraint holds) and their foreign-key checks, which a commit runs "
-                     "(SET CONSTRAINTS ALL IMMEDIATE), in a transaction rolled back: the floor of writing them.")
+                     "every row that placement wrote, its runs and their activities (every column; the originals "
+                     "deleted first, untimed, so the one-run-per-line-item constraint holds), from BEGIN to COMMIT as "
+                     "placement's own commit: the floor of writing them for good, foreign-key checks included.")
         return rows
 
     def _catalogue(self, tag: str, lines: int) -> list[ProductVariant]:
