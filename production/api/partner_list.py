@@ -10,9 +10,10 @@ in ``production.dates``, the shortfall in ``production.models.states``, the trim
 """
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from designs.models import Design
 from production import dates
 from production.api.serializers import PARTNER_SNAPSHOT_KEYS, PartnerRunOutput
 from production.models import TERMINAL, ProductionRun, RunMaterial, shortfall
@@ -33,9 +34,14 @@ def when(value):
 
 
 def values(runs: QuerySet[ProductionRun]) -> QuerySet:
-    """``runs`` (scoped, filtered, ordered) as the rows ``represent`` reads; sliced by the paginator."""
+    """``runs`` (scoped, filtered, ordered) as the rows ``represent`` reads; sliced by the paginator.
+
+    The design's name is a subquery, not a join: the paginator's COUNT drops an unused subquery but keeps a
+    join, and with it PostgreSQL read the partner's runs from the table instead of counting them off the
+    partial index (``make bench``, part 6: 17 ms of a 29 ms page at 8,010 runs)."""
+    design_name = Subquery(Design.objects.filter(pk=OuterRef("design_id")).values("name"))
     return runs.with_progress().values(*READ, "tasks_total", "tasks_completed", "review_decision", "review_notes",
-                                       "reviewed_at", design_name=F("design__name"))
+                                       "reviewed_at", design_name=design_name)
 
 
 def _materials(run_ids: list[int]) -> dict[int, list[dict]]:

@@ -35,6 +35,6 @@ def test_lists_with_materials_take_the_same_queries_for_3_and_30_runs(api_a, sta
     partner_large, runs = _queries(api_a, "/api/partners/production-runs/?limit=100")
     staff_large, _ = _queries(staff_api, "/api/admin/production-runs/?limit=100")
     assert len(runs) == 30 and all(len(run["materials"]) == 3 for run in runs)
-    # Partner: the count, the page (design joined, progress annotated), the materials prefetch.
+    # Partner: the count, the page (design name and progress annotated), the materials prefetch.
     # Staff: the count, the page (design and partner joined), the children prefetch, the materials prefetch.
     assert (partner_small, staff_small) == (partner_large, staff_large) == (3, 4)
