@@ -50,12 +50,14 @@ from bench.harness import (
     SMALL_ORDER,
     Row,
     Sizes,
+    autovacuum,
     cpu_model,
     database_version,
     gunicorn_version,
     memory,
     ms,
     render,
+    settle,
 )
 from bench.ladder import ladder_rows
 from bench.scaling import admin_rows, copy_seconds, history_rows
@@ -108,6 +110,7 @@ class Command(BaseCommand):
             f"OS: {platform.platform()}",
             f"Python {platform.python_version()}, Django {django.get_version()}, gunicorn {gunicorn_version()}",
             f"Database: {connection.vendor} - {database_version()}",
+            f"Autovacuum: {autovacuum()}; each part starts after VACUUM ANALYZE of the tables the bench writes",
             f"Automatic dispatch: {'on' if ProductionPolicy.load().auto_dispatch else 'off'}",
         ]
         tag = f"BENCH-{uuid.uuid4().hex[:8]}"
@@ -119,15 +122,21 @@ class Command(BaseCommand):
                 for module in (jobs, auto_dispatch):
                     stack.enter_context(mock.patch.object(module, "async_task", lambda *args, **kwargs: None))
                 partner, user, token = self._partner_with_runs(tag, p)
-                rows += dbsize_rows(tag, partner, user, token, p, notes)  # first: the database at its smallest
-                rows += self._placements(tag, p, notes)
-                rows += api_against_bare(token, p, notes)
-                rows.append(self._hub(user, p, notes))
-                rows.append(self._confirm(tag, partner, p, notes))
                 design = Design.objects.get(code=f"{tag}-R")
-                rows += ladder_rows(partner, design, p, notes)
-                rows += history_rows(partner, user, token, design, p, notes)
-                rows += admin_rows(tag, design, partner, p, notes)
+                parts = [
+                    lambda: dbsize_rows(tag, partner, user, token, p, notes),  # first: the database at its smallest
+                    lambda: self._placements(tag, p, notes),
+                    lambda: api_against_bare(token, p, notes),
+                    lambda: [self._hub(user, p, notes)],
+                    lambda: [self._confirm(tag, partner, p, notes)],
+                    lambda: ladder_rows(partner, design, p, notes),
+                    lambda: history_rows(partner, user, token, design, p, notes),
+                    lambda: admin_rows(tag, design, partner, p, notes),
+                ]
+                for part in parts:
+                    settle()
+                    rows += part()
+            settle()
             rows += worker_rows(tag, p, notes)
         finally:
             self._clean_up(tag)

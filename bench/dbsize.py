@@ -11,13 +11,14 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
-from bench.harness import API_PATH, HUB_PATH, Row, Sizes, ms
+from bench.harness import API_PATH, HUB_PATH, Row, Sizes, ms, settle
 from bench.scaling import _median_get
 from partners.models import Partner
 from production.models import ProductionRun
 from tasks.models import Task
 
 OTHER_PARTNERS = 50
+RUN_TABLES = (ProductionRun._meta.db_table, Task._meta.db_table)  # what the copy adds to
 READS = {
     "partner runs API": API_PATH,
     "portal hub page": HUB_PATH,
@@ -63,13 +64,6 @@ def _copy_runs(template: ProductionRun, partner_ids: list[int], count: int, offs
             params)
 
 
-def _settle() -> None:
-    """What autovacuum does after such an insert: statistics, and the visibility map index-only scans rely on."""
-    with connection.cursor() as cursor:
-        for table in (ProductionRun._meta.db_table, Task._meta.db_table):
-            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
-
-
 def _remove(partner_ids: list[int]) -> None:
     """The runs added for ``partner_ids`` and their tasks, in SQL (the ORM's delete would load them all first)."""
     with connection.cursor() as cursor:
@@ -94,7 +88,7 @@ def dbsize_rows(tag: str, partner: Partner, user, token: str, p: Sizes, notes: l
     timings: dict[str, list[float]] = {name: [] for name in READS}
     sizes, added = [], 0
     try:
-        _settle()
+        settle(RUN_TABLES)
         for path in READS.values():  # warm every read first, so the smallest database is not measured cold
             _median_get(clients.get(path, staff), path, 3)
         for target in (0, *p.database_runs):
@@ -104,7 +98,7 @@ def dbsize_rows(tag: str, partner: Partner, user, token: str, p: Sizes, notes: l
                     continue  # a database already this large: the step says nothing new
                 _copy_runs(template, others, target - present, added)
                 added += target - present
-                _settle()
+                settle(RUN_TABLES)
             sizes.append(ProductionRun.objects.count())
             for name, path in READS.items():
                 timings[name].append(_median_get(clients.get(path, staff), path, p.hub_requests))
