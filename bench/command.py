@@ -1,14 +1,14 @@
 """How fast the product is on this machine and database: one table, also written to bench/RESULTS.md.
 
-1. Order placement: orders of 1, 50 and 500 lines placed with real commits (the
-   ``order_placed`` receiver runs on commit, as in production).
+1. Order placement: orders of 1, 50 and 500 lines placed with real commits, beside psycopg's COPY of the
+   same rows (``bench.placement``).
 2. The partner runs list API served by gunicorn under load, beside a bare Django
    view (``bench.views``) returning the same rows from the same
    database; the ratio of their throughputs is what the API's layers cost.
 3. ``dispatch_confirm`` with 30 templates.
 4. The portal hub page of a partner with 100 dispatched runs.
 5. The reminder ladder's check over 10,000 sent runs (``bench.ladder``).
-6-8. Growth with a partner's history and the catalogue, placement against COPY (``bench.scaling``).
+6-7. Growth with a partner's history and the catalogue (``bench.scaling``).
 9. Order placed -> the partner's tasks, through a real django-q2 cluster (``bench.worker``).
 10. Each read at about 100, 10,000 and 100,000 runs in the database (``bench.dbsize``).
 
@@ -43,11 +43,9 @@ from django.test.utils import CaptureQueriesContext
 from bench.api_load import api_against_bare
 from bench.dbsize import dbsize_rows
 from bench.harness import (
-    DESIGNS,
     HUB_PATH,
     QUICK,
     ROLES_PER_ALLOCATION,
-    SMALL_ORDER,
     Row,
     Sizes,
     autovacuum,
@@ -60,12 +58,12 @@ from bench.harness import (
     settle,
 )
 from bench.ladder import ladder_rows
-from bench.scaling import admin_rows, copy_seconds, history_rows
+from bench.placement import placement_rows
+from bench.scaling import admin_rows, history_rows
 from bench.worker import worker_rows
 from designs.models import Design
 from designs.services import design_create
-from orders.models import Order, Product, ProductVariant
-from orders.services import order_create, order_place, product_create
+from orders.models import Order, Product
 from partners.auth import token_create
 from partners.models import Partner
 from partners.services import partner_create
@@ -125,7 +123,7 @@ class Command(BaseCommand):
                 design = Design.objects.get(code=f"{tag}-R")
                 parts = [
                     lambda: dbsize_rows(tag, partner, user, token, p, notes),  # first: the database at its smallest
-                    lambda: self._placements(tag, p, notes),
+                    lambda: placement_rows(tag, p, notes),
                     lambda: api_against_bare(token, p, notes),
                     lambda: [self._hub(user, p, notes)],
                     lambda: [self._confirm(tag, partner, p, notes)],
@@ -165,60 +163,6 @@ class Command(BaseCommand):
         )
         w("")
         w(f"Written to {path}")
-
-    # 1. order placement ---------------------------------------------------------------------
-
-    def _placements(self, tag: str, p: Sizes, notes: list[str]) -> list[Row]:
-        variants = self._catalogue(tag, max(p.lines, default=1))
-        self._place(f"{tag}-warm", variants, 1, 1)  # the first placement of the process loads code paths: not timed
-        rows = []
-        for lines in p.lines:
-            # The sizes before this one added thousands of rows: statistics of the tables as they were at the
-            # start of the part would plan this size's statements (and its commit's foreign-key checks) as if
-            # they were nearly empty (500 lines took 155 ms instead of 50, the COPY 151 ms instead of 33).
-            settle()
-            repeat = p.repeat_small if lines <= SMALL_ORDER else p.repeat
-            runs, seconds, queries, order_id = self._place(tag, variants, lines, repeat)
-            size = f"{lines} line{'s' * (lines != 1)} -> {runs} run{'s' * (runs != 1)}"
-            rows.append(Row(1, "order placement", size, throughput=f"{runs / seconds:,.0f} runs/s" if seconds > 0 else "-",
-                            median=ms(seconds), queries=str(queries)))
-            if connection.vendor == "postgresql":
-                copied, _ = copy_seconds(order_id, repeat)
-                goal = {1: "goal <= 3x", 500: "goal <= 2x"}.get(lines, "")
-                rows += [Row(1, "psycopg COPY of the same rows, committed", size, median=ms(copied)),
-                         Row(1, "placement / COPY", goal, throughput=f"{seconds / copied:.1f}x")]
-        notes.append(f"1: median of {p.repeat_small} placement(s) of {SMALL_ORDER} lines or fewer and {p.repeat} of more, "
-                     "after one untimed placement: order_place, its commit and the order_placed "
-                     "receiver creating the runs; runs/s = runs created / median time. Beside it, psycopg's COPY of "
-                     "every row that placement wrote, its runs and their activities (every column; the originals "
-                     "deleted first, untimed, so the one-run-per-line-item constraint holds), from BEGIN to COMMIT as "
-                     "placement's own commit: the floor of writing them for good, foreign-key checks included.")
-        return rows
-
-    def _catalogue(self, tag: str, lines: int) -> list[ProductVariant]:
-        designs = [design_create(name=f"{tag} design {i}", code=f"{tag}-D{i}", status=Design.Status.APPROVED,
-                                 specs={"fabric": "linen", "sizes": ["S", "M", "L"]}) for i in range(DESIGNS)]
-        per_product = -(-lines // DESIGNS)  # ceil: one product per design, enough variants for distinct lines
-        for i, design in enumerate(designs):
-            product_create(title=f"{tag} product {i}", design=design,
-                           variants=[{"sku": f"{tag}-P{i}-V{j}"} for j in range(per_product)])
-        return list(ProductVariant.objects.filter(sku__startswith=f"{tag}-").select_related("product").order_by("id"))
-
-    def _place(self, tag: str, variants, lines: int, repeat: int) -> tuple[int, float, int, int]:
-        times, runs, queries = [], 0, 0
-        for n in range(repeat):
-            order = order_create(
-                customer_email="bench@example.com", external_id=f"{tag}-{lines}-{n}",
-                items=[{"product": v.product, "variant": v, "quantity": 1 + i % 7}
-                       for i, v in enumerate(variants[:lines])],
-            )
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                order_place(order=order)
-                times.append(time.perf_counter() - started)
-            runs = ProductionRun.objects.filter(order=order).count()
-            queries = len(captured.captured_queries)
-        return runs, statistics.median(times), queries, order.pk
 
     # the partner the API and the hub page serve ------------------------------------------------
 

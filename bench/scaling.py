@@ -1,18 +1,15 @@
-"""Parts 6 to 8 of the bench: how times grow with the data, each as a ratio against the same work on less.
+"""Parts 6 and 7 of the bench: how times grow with the data, each as a ratio against the same work on less.
 
 6. A partner's history: the partner runs list and the portal hub for the bench partner with its live runs,
    then with thousands of finished runs behind them (goal: at most 1.5 times as long).
 7. The catalogue: the admin's New run, Allocate and Confirm templates pages, then with 5,000 designs, 2,000
    partners and 2,000 runs waiting for templates more (goal: at most twice as long).
-8. Placement against psycopg COPY of the very rows a placement wrote, committed (goal: 2x for 500 lines, 3x
-   for 1).
 
 Everything bulk-inserted here is inside a transaction rolled back afterwards (as in ``bench.ladder``): the
 in-process client reads it on the same connection, and nothing is left behind.
 """
 
 from datetime import timedelta
-import json
 import statistics
 import time
 
@@ -26,7 +23,7 @@ from bench.harness import API_PATH, HUB_PATH, Row, Sizes, ms
 from designs.models import Design
 from partners.models import Partner
 from production.admin.confirm import CONFIRM_PAGE_SIZE
-from production.models import DispatchState, ProductionRun, ProductionRunActivity, RunStatus
+from production.models import DispatchState, ProductionRun, RunStatus
 from production.services import run_create
 from tasks.models import Task
 
@@ -139,36 +136,3 @@ def admin_rows(tag: str, design: Design, partner: Partner, p: Sizes, notes: list
     large = (f"+{p.catalogue_designs:,} designs, {p.catalogue_partners:,} partners, {p.catalogue_waiting:,} waiting")
     return [row for name in pages for row in _ratio_rows(7, name, f"{CONFIRM_PAGE_SIZE} waiting", large, before[name],
                                                           after[name], 2)]
-
-
-# 8. placement against COPY --------------------------------------------------------------------------
-
-def _copy_rows(model, queryset) -> tuple[str, list[tuple]]:
-    """The COPY statement for every column of ``model`` and the rows of ``queryset`` as it takes them."""
-    columns = model._meta.concrete_fields
-    rows = [tuple(json.dumps(v) if isinstance(v, dict | list) else v for v in row)
-            for row in queryset.order_by("pk").values_list(*[f.attname for f in columns])]
-    return f"COPY {model._meta.db_table} ({', '.join(f.column for f in columns)}) FROM STDIN", rows
-
-
-def copy_seconds(order_id: int, repeat: int) -> tuple[float, int]:
-    """Median time of psycopg's COPY of every row ``order_id``'s placement wrote, its runs and their activities,
-    in a transaction committed as placement's is (the commit checks their foreign keys and flushes the WAL);
-    and the number of runs.
-
-    Before each sample the placement's runs are deleted (not timed: their line items take runs again), and the
-    COPY writes them back with their own ids, so the database ends as it was."""
-    runs = ProductionRun.objects.filter(order_id=order_id)
-    tables = [_copy_rows(ProductionRun, runs),
-              _copy_rows(ProductionRunActivity, ProductionRunActivity.objects.filter(run__order_id=order_id))]
-    samples = []
-    for _ in range(repeat):
-        runs.delete()  # their activities with them
-        started = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cursor:
-            for sql, rows in tables:
-                with cursor.cursor.copy(sql) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples), len(tables[0][1])
