@@ -35,10 +35,10 @@ def insert_from_select(model: type[Model], source: QuerySet, per_row: dict[str, 
     if source.query.distinct or source.query.combinator:
         raise ValueError("Insert from a plain query: the constant columns go first in its SELECT list.")
     select, params = source.values(**{f"_{f.column}": e for f, e in computed.items()}).query.sql_with_params()
-    constants = ", ".join("NULL" if value is None else "%s" for _, value in constant)
+    constants = "".join(("NULL" if value is None else "%s") + ", " for _, value in constant)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [*(f for f, _ in constant), *computed])
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT {constants}, {select[len('SELECT '):]} "
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT {constants}{select[len('SELECT '):]} "
            f"{'ON CONFLICT DO NOTHING ' if ignore_conflicts else ''}RETURNING {quote(model._meta.pk.column)}")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*(value for _, value in constant if value is not None), *params])
