@@ -14,6 +14,8 @@ touching the callers. No signals are sent (as with ``bulk_create``).
 from django.db import connection
 from django.db.models import Expression, F, Model, QuerySet
 
+NOT_PLAIN = "Insert from a plain query: the constant columns go first in its SELECT list."
+
 
 def insert_from_select(model: type[Model], source: QuerySet, per_row: dict[str, Expression | F], template: Model,
                        *, ignore_conflicts: bool = False) -> list[int]:
@@ -32,9 +34,16 @@ def insert_from_select(model: type[Model], source: QuerySet, per_row: dict[str, 
     # time went on compiling a Value per column). None is SQL NULL, as save() writes it.
     constant = [(field, field.get_db_prep_save(field.pre_save(template, add=True), connection))
                 for field in fields if field not in computed]
+    if not computed:
+        raise ValueError("Give at least one column per row: the rest are the same on every row.")
+    # The constant columns are spliced in at the head of the SELECT list: DISTINCT would take them in, a
+    # UNION has a SELECT list per part, and GROUP BY names the list's columns by position.
     if source.query.distinct or source.query.combinator:
-        raise ValueError("Insert from a plain query: the constant columns go first in its SELECT list.")
-    select, params = source.values(**{f"_{f.column}": e for f, e in computed.items()}).query.sql_with_params()
+        raise ValueError(NOT_PLAIN)
+    query = source.values(**{f"_{f.column}": e for f, e in computed.items()}).query
+    if query.group_by is not None:
+        raise ValueError(NOT_PLAIN)
+    select, params = query.sql_with_params()
     constants = "".join(("NULL" if value is None else "%s") + ", " for _, value in constant)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [*(f for f, _ in constant), *computed])

@@ -4,7 +4,8 @@ column must be what saving the same run through the ORM writes, NULLs included."
 from datetime import date
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import Count, F, TextField
+from django.db.models.functions import Cast
 import pytest
 
 from config.bulk import insert_from_select
@@ -70,9 +71,19 @@ def test_every_column_is_what_saving_the_run_writes(partner_a, django_capture_on
         assert (written.verb, written.to_status, written.actor_id) == ("created", "pending_review", None)
 
 
-@pytest.mark.parametrize("source", [lambda qs: qs.distinct(), lambda qs: qs.union(qs)], ids=["distinct", "union"])
-def test_insert_from_select_refuses_a_source_it_cannot_extend(source):
+@pytest.mark.parametrize(("source", "per_row"), [
+    (lambda qs: qs.distinct(), {"run": F("pk")}),
+    (lambda qs: qs.union(qs), {"run": F("pk")}),
+    (lambda qs: qs, {"run": F("pk"), "note": Cast(Count("activities"), TextField())}),
+], ids=["distinct", "union", "grouped"])
+def test_insert_from_select_refuses_a_source_it_cannot_extend(source, per_row):
     """The constant columns are spliced at the head of the source's SELECT list: only a plain SELECT has one."""
     with pytest.raises(ValueError, match="plain query"):
-        insert_from_select(ProductionRunActivity, source(ProductionRun.objects.all()), per_row={"run": F("pk")},
+        insert_from_select(ProductionRunActivity, source(ProductionRun.objects.all()), per_row=per_row,
+                           template=ProductionRunActivity(verb="created"))
+
+
+def test_insert_from_select_needs_a_column_per_row():
+    with pytest.raises(ValueError, match="at least one column per row"):
+        insert_from_select(ProductionRunActivity, ProductionRun.objects.all(), per_row={},
                            template=ProductionRunActivity(verb="created"))
