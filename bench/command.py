@@ -108,7 +108,8 @@ class Command(BaseCommand):
             f"OS: {platform.platform()}",
             f"Python {platform.python_version()}, Django {django.get_version()}, gunicorn {gunicorn_version()}",
             f"Database: {connection.vendor} - {database_version()}",
-            f"Autovacuum: {autovacuum()}; each part starts after VACUUM ANALYZE of the tables the bench writes",
+            f"Autovacuum: {autovacuum()}" + ("; each part starts after VACUUM ANALYZE of the tables the bench "
+                                             "bulk-writes" if connection.vendor == "postgresql" else ""),
             f"Automatic dispatch: {'on' if ProductionPolicy.load().auto_dispatch else 'off'}",
         ]
         tag = f"BENCH-{uuid.uuid4().hex[:8]}"

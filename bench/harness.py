@@ -108,7 +108,7 @@ def database_version() -> str:
     return "unknown"
 
 
-# The tables the bench writes, or inserts into and rolls back: both leave dead rows behind.
+# The tables the bench bulk-writes, or inserts into and rolls back: both leave dead rows behind.
 WRITTEN_TABLES = ("production_productionrun", "production_productionrunactivity", "tasks_task", "orders_order",
                   "orders_orderlineitem", "designs_design", "partners_partner")
 

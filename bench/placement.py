@@ -40,7 +40,7 @@ def placement_rows(tag: str, p: Sizes, notes: list[str]) -> list[Row]:
     notes.append(f"1: median of {p.repeat_small} placement(s) of {SMALL_ORDER} lines or fewer and {p.repeat} of more, "
                  "after one untimed placement: order_place, its commit and the order_placed "
                  "receiver creating the runs; runs/s = runs created / median time. Beside it, psycopg's COPY of "
-                 "every row that placement wrote, its runs and their activities (every column; the originals "
+                 "the rows that placement inserted, its runs and their activities (every column; the originals "
                  "deleted first, untimed, so the one-run-per-line-item constraint holds), from BEGIN to COMMIT as "
                  "placement's own commit: the floor of writing them for good, foreign-key checks included.")
     return rows
