@@ -40,7 +40,7 @@ class Sizes:
     workers: int = 2  # gunicorn sync workers
     clients: int = 8  # concurrent load-generator clients
     requests: int = 400  # per endpoint, split over ROUNDS (the thread loader, without wrk)
-    round_seconds: int = 6  # per round with wrk: 3 rounds of 6 s make well over 2,000 requests per endpoint
+    round_seconds: int = 10  # per round with wrk: 3 rounds of 10 s make 2,500 requests per endpoint at 85 a second
     warmup: int = 20  # per endpoint, not measured
     load_seconds: float = 30  # hard limit per batch of requests
     templates: int = 30  # per dispatch confirm
