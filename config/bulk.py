@@ -29,13 +29,13 @@ def insert_from_select(model: type[Model], source: QuerySet, per_row: dict[str, 
         raise ValueError(f"{model.__name__} has no column {', '.join(sorted(unknown))}.")
     computed = {field: per_row.get(field.name, per_row.get(field.attname)) for field in fields}
     computed = {field: expression for field, expression in computed.items() if expression is not None}
+    if not computed:
+        raise ValueError("Give at least one column per row: the rest are the same on every row.")
     # The other columns are the same on every row: bound as parameters, prepared as save() prepares them, so
     # the ORM resolves and compiles only the few expressions (``make bench``, row 1: most of a small placement's
     # time went on compiling a Value per column). None is SQL NULL, as save() writes it.
     constant = [(field, field.get_db_prep_save(field.pre_save(template, add=True), connection))
                 for field in fields if field not in computed]
-    if not computed:
-        raise ValueError("Give at least one column per row: the rest are the same on every row.")
     # The constant columns are spliced in at the head of the SELECT list: DISTINCT would take them in, a
     # UNION has a SELECT list per part, and GROUP BY names the list's columns by position.
     if source.query.distinct or source.query.combinator:
