@@ -18,7 +18,7 @@ from production.models import ProductionRun
 from tasks.models import Task
 
 OTHER_PARTNERS = 50
-RUN_TABLES = (ProductionRun._meta.db_table, Task._meta.db_table)  # what the copy adds to
+RUN_MODELS = (ProductionRun, Task)  # what the copy adds to
 READS = {
     "partner runs API": API_PATH,
     "portal hub page": HUB_PATH,
@@ -88,7 +88,7 @@ def dbsize_rows(tag: str, partner: Partner, user, token: str, p: Sizes, notes: l
     timings: dict[str, list[float]] = {name: [] for name in READS}
     sizes, added = [], 0
     try:
-        settle(RUN_TABLES)
+        settle(RUN_MODELS)
         for path in READS.values():  # warm every read first, so the smallest database is not measured cold
             _median_get(clients.get(path, staff), path, 3)
         for target in (0, *p.database_runs):
@@ -98,7 +98,7 @@ def dbsize_rows(tag: str, partner: Partner, user, token: str, p: Sizes, notes: l
                     continue  # a database already this large: the step says nothing new
                 _copy_runs(template, others, target - present, added)
                 added += target - present
-                settle(RUN_TABLES)
+                settle(RUN_MODELS)
             sizes.append(ProductionRun.objects.count())
             for name, path in READS.items():
                 timings[name].append(_median_get(clients.get(path, staff), path, p.hub_requests))

@@ -20,6 +20,12 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection
 
+from designs.models import Design
+from orders.models import Order, OrderLineItem
+from partners.models import Partner
+from production.models import ProductionRun, ProductionRunActivity
+from tasks.models import Task
+
 DESIGNS = 5  # order lines cycle through products of a few designs, as real orders do
 API_PATH = "/api/partners/production-runs/"
 BARE_PATH = "/bench/bare-runs/"
@@ -108,9 +114,8 @@ def database_version() -> str:
     return "unknown"
 
 
-# The tables the bench bulk-writes, or inserts into and rolls back: both leave dead rows behind.
-WRITTEN_TABLES = ("production_productionrun", "production_productionrunactivity", "tasks_task", "orders_order",
-                  "orders_orderlineitem", "designs_design", "partners_partner")
+# What the bench bulk-writes, or inserts into and rolls back: both leave dead rows behind.
+WRITTEN = (ProductionRun, ProductionRunActivity, Task, Order, OrderLineItem, Design, Partner)
 
 
 def autovacuum() -> str:
@@ -121,7 +126,7 @@ def autovacuum() -> str:
         return cursor.fetchone()[0]
 
 
-def settle(tables=WRITTEN_TABLES) -> None:
+def settle(models=WRITTEN) -> None:
     """What autovacuum does after bulk writes: dead rows cleared, statistics and the visibility map (which
     index-only scans rely on) brought up to date. Every part starts from here, so none measures the garbage the
     part before it left (autovacuum may be off, or a minute behind, and the bench's rolled-back inserts leave
@@ -129,7 +134,7 @@ def settle(tables=WRITTEN_TABLES) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}")
+        cursor.execute(f"VACUUM ANALYZE {', '.join(connection.ops.quote_name(m._meta.db_table) for m in models)}")
 
 
 def gunicorn_version() -> str:
