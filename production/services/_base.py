@@ -5,6 +5,7 @@ service takes its locks through ``lock_family`` / ``lock_task``, so two
 services never wait on each other in opposite orders.
 """
 
+from django.db.models import Q, Subquery
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from config.errors import InvalidTransition
@@ -12,17 +13,27 @@ from production.models import ActivityVerb, ProductionRun, ProductionRunActivity
 from tasks.models import Task
 
 
-def lock(run_id: int) -> ProductionRun:
+def _locking():
     # The partner comes along (not locked): dispatch and the answer services read its settings.
-    return ProductionRun.objects.select_for_update(of=("self",)).select_related("partner").get(pk=run_id)
+    return ProductionRun.objects.select_for_update(of=("self",)).select_related("partner")
+
+
+def lock(run_id: int) -> ProductionRun:
+    return _locking().get(pk=run_id)
 
 
 def lock_family(run_id: int) -> ProductionRun:
-    """Lock a run's parent (if any), then the run."""
-    parent_id = ProductionRun.objects.values_list("parent_run_id", flat=True).get(pk=run_id)
-    if parent_id is not None:
-        lock(parent_id)
-    return lock(run_id)
+    """Lock a run's parent (if any), then the run, and return the run.
+
+    One statement: PostgreSQL locks the rows in the order the sort hands them over (``LockRows`` above
+    ``Sort``), and a parent, created before its children, has the smaller id. It used to take three
+    statements (the parent's id, the parent, the run) in most services.
+    """
+    parent = ProductionRun.objects.filter(pk=run_id).order_by().values("parent_run_id")
+    family = list(_locking().filter(Q(pk=run_id) | Q(pk=Subquery(parent))).order_by("pk"))
+    if not family or family[-1].pk != run_id:
+        raise ProductionRun.DoesNotExist(f"No production run {run_id}.")
+    return family[-1]
 
 
 def lock_task(task_id: int) -> tuple[ProductionRun, Task]:

@@ -12,9 +12,8 @@ pytestmark = pytest.mark.django_db
 
 # Queries of one confirm:
 #   SAVEPOINT (the service's atomic block inside the test's transaction)
-#   SELECT parent_run_id of the run           (_lock_family: find the parent)
-#   SELECT ... FOR UPDATE the parent run      (lock order: parent first)
-#   SELECT ... FOR UPDATE the run, with its partner joined (auto-accept)
+#   SELECT ... FOR UPDATE the parent run, then the run, with their partners joined (lock_family: one
+#     statement, locking the parent first; the partner's auto-accept is read)
 #   SELECT the category                       (only when selecting by category)
 #   SELECT the active templates, in order     (one query, whatever their number)
 #   INSERT the tasks                          (one bulk insert)
@@ -23,7 +22,7 @@ pytestmark = pytest.mark.django_db
 #   INSERT the "dispatched" activity
 #   RELEASE SAVEPOINT
 # The notification job is queued on commit, so it costs nothing here.
-QUERIES = {"category": 11, "names": 10, "ids": 10}
+QUERIES = {"category": 9, "names": 8, "ids": 8}
 
 
 def _selection(kind, category, templates):

@@ -1,0 +1,89 @@
+"""``lock_family``: a run's parent is locked before the run, in one statement (the lock order every service keeps)."""
+
+import threading
+
+from django.db import DatabaseError, connection, transaction
+import pytest
+
+from production.models import ProductionRun
+from production.services import Assignment, run_create_allocated
+from production.services._base import lock_family
+from tests.factories import DesignFactory
+
+WAIT = 30  # seconds: a step that takes longer has failed (a lock never granted or never released)
+
+
+def _family(partner_a, partner_b) -> tuple[ProductionRun, ProductionRun]:
+    parent, children = run_create_allocated(design=DesignFactory(), quantity=4, assignments=[
+        Assignment(partner_id=partner_a.pk, role="cutting", quantity=2),
+        Assignment(partner_id=partner_b.pk, role="stitching", quantity=2),
+    ])
+    return parent, children[0]
+
+
+@pytest.mark.django_db
+def test_one_statement_returns_the_run_with_its_partner(partner_a, partner_b, django_assert_num_queries):
+    parent, child = _family(partner_a, partner_b)
+    with transaction.atomic(), django_assert_num_queries(1):  # the locking SELECT (the savepoint is outside)
+        locked = lock_family(child.pk)
+        assert (locked.pk, locked.partner.name) == (child.pk, partner_a.name)
+    with transaction.atomic():
+        assert lock_family(parent.pk).pk == parent.pk  # a root run: just itself
+        with pytest.raises(ProductionRun.DoesNotExist):
+            lock_family(child.pk + 1000)
+
+
+def _waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND wait_event_type = 'Lock'")
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_parent_is_locked_before_the_run(require_postgres, partner_a, partner_b):
+    """While another transaction holds the parent, ``lock_family`` waits for it holding nothing: the run stays free.
+
+    The parent is updated first so that its row version lies after the child's in the table: a scan in
+    physical order would reach (and lock) the child first, and this test would fail.
+    """
+    parent, child = _family(partner_a, partner_b)
+    ProductionRun.objects.filter(pk=parent.pk).update(review_notes="moved to the end of the heap")
+    parent_held, release, locked = threading.Event(), threading.Event(), threading.Event()
+
+    def hold_the_parent():
+        with transaction.atomic():
+            ProductionRun.objects.select_for_update().get(pk=parent.pk)
+            parent_held.set()
+            release.wait(WAIT)
+        connection.close()
+
+    def lock_the_family():
+        with transaction.atomic():
+            lock_family(child.pk)
+            locked.set()
+        connection.close()
+
+    threads = [threading.Thread(target=hold_the_parent), threading.Thread(target=lock_the_family)]
+    threads[0].start()
+    try:
+        assert parent_held.wait(WAIT)
+        threads[1].start()
+        for _ in range(WAIT * 100):  # until lock_family waits for the parent (bounded; no clock is involved)
+            if _waiting_for_a_lock():
+                break
+            threading.Event().wait(0.01)
+        else:
+            pytest.fail("lock_family never waited for the parent's lock")
+        assert not locked.is_set()
+        with transaction.atomic():  # the run is not locked while its parent is awaited
+            try:
+                ProductionRun.objects.select_for_update(nowait=True).get(pk=child.pk)
+            except DatabaseError:
+                pytest.fail("lock_family locked the run before its parent")
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(WAIT)
+    assert locked.is_set()
