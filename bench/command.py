@@ -50,6 +50,7 @@ from bench.harness import (
     Sizes,
     autovacuum,
     cpu_model,
+    cpu_reference,
     database_version,
     gunicorn_version,
     memory,
@@ -104,6 +105,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         machine = [
             f"CPU: {cpu_model()} ({os.cpu_count()} logical CPUs), {memory()} RAM",
+            f"Single-core speed: {cpu_reference()}",
             f"Load average at start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}",
             f"OS: {platform.platform()}",
             f"Python {platform.python_version()}, Django {django.get_version()}, gunicorn {gunicorn_version()}",
@@ -139,7 +141,7 @@ class Command(BaseCommand):
             rows += worker_rows(tag, p, notes)
         finally:
             self._clean_up(tag)
-        machine.insert(2, f"Load average at end: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
+        machine.insert(3, f"Load average at end: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
         notes.append(f"Throwaway data tagged {tag} was deleted afterwards; the whole bench took "
                      f"{time.perf_counter() - started:.0f} s.")
 

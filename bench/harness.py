@@ -46,7 +46,8 @@ class Sizes:
     workers: int = 2  # gunicorn sync workers
     clients: int = 8  # concurrent load-generator clients
     requests: int = 400  # per endpoint, split over ROUNDS (the thread loader, without wrk)
-    round_seconds: int = 10  # per round with wrk: 3 rounds of 10 s make 2,500 requests per endpoint at 85 a second
+    round_seconds: int = 10  # per round with wrk, at least: longer when a slow host needs it to make per_side
+    per_side: int = 2_000  # requests per endpoint with wrk, over the ROUNDS rounds
     warmup: int = 20  # per endpoint, not measured
     load_seconds: float = 30  # hard limit per batch of requests
     templates: int = 30  # per dispatch confirm
@@ -63,7 +64,7 @@ class Sizes:
 
 
 QUICK = Sizes(lines=(1, 3), repeat=1, repeat_small=1, partner_runs=4, tasks_per_run=2, workers=1, clients=2,
-              requests=8, warmup=2, round_seconds=1,
+              requests=8, warmup=2, round_seconds=1, per_side=8,
               load_seconds=10, templates=3, confirms=1, hub_requests=2, ladder_runs=30, ladder_due=3, history_runs=20,
               catalogue_designs=10, catalogue_partners=10, catalogue_waiting=10, worker_orders=2,
               database_runs=(30, 60))
@@ -91,6 +92,18 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or platform.machine() or "unknown"
+
+
+def cpu_reference() -> str:
+    """One core's speed as a number to compare hosts by: absolute times (the worker's p95, a placement's
+    milliseconds) scale with it, ratios hardly do. The best of three runs of a fixed pure-Python loop."""
+    def loop() -> float:
+        started, total = time.perf_counter(), 0
+        for i in range(5_000_000):
+            total += i
+        return time.perf_counter() - started
+
+    return f"a pure-Python loop of 5 million additions takes {min(loop() for _ in range(3)):.2f} s (lower is faster)"
 
 
 def memory() -> str:
