@@ -13,13 +13,14 @@ from production.models import ActivityVerb, ProductionRun, ProductionRunActivity
 from tasks.models import Task
 
 
-def _locking():
+def _locking(*also: str):
     # The partner comes along (not locked): dispatch and the answer services read its settings.
-    return ProductionRun.objects.select_for_update(of=("self",)).select_related("partner")
+    return ProductionRun.objects.select_for_update(of=("self",)).select_related("partner", *also)
 
 
-def lock(run_id: int) -> ProductionRun:
-    return _locking().get(pk=run_id)
+def lock(run_id: int, *also: str) -> ProductionRun:
+    """Lock one run; ``also``: more relations to read with it (not locked), as ``select_related`` names them."""
+    return _locking(*also).get(pk=run_id)
 
 
 def lock_family(run_id: int) -> ProductionRun:

@@ -129,7 +129,7 @@ def run_approve(*, run: ProductionRun, actor=None, assignments: list[Assignment]
     the run's (see ``production.services.stages`` for how later stages follow).
     Without, the run itself must already have a partner.
     """
-    run = lock(run.pk)
+    run = lock(run.pk, "design")  # its children link the design to their partners
     require(run, "approve")
     partners = _validated_assignments(run, assignments) if assignments is not None else None
     if partners is None and run.partner_id is None:

@@ -68,11 +68,11 @@ def dispatch_start(*, run: ProductionRun, actor=None, selection: TemplateSelecti
         raise InvalidTransition(f"Run {run.pk} cannot be dispatched: {reason}.")
     templates = resolve_templates(selection) if selection is not None else None
     apply(run, "dispatch_start", by=actor if getattr(actor, "pk", None) else None, at=timezone.now())
-    run.save()
     record(run, actor=actor, verb=ActivityVerb.DISPATCH_STARTED, from_status=run.status,
            note="Waiting for template selection.")
-    if selection is not None:
-        _confirm_locked(run, actor=actor, selection=selection, templates=templates)
+    if selection is not None:  # saved once, already sent: the waiting state is never written, its activity is
+        return _confirm_locked(run, actor=actor, selection=selection, templates=templates)
+    run.save()
     return run
 
 
