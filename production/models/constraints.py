@@ -28,6 +28,9 @@ RUN_CONSTRAINTS = [
         condition=Q(parent_run__isnull=True) | Q(order_line_item__isnull=True),
         name="child_run_has_no_line_item",
     ),
+    # A parent is created before its children: lock_family locks a family in id order, parent first.
+    models.CheckConstraint(condition=Q(parent_run__isnull=True) | Q(parent_run__lt=F("id")),
+                           name="parent_run_before_child"),
     models.UniqueConstraint(
         fields=["parent_run", "stage", "partner", "role"],
         condition=Q(parent_run__isnull=False),

@@ -70,7 +70,7 @@ def dispatch_start(*, run: ProductionRun, actor=None, selection: TemplateSelecti
     apply(run, "dispatch_start", by=actor if getattr(actor, "pk", None) else None, at=timezone.now())
     record(run, actor=actor, verb=ActivityVerb.DISPATCH_STARTED, from_status=run.status,
            note="Waiting for template selection.")
-    if selection is not None:  # saved once, already sent: the waiting state is never written, its activity is
+    if selection is not None:  # saved once, already sent: waiting for templates is only an activity row
         return _confirm_locked(run, actor=actor, selection=selection, templates=templates)
     run.save()
     return run

@@ -55,6 +55,16 @@ def test_child_runs_never_carry_the_line_item():
         design=product.design, quantity=2, order=order, order_line_item=item, parent_run=root))
 
 
+def test_a_parent_run_is_older_than_its_children():
+    """lock_family locks a family in id order, parent first: the database keeps a parent's id the smaller."""
+    design = DesignFactory()
+    parent = ProductionRun.objects.create(design=design, quantity=2)
+    child = ProductionRun.objects.create(design=design, quantity=2, parent_run=parent)
+    younger = ProductionRun.objects.create(design=design, quantity=2)
+    _raises_integrity(lambda: ProductionRun.objects.filter(pk=child.pk).update(parent_run=younger))
+    _raises_integrity(lambda: ProductionRun.objects.filter(pk=parent.pk).update(parent_run=parent))
+
+
 def test_one_child_per_partner_and_role():
     design = DesignFactory()
     partner = PartnerFactory()

@@ -33,11 +33,10 @@ def test_one_statement_returns_the_run_with_its_partner(partner_a, partner_b, dj
             lock_family(child.pk + 1000)
 
 
-def _waiting_for_a_lock() -> bool:
+def _is_blocked(pid: int) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND wait_event_type = 'Lock'")
-        return cursor.fetchone()[0] > 0
+        cursor.execute("SELECT cardinality(pg_blocking_pids(%s)) > 0", [pid])
+        return cursor.fetchone()[0]
 
 
 @pytest.mark.postgres
@@ -45,25 +44,37 @@ def _waiting_for_a_lock() -> bool:
 def test_the_parent_is_locked_before_the_run(require_postgres, partner_a, partner_b):
     """While another transaction holds the parent, ``lock_family`` waits for it holding nothing: the run stays free.
 
-    The parent is updated first so that its row version lies after the child's in the table: a scan in
-    physical order would reach (and lock) the child first, and this test would fail.
+    The parent is updated first, so that its live row version lies after the child's in the table, and the
+    locking transaction reads the table in that order (no index scans): without the sort by id it would reach,
+    and lock, the child first, and this test would fail.
     """
     parent, child = _family(partner_a, partner_b)
-    ProductionRun.objects.filter(pk=parent.pk).update(review_notes="moved to the end of the heap")
+    ProductionRun.objects.filter(pk=parent.pk).update(review_notes="moved past the child in the heap")
     parent_held, release, locked = threading.Event(), threading.Event(), threading.Event()
+    locker: dict = {}
 
     def hold_the_parent():
-        with transaction.atomic():
-            ProductionRun.objects.select_for_update().get(pk=parent.pk)
-            parent_held.set()
-            release.wait(WAIT)
-        connection.close()
+        try:
+            with transaction.atomic():
+                ProductionRun.objects.select_for_update().get(pk=parent.pk)
+                parent_held.set()
+                release.wait(WAIT)
+        finally:
+            connection.close()
 
     def lock_the_family():
-        with transaction.atomic():
-            lock_family(child.pk)
-            locked.set()
-        connection.close()
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off")
+                    cursor.execute("SELECT pg_backend_pid()")
+                    locker["pid"] = cursor.fetchone()[0]
+                lock_family(child.pk)
+                locked.set()
+        except BaseException as exc:  # noqa: BLE001 - asserted on below
+            locker["error"] = exc
+        finally:
+            connection.close()
 
     threads = [threading.Thread(target=hold_the_parent), threading.Thread(target=lock_the_family)]
     threads[0].start()
@@ -71,11 +82,11 @@ def test_the_parent_is_locked_before_the_run(require_postgres, partner_a, partne
         assert parent_held.wait(WAIT)
         threads[1].start()
         for _ in range(WAIT * 100):  # until lock_family waits for the parent (bounded; no clock is involved)
-            if _waiting_for_a_lock():
+            if "pid" in locker and _is_blocked(locker["pid"]):
                 break
             threading.Event().wait(0.01)
         else:
-            pytest.fail("lock_family never waited for the parent's lock")
+            pytest.fail(f"lock_family never waited for the parent's lock ({locker.get('error')!r})")
         assert not locked.is_set()
         with transaction.atomic():  # the run is not locked while its parent is awaited
             try:
@@ -86,4 +97,5 @@ def test_the_parent_is_locked_before_the_run(require_postgres, partner_a, partne
         release.set()
         for thread in threads:
             thread.join(WAIT)
-    assert locked.is_set()
+    assert not any(thread.is_alive() for thread in threads), "a thread never finished"
+    assert locked.is_set(), locker.get("error")
