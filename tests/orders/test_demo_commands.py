@@ -144,9 +144,9 @@ def test_bench_prints_every_row_writes_the_results_and_removes_its_data(require_
                                                        flags=re.MULTILINE))
     assert with_history == live + 20  # the finished runs put behind the live ones (quick: 20)
     # header, rule, 2 sizes (placement, COPY, ratio), API + bare + ratio, confirm, hub, ladder none due + some due,
-    # history (API and hub: before, after, growth), admin (3 pages: before, after, growth), the worker,
-    # six reads at three database sizes and their growth
-    assert len(table.splitlines()) == 2 + 2 * 3 + 3 + 1 + 1 + 2 + 2 * 3 + 3 * 3 + 1 + 6 * 4
+    # history (API and hub: before, after, growth), admin (3 pages: before, after, growth), the worker and
+    # its three legs, six reads at three database sizes and their growth
+    assert len(table.splitlines()) == 2 + 2 * 3 + 3 + 1 + 1 + 2 + 2 * 3 + 3 * 3 + 1 + 3 + 6 * 4
     sizes = re.findall(r"^\| 10 \| (.+?): growth +\| ([\d,]+) / ([\d,]+) runs +\| +[\d.]+x \|", rows, flags=re.MULTILINE)
     assert [name for name, _, _ in sizes] == ["partner runs API", "portal hub page", "staff runs API",
                                               "reports overview API", "admin run list", "admin home (dashboard)"]
@@ -154,6 +154,10 @@ def test_bench_prints_every_row_writes_the_results_and_removes_its_data(require_
     # A real django-q2 cluster took the orders: each one's tasks appeared, timed.
     assert re.search(r"^\| 9 \| order placed -> partner's tasks \(worker\) \| 2 orders, goal p95 <= 100 ms +\| +\| "
                      r"p50 [\d.]+ ms \| p95 [\d.]+ ms \|", rows, flags=re.MULTILINE)
+    legs = re.findall(r"^\| 9 \| +(its runs written|then until a worker|then the job).*\| median of 2 +\| +\| +"
+                      r"p50 (-?[\d.]+) ms \|", rows, flags=re.MULTILINE)
+    assert [leg for leg, _ in legs] == ["its runs written", "then until a worker", "then the job"]
+    assert all(float(p50) >= 0 for _, p50 in legs)  # each leg starts after the one before ends
 
     leftovers = [User, Partner, Design, TaskTemplateCategory, TaskTemplate, Product, Order, ProductionRun, Task,
                  AuthToken, Session, AccessLog]
