@@ -48,13 +48,14 @@ def resolve_templates(selection: TemplateSelection) -> list[TaskTemplate]:
     """
     base = TaskTemplate.objects.active().select_related("category").in_order()
     if selection.category_id is not None:
+        # One query when the category has templates; the category itself is read only to say what is wrong.
+        templates = list(base.filter(category_id=selection.category_id))
+        if templates:
+            return templates
         category = TaskTemplateCategory.objects.filter(pk=selection.category_id).first()
         if category is None:
             raise InvalidInput(f"Unknown template category {selection.category_id}.", code="unknown_category")
-        templates = list(base.filter(category=category))
-        if not templates:
-            raise InvalidInput(f"Category {category.name!r} has no active templates.", code="empty_category")
-        return templates
+        raise InvalidInput(f"Category {category.name!r} has no active templates.", code="empty_category")
 
     if selection.ids:
         ids = _unique(selection.ids)

@@ -68,6 +68,8 @@ _PARTICIPLES = {
 
 
 def refusal(run: ProductionRun, transition: str) -> InvalidTransition:
+    if transition == "dispatch_start":  # its guard says why: "Run 7 cannot be dispatched: it has no partner."
+        return InvalidTransition(f"Run {run.pk} cannot be dispatched: {run.dispatch_refusal()}.")
     message = (f"Run {run.pk} is {run.get_status_display().lower()} and cannot be "
                f"{_PARTICIPLES.get(transition, transition.replace('_', ' '))}.")
     if transition == "complete" and run.has_children():

@@ -63,11 +63,9 @@ def dispatch_start(*, run: ProductionRun, actor=None, selection: TemplateSelecti
                                 "so its units have not arrived.", code="waiting_for_previous_stage")
     if selection is None and run.planned_templates:
         selection = TemplateSelection.from_data(run.planned_templates)
-    reason = run.dispatch_refusal()
-    if reason:
-        raise InvalidTransition(f"Run {run.pk} cannot be dispatched: {reason}.")
-    templates = resolve_templates(selection) if selection is not None else None
+    # The transition's condition is the dispatch guard (``dispatch_refusal``): a refusal is a 409 with its reason.
     apply(run, "dispatch_start", by=actor if getattr(actor, "pk", None) else None, at=timezone.now())
+    templates = resolve_templates(selection) if selection is not None else None
     record(run, actor=actor, verb=ActivityVerb.DISPATCH_STARTED, from_status=run.status,
            note="Waiting for template selection.")
     if selection is not None:  # saved once, already sent: waiting for templates is only an activity row

@@ -14,15 +14,15 @@ pytestmark = pytest.mark.django_db
 #   SAVEPOINT (the service's atomic block inside the test's transaction)
 #   SELECT ... FOR UPDATE the parent run, then the run, with their partners joined (lock_family: one
 #     statement, locking the parent first; the partner's auto-accept is read)
-#   SELECT the category                       (only when selecting by category)
-#   SELECT the active templates, in order     (one query, whatever their number)
+#   SELECT the active templates, in order     (one query, whatever their number; by category too: the
+#                                               category itself is read only when it has none)
 #   INSERT the tasks                          (one bulk insert)
 #   UPDATE the run                            (status, dispatch_state, template_ids)
 #   SELECT the design's bill of materials lines for the run (none here: no plan to write)
 #   INSERT the "dispatched" activity
 #   RELEASE SAVEPOINT
 # The notification job is queued on commit, so it costs nothing here.
-QUERIES = {"category": 9, "names": 8, "ids": 8}
+QUERIES = {"category": 8, "names": 8, "ids": 8}
 
 
 def _selection(kind, category, templates):

@@ -125,6 +125,15 @@ def test_empty_category_is_refused(staff_api, awaiting, cutting):
     response = _confirm(staff_api, awaiting, {"template_category": empty.pk})
     assert response.status_code == 400
     assert response.data["code"] == "empty_category"
+    assert response.data["detail"] == "Category 'Embroidery' has no active templates."
+    _assert_nothing_dispatched(awaiting)
+
+
+def test_unknown_category_is_told_apart_from_an_empty_one(staff_api, awaiting, cutting):
+    response = _confirm(staff_api, awaiting, {"template_category": 987654321})
+    assert response.status_code == 400
+    assert response.data["code"] == "unknown_category"
+    assert response.data["detail"] == "Unknown template category 987654321."
     _assert_nothing_dispatched(awaiting)
 
 
