@@ -79,28 +79,31 @@ def _place_and_wait(product, external_id: str, limit: float) -> Placed:
     return Placed(order.pk, at, time.perf_counter() - started)
 
 
-def _job_starts(placed: list[Placed], limit: float) -> dict[int, float]:
-    """When a worker started each order's dispatch job (django-q2's own record, by run id), once all are saved."""
+def _queued_at(placed: list[Placed], limit: float) -> dict[int, float]:
+    """When each order's dispatch job was queued, by order: django-q2 stamps a job's ``started`` in
+    ``async_task``, on placement's commit, not when a worker takes it. Read once all the jobs' results are saved."""
     runs = dict(ProductionRun.objects.filter(order_id__in=[p.order_id for p in placed]).values_list("pk", "order_id"))
     deadline = time.perf_counter() + limit
     while True:
-        starts = {runs[job.args[0]]: job.started.timestamp()
+        queued = {runs[job.args[0]]: job.started.timestamp()
                   for job in QueuedTask.objects.filter(func__endswith=".run_auto_dispatch", started__isnull=False)
                   .order_by("-started")[:len(placed) * 2] if job.args and job.args[0] in runs}
-        if len(starts) == len(placed) or time.perf_counter() > deadline:
-            return starts
+        if len(queued) == len(placed) or time.perf_counter() > deadline:
+            return queued
         time.sleep(0.05)  # the cluster saves a job's result after it returns
 
 
-def _breakdown(placed: list[Placed], starts: dict[int, float]) -> list[Row]:
-    """Medians of the three legs of an order's way: its runs written, a worker taking the job, the job itself."""
-    made = {order_id: created.timestamp() for order_id, created in ProductionRun.objects.filter(
-        order_id__in=[p.order_id for p in placed]).values_list("order_id", "created_at")}
-    timed = [p for p in placed if p.order_id in starts]
+def _breakdown(placed: list[Placed], queued: dict[int, float]) -> list[Row]:
+    """Medians of the three legs of an order's way, from the rows' own timestamps: placement until the job is
+    queued, until the job approves the run (the root run's ``approved_at``), then until its tasks are seen."""
+    approved = {order_id: at.timestamp() for order_id, at in ProductionRun.objects.filter(
+        order_id__in=[p.order_id for p in placed], parent_run__isnull=True).values_list("order_id", "approved_at")
+        if at is not None}
+    timed = [p for p in placed if p.order_id in queued and p.order_id in approved]
     legs = [
-        ("  its runs written (placement)", [made[p.order_id] - p.at for p in timed]),
-        ("  then until a worker starts the job", [starts[p.order_id] - made[p.order_id] for p in timed]),
-        ("  then the job, to its commit", [p.at + p.seconds - starts[p.order_id] for p in timed]),
+        ("  placement, until the job is queued", [queued[p.order_id] - p.at for p in timed]),
+        ("  then until the job approves the run", [approved[p.order_id] - queued[p.order_id] for p in timed]),
+        ("  then until its tasks are seen", [p.at + p.seconds - approved[p.order_id] for p in timed]),
     ]
     return [Row(9, name, f"median of {len(values)}", median=f"p50 {ms(statistics.median(values))}")
             for name, values in legs if values]
@@ -127,7 +130,7 @@ def worker_rows(tag: str, p: Sizes, notes: list[str]) -> list[Row]:
         except TimeoutError as exc:
             raise CommandError(f"The django-q2 cluster did not dispatch: {exc}\n{cluster.output()}") from exc
         placed = [_place_and_wait(product, f"{tag}-W{i}", 10) for i in range(p.worker_orders)]
-        starts = _job_starts(placed, 10)
+        queued = _queued_at(placed, 10)
     finally:
         cluster.stop()
         policy_update(auto_dispatch=was_on)
@@ -137,9 +140,11 @@ def worker_rows(tag: str, p: Sizes, notes: list[str]) -> list[Row]:
                  "time from order_place to the first task of its runs (runs made on commit, the dispatch job queued "
                  f"on theirs, taken by `manage.py qcluster` in another process: {broker}, "
                  f"{settings.Q_CLUSTER['workers']} workers), watched every 2 ms; after one warm-up order. Below it, "
-                 "where that time went, from the rows' own timestamps: the runs' created_at (set in placement's "
-                 "second transaction) and the time django-q2 records a worker starting the job.")
+                 "where that time went, from the rows' own timestamps: when django-q2 queued the job (its "
+                 "`started`, stamped by async_task on placement's commit) and the root run's approved_at (the "
+                 "job's approval, after its lock, the policy and the routing's checks). The second leg holds "
+                 "the broker's poll and the hand-over to a worker; the third, the job's writes and its commit.")
     latencies = [p.seconds for p in placed]
     return [Row(9, "order placed -> partner's tasks (worker)", f"{p.worker_orders} orders, goal p95 <= 100 ms",
                 median=f"p50 {ms(statistics.median(latencies))}", p95=f"p95 {ms(percentile(latencies, 95))}"),
-            *_breakdown(placed, starts)]
+            *_breakdown(placed, queued)]

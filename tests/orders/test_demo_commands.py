@@ -154,9 +154,9 @@ def test_bench_prints_every_row_writes_the_results_and_removes_its_data(require_
     # A real django-q2 cluster took the orders: each one's tasks appeared, timed.
     assert re.search(r"^\| 9 \| order placed -> partner's tasks \(worker\) \| 2 orders, goal p95 <= 100 ms +\| +\| "
                      r"p50 [\d.]+ ms \| p95 [\d.]+ ms \|", rows, flags=re.MULTILINE)
-    legs = re.findall(r"^\| 9 \| +(its runs written|then until a worker|then the job).*\| median of 2 +\| +\| +"
+    legs = re.findall(r"^\| 9 \| +(placement, until|then until the job|then until its tasks).*\| median of 2 +\| +\| +"
                       r"p50 (-?[\d.]+) ms \|", rows, flags=re.MULTILINE)
-    assert [leg for leg, _ in legs] == ["its runs written", "then until a worker", "then the job"]
+    assert [leg for leg, _ in legs] == ["placement, until", "then until the job", "then until its tasks"]
     assert all(float(p50) >= 0 for _, p50 in legs)  # each leg starts after the one before ends
 
     leftovers = [User, Partner, Design, TaskTemplateCategory, TaskTemplate, Product, Order, ProductionRun, Task,
