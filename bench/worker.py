@@ -135,7 +135,8 @@ def worker_rows(tag: str, p: Sizes, notes: list[str]) -> list[Row]:
         cluster.stop()
         policy_update(auto_dispatch=was_on)
         QueuedTask.objects.filter(started__gte=since, func__startswith="production.").delete()  # the jobs' results
-    broker = "Redis" if settings.Q_CLUSTER.get("redis") else f"ORM broker, poll {settings.Q_CLUSTER.get('poll', 0.2)} s"
+    broker = ("Redis" if settings.Q_CLUSTER.get("redis") else "ORM broker woken by NOTIFY (config.queue)"
+              if settings.Q_CLUSTER.get("broker_class") else f"ORM broker, poll {settings.Q_CLUSTER.get('poll', 0.2)} s")
     notes.append(f"9: {p.worker_orders} orders of one line placed one after another with automatic dispatch on; the "
                  "time from order_place to the first task of its runs (runs made on commit, the dispatch job queued "
                  f"on theirs, taken by `manage.py qcluster` in another process: {broker}, "

@@ -1,5 +1,6 @@
 """``manage.py qcluster`` stops within 10 s when its whole process group gets SIGTERM, finishing the job in hand,
-which then never runs again after a restart. A real cluster in subprocesses, on a throwaway SQLite database."""
+which then never runs again after a restart. A real cluster in subprocesses, on a throwaway SQLite database (the
+ORM broker polls) and on the PostgreSQL test database (the broker waits for NOTIFY: ``config.queue``)."""
 
 import os
 from pathlib import Path
@@ -10,6 +11,8 @@ import time
 
 from django.conf import settings
 import pytest
+
+from bench.harness import database_url
 
 STOP_WITHIN = 10  # seconds: what systemd and make run's Ctrl-C may wait
 
@@ -38,10 +41,19 @@ def _queue(env, marks: Path, label: str) -> None:
     assert _manage(env, "shell", "-c", code).returncode == 0
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'worker.sqlite3'}"
+    request.getfixturevalue("require_postgres")
+    request.getfixturevalue("transactional_db")  # the cluster's processes see what the test commits
+    return database_url()
+
+
 @pytest.mark.slow
-def test_a_group_sigterm_stops_the_cluster_in_time_and_the_job_runs_once(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}", "Q_WORKERS": "1",
-           "DJANGO_DEBUG": "true", "PYTHONPATH": str(settings.BASE_DIR)}
+def test_a_group_sigterm_stops_the_cluster_in_time_and_the_job_runs_once(tmp_path, database):
+    env = {**os.environ, "DATABASE_URL": database, "Q_WORKERS": "1", "DJANGO_DEBUG": "true",
+           "PYTHONPATH": str(settings.BASE_DIR)}
     marks = tmp_path / "marks.txt"
     assert _manage(env, "migrate", "--noinput").returncode == 0
     _queue(env, marks, "first")
