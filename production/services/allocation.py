@@ -129,7 +129,13 @@ def run_approve(*, run: ProductionRun, actor=None, assignments: list[Assignment]
     the run's (see ``production.services.stages`` for how later stages follow).
     Without, the run itself must already have a partner.
     """
-    run = lock(run.pk, "design")  # its children link the design to their partners
+    return approve_locked(lock(run.pk, "design"), actor=actor, assignments=assignments, note=note)
+
+
+def approve_locked(run: ProductionRun, *, actor, assignments: list[Assignment] | None,
+                   note: str) -> tuple[ProductionRun, list[ProductionRun]]:
+    """``run_approve`` on a run the caller holds locked, read with its design (its children link the design to
+    their partners): the routing job, which planned the approval under that lock."""
     require(run, "approve")
     partners = _validated_assignments(run, assignments) if assignments is not None else None
     if partners is None and run.partner_id is None:

@@ -11,8 +11,8 @@ from config.errors import DomainError
 from production import gating
 from production.models import ActivityVerb, ProductionPolicy, ProductionRun, RunStatus
 from production.services._base import record
-from production.services.allocation import run_approve
-from production.services.dispatch import dispatch_start
+from production.services.allocation import approve_locked
+from production.services.dispatch import dispatch_start_locked
 
 
 def queue_auto_dispatch(run_ids: list[int]) -> None:
@@ -47,15 +47,17 @@ def _approve_by_routing(run: ProductionRun, *, actor, note: str) -> ProductionRu
     """Approve a locked run into children by its routing and start dispatching each stage-1 child.
 
     All or nothing: a refusal by a service (say a partner deactivated a moment
-    ago) rolls the whole approval back and comes out as NotRoutable.
+    ago) rolls the whole approval back and comes out as NotRoutable. The run
+    stays locked from the plan to the dispatches, and the children are new rows
+    of this transaction: the services' ``_locked`` forms take them as they are.
     """
     plan = gating.plan(run)
     try:
         with transaction.atomic():
-            run, children = run_approve(run=run, actor=actor, assignments=plan.assignments, note=note)
+            run, children = approve_locked(run, actor=actor, assignments=plan.assignments, note=note)
             for child in children:
                 if not child.is_waiting_for_previous_stage():  # later stages go out when released
-                    dispatch_start(run=child, actor=actor, selection=plan.selection)
+                    dispatch_start_locked(child, actor=actor, selection=plan.selection)
     except DomainError as exc:
         raise gating.NotRoutable(exc.message) from exc
     return run

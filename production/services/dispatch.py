@@ -57,7 +57,12 @@ def dispatch_start(*, run: ProductionRun, actor=None, selection: TemplateSelecti
     ``dispatch_confirm``; with one, or when the run's allocation named its
     templates, it completes at once.
     """
-    run = lock_family(run.pk)
+    return dispatch_start_locked(lock_family(run.pk), actor=actor, selection=selection)
+
+
+def dispatch_start_locked(run: ProductionRun, *, actor, selection: TemplateSelection | None) -> ProductionRun:
+    """``dispatch_start`` on a run whose family the caller holds locked, its partner read: a child that the
+    caller's approval made in the same transaction (the routing job)."""
     if run.is_waiting_for_previous_stage():
         raise InvalidTransition(f"Run {run.pk} is in stage {run.stage}: stage {run.stage - 1} is not finished yet, "
                                 "so its units have not arrived.", code="waiting_for_previous_stage")
