@@ -144,7 +144,8 @@ def worker_rows(tag: str, p: Sizes, notes: list[str]) -> list[Row]:
                  "where that time went, from the rows' own timestamps: when django-q2 queued the job (its "
                  "`started`, stamped by async_task on placement's commit) and the root run's approved_at (the "
                  "job's approval, after its lock, the policy and the routing's checks). The second leg holds "
-                 "the broker's poll and the hand-over to a worker; the third, the job's writes and its commit.")
+                 "the broker's wake-up, the hand-over to a worker and the job's reads; the third, the job's "
+                 "writes, its commit and the bench's 2 ms watch.")
     latencies = [p.seconds for p in placed]
     return [Row(9, "order placed -> partner's tasks (worker)", f"{p.worker_orders} orders, goal p95 <= 100 ms",
                 median=f"p50 {ms(statistics.median(latencies))}", p95=f"p95 {ms(percentile(latencies, 95))}"),

@@ -59,6 +59,7 @@ def _approve_by_routing(run: ProductionRun, *, actor, note: str) -> ProductionRu
                 if not child.is_waiting_for_previous_stage():  # later stages go out when released
                     dispatch_start_locked(child, actor=actor, selection=plan.selection)
     except DomainError as exc:
+        run.refresh_from_db()  # approved in memory, rolled back in the database: the skip tells it as it is
         raise gating.NotRoutable(exc.message) from exc
     return run
 

@@ -214,6 +214,15 @@ def test_a_dispatched_run_cannot_be_dispatched_again(staff_api, child_id, cuttin
     assert Task.objects.count() == 3
 
 
+def test_a_run_that_cannot_be_dispatched_answers_409_before_its_selection_is_looked_at(staff_api, allocated):
+    parent_id = allocated[0].pk
+    response = staff_api.post(_url(parent_id, "dispatch"), {"template_category": 987654321}, format="json")
+    assert response.status_code == 409  # the state first: an unknown category would be a 400
+    assert response.data["detail"] == (f"Run {parent_id} cannot be dispatched: it has child runs: dispatch them "
+                                       "one by one.")
+    assert ProductionRun.objects.get(pk=parent_id).dispatch_state == "idle"
+
+
 def test_a_second_start_while_waiting_answers_409(staff_api, awaiting):
     response = staff_api.post(_url(awaiting, "dispatch"), {}, format="json")
     assert response.status_code == 409

@@ -3,12 +3,14 @@
 from django_q.models import OrmQ
 import pytest
 
+from config.errors import InvalidInput
 from designs.models import Design
 from designs.services import design_update
 from production import gating
 from production.models import ActivityVerb, ProductionRun, ProductionRunActivity
 from production.selectors import review_reason
 from production.services import Assignment, run_approve, run_auto_dispatch
+from production.services import dispatch as dispatch_module
 from tasks.models import Task, TaskTemplate
 from tests.factories import CategoryFactory, PartnerFactory
 from tests.gating.helpers import make_design, pending_run, routing
@@ -222,4 +224,23 @@ def test_a_refusal_at_approval_time_rolls_back_and_is_recorded(policy_on, partne
     run_auto_dispatch(run_id=run.pk)
 
     _assert_still_in_review(run, "Inactive partners cannot be assigned")
+    assert not Task.objects.exists()
+
+
+def test_a_refusal_after_the_approval_rolls_it_back_and_records_the_run_as_it_is(policy_on, partner_a, cutting,
+                                                                                 monkeypatch):
+    """The run was approved in memory when its child's dispatch refused (its templates went meanwhile): the skip
+    and the job's result tell the run as the rollback left it, waiting for review."""
+    design = make_design(routing=routing((partner_a, "cutting", 1), category=cutting))
+    run = pending_run(design, 4)
+
+    def templates_gone(selection):
+        raise InvalidInput("Category 'Cutting' has no active templates.", code="empty_category")
+
+    monkeypatch.setattr(dispatch_module, "resolve_templates", templates_gone)  # the plan's own check still passes
+
+    result = run_auto_dispatch(run_id=run.pk)
+
+    assert (result.status, result.approved_at) == ("pending_review", None)
+    _assert_still_in_review(run, "has no active templates")
     assert not Task.objects.exists()

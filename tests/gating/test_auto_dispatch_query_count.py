@@ -42,4 +42,7 @@ def test_the_job_costs_a_fixed_number_of_statements_per_child(policy_on, partner
     with django_assert_num_queries(ONE_CHILD + PER_MORE_CHILD * (assignments - 1)):
         run_auto_dispatch(run_id=run.pk)
 
-    assert [(c.status, c.tasks.count()) for c in run.children.order_by("id")] == [("sent_to_partner", 2)] * assignments
+    templates = list(cutting.templates.order_by("sequence").values_list("pk", flat=True))
+    assert [(c.status, c.dispatch_state, c.template_ids, c.sent_at is not None, c.tasks.count())
+            for c in run.children.order_by("id")] == [("sent_to_partner", "completed", templates, True, 2)] * assignments
+    assert list(run.activities.values_list("verb", flat=True)) == ["created", "approved"]
