@@ -36,6 +36,8 @@ class ProductionAdminSite(admin.AdminSite):
     # The home page is the map (the dashboard, then every table); Django's sidebar repeated it and took
     # 300 px from every list: at 1366 px the run list lost its last columns behind the filters.
     enable_nav_sidebar = False
+    # No "View site" link: the site beside the admin is the partners' portal, which refuses staff.
+    site_url = None
 
     def autocomplete_view(self, request):
         return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)

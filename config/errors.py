@@ -7,6 +7,7 @@ current state does not allow the action.
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -57,10 +58,14 @@ def api_exception_handler(exc, context):
 
 
 def page_not_found(request, exception):
-    """404 for unknown URLs: JSON under /api/ (clients parse it), Django's page elsewhere."""
+    """404: JSON under /api/ (clients parse it); elsewhere a page in the hub's layout, with its menu for a
+    partner's user, that says why a run can vanish (declined or reassigned) and leads back."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
-    return defaults.page_not_found(request, exception)
+    from partners.selectors import partner_for_user  # the apps load after config
+
+    partner = partner_for_user(request.user) if request.user.is_authenticated else None
+    return render(request, "404.html", {"partner": partner}, status=404)
 
 
 def bad_request(request, exception):

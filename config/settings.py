@@ -156,7 +156,6 @@ STATICFILES_DIRS = [BASE_DIR / "config" / "static"]  # what config/ serves itsel
 
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:hub"
-LOGOUT_REDIRECT_URL = "portal:login"
 
 # --- Security (production values come from the environment) -----------------
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)

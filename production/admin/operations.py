@@ -7,16 +7,30 @@ from django.utils.html import format_html
 
 from config.service_admin import ViewOnlyAdminMixin
 from production import services
-from production.models import Alert, ProductionPolicy, ProductionRunActivity
+from production.models import Alert, ProductionPolicy, ProductionRunActivity, RunStatus
 from production.services.policy import REMINDER_FIELDS
+from production.templatetags.production_admin import run_status
+
+
+class ToStatusFilter(admin.SimpleListFilter):
+    """The status an activity left the run in, by its label (the column holds the code)."""
+
+    title = "to status"
+    parameter_name = "to_status"
+
+    def lookups(self, request, model_admin):
+        return RunStatus.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(to_status=self.value()) if self.value() else queryset
 
 
 @admin.register(ProductionRunActivity)
 class ProductionRunActivityAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """The audit log: read-only."""
 
-    list_display = ["created_at", "run", "actor_label", "verb", "from_status", "to_status", "note"]
-    list_filter = ["verb", "to_status"]
+    list_display = ["created_at", "run", "actor_label", "verb", "from_label", "to_label", "note"]
+    list_filter = ["verb", ToStatusFilter]
     list_select_related = ["run", "actor"]
     search_fields = ["run__id__exact", "note", "actor__username"]
     date_hierarchy = "created_at"
@@ -24,6 +38,14 @@ class ProductionRunActivityAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="actor")
     def actor_label(self, activity):
         return activity.actor_label
+
+    @admin.display(description="from status", ordering="from_status")
+    def from_label(self, activity):
+        return run_status(activity.from_status)
+
+    @admin.display(description="to status", ordering="to_status")
+    def to_label(self, activity):
+        return run_status(activity.to_status)
 
 
 @admin.register(ProductionPolicy)

@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
@@ -59,7 +60,10 @@ class PortalLoginView(auth_views.LoginView):
 
 
 class PortalLogoutView(auth_views.LogoutView):
-    pass  # POST only (Django 5); goes to LOGOUT_REDIRECT_URL, the login page.
+    """POST only (Django 5); back to the portal's login page. (The admin's own logout keeps Django's
+    "Logged out" page, whose link leads to the admin's login, not the partners'.)"""
+
+    next_page = "portal:login"
 
 
 def partner_required(view):
@@ -143,7 +147,7 @@ def run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
     planned = run.material_plan
     tasks = selectors.tasks_for_partner(request.partner).filter(production_run=run).order_by("sequence", "id")
     snapshot = run.snapshot if isinstance(run.snapshot, dict) else {}
-    return render_page(request, "portal/run_detail.html", {
+    response = render_page(request, "portal/run_detail.html", {
         "nav": "runs",
         "run": run,
         "status_label": STATUS_LABELS.get(run.status, run.status),
@@ -166,6 +170,11 @@ def run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
         "consumption_form": (focus_first_error(consumption_form) if consumption_form is not None
                              else ConsumptionForm(planned=planned)),
     }, status=status)
+    if status != 200:
+        # A form came back with its errors from the action's POST-only address: the address bar shows the run's
+        # page instead (htmx pushes what it is told), so a reload shows the run rather than a 405.
+        response["HX-Push-Url"] = reverse("portal:run-detail", args=[run.pk])
+    return response
 
 
 @partner_required

@@ -123,3 +123,22 @@ def test_queues_have_their_own_titles_and_a_dispatch_under_way_reads_in_words(st
     assert "<h1>Production runs</h1>" in listing and "Select production run to change" not in listing
     rows = listing.split("<tbody>")[1].split("</tbody>")[0]
     assert "Approved · waiting for templates" in rows and "awaiting_templates" not in rows
+
+
+def test_the_admin_leads_staff_nowhere_they_would_be_refused(staff_client):
+    # The site beside the admin is the partners' portal, which refuses staff: no "View site" link to it, and
+    # logging out of the admin ends on the admin's own page, whose link is the admin's login.
+    assert "View site" not in staff_client.get("/admin/").content.decode()
+    response = staff_client.post("/admin/logout/")
+    assert response.status_code == 200 and 'href="/admin/"' in response.content.decode()
+    assert staff_client.get("/admin/").status_code == 302  # logged out
+
+
+def test_the_activity_log_names_statuses_as_people_read_them(staff_client, allocated):
+    page = staff_client.get("/admin/production/productionrunactivity/").content.decode()
+    assert "<td class=\"field-to_label\">Pending review</td>" in page
+    assert ">pending_review<" not in page and ">approved<" not in page
+    filtered = staff_client.get("/admin/production/productionrunactivity/", {"to_status": "approved"})
+    rows = filtered.context["cl"].result_list
+    assert rows and {row.to_status for row in rows} == {"approved"}
+    assert ">Awaiting reassignment</a>" in filtered.content.decode()  # the filter's choices, by label

@@ -88,6 +88,18 @@ def test_unknown_and_huge_ids_are_404(portal_a):
     assert portal_a.post(f"/portal/tasks/{10**30}/start/").status_code == 404
 
 
+def test_a_run_that_is_not_theirs_is_a_404_page_in_the_hub_that_leads_back(portal_a, partner_a, staff):
+    # A notification's link outlives the run's stay with the partner (declined, reassigned): the page says so,
+    # with the hub's menu, rather than the browser's bare "Not Found".
+    response = portal_a.get("/portal/runs/999999/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "no longer yours to see" in page and 'href="/portal/"' in page
+    assert partner_a.name in page and 'href="/portal/notifications/"' in page  # the menu
+    staff_page = logged_in(staff).get("/admin/production/nothing-here/")
+    assert staff_page.status_code == 404 and 'href="/admin/"' in staff_page.content.decode()
+
+
 @pytest.mark.parametrize("url", ["/portal/tasks/1/start/", "/portal/runs/1/complete/", "/portal/notifications/read/"])
 def test_actions_refuse_get(portal_a, url):
     assert portal_a.get(url).status_code == 405

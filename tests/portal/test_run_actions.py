@@ -102,6 +102,7 @@ def test_quantities_over_the_run_quantity_show_the_400_reason(portal_a, run_a):
 
     # The form comes back as typed, with the reason next to the field.
     assert page.status_code == 400
+    assert page["HX-Push-Url"] == f"/portal/runs/{run_a.pk}/"  # a reload shows the run, not a 405
     assert page.context["complete_form"].errors == {
         "produced_quantity": ["Produced (3) plus rejected (1) exceeds the run's quantity (3)."]}
     assert 'value="3"' in page.content.decode()
