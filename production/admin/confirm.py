@@ -45,8 +45,9 @@ def confirm_templates(model_admin, request):
                 except DomainError as exc:
                     messages.error(request, f"{run}: {exc.message}")
             if sent:
+                # The tasks just made: a reassigned run keeps its former partner's, cancelled.
                 tasks = {row["production_run"]: row["n"] for row in Task.objects.filter(
-                    production_run__in=sent).values("production_run").annotate(n=Count("id"))}
+                    production_run__in=sent, status__in=Task.OPEN).values("production_run").annotate(n=Count("id"))}
                 messages.success(request, "Sent to partner: " + ", ".join(
                     f"{run} ({tasks.get(run.pk, 0)} tasks)" for run in sent))
                 return redirect(confirm_templates_url())

@@ -7,17 +7,20 @@ a refusal keeps what was typed and shows why next to the field.
 
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django_fsm import can_proceed
 
-from config.errors import DomainError
+from config.errors import DomainError, InvalidInput, InvalidTransition
 from production import services
 from production.admin.forms import CancelForm
 from production.admin.views import render_page, run_to_change, run_url
 from production.forms import CorrectOutputForm, RemakeForm, RunCompleteForm
 from production.ledger import Ledger, run_ledger
 from production.models import TERMINAL, ProductionRun, RunStatus
+from tasks.models import Task
 
 
 def can_record_completion(run: ProductionRun) -> bool:
@@ -54,11 +57,33 @@ def form_page(model_admin, request, pk: int, *, allowed, form_class, initial, ca
                        submit=title)
 
 
+class RecordCompletionForm(RunCompleteForm):
+    close_open_tasks = forms.BooleanField(
+        required=False, label="Its open tasks are done too",
+        help_text="The partner says every step is finished: the run's open tasks are completed with it.")
+
+
+@transaction.atomic
+def _complete_for_partner(run: ProductionRun, data: dict, actor) -> ProductionRun:
+    """The partner's completion, recorded by staff: its open tasks first when staff say they are done (each
+    through ``task_complete``), then ``run_complete``; one transaction, so a refusal leaves every task open."""
+    if data.pop("close_open_tasks"):
+        for task in run.tasks.filter(status__in=Task.OPEN).order_by("sequence", "id"):
+            services.task_complete(task=task, actor=actor)
+    try:
+        return services.run_complete(run=run, actor=actor, **data)
+    except InvalidTransition as exc:
+        if exc.code != "open_tasks":
+            raise
+        raise InvalidInput(f"{exc.message} Tick the box if the partner says they are done, or leave them to the "
+                           "partner in the hub.", field="close_open_tasks") from exc
+
+
 def record_completion(model_admin, request, pk: int):
     """Staff record a partner's completion (a phone call, an email): the partner's own rules apply."""
     return form_page(
-        model_admin, request, pk, allowed=can_record_completion, form_class=RunCompleteForm, initial=lambda run: {},
-        call=lambda run, data: services.run_complete(run=run, actor=request.user, **data),
+        model_admin, request, pk, allowed=can_record_completion, form_class=RecordCompletionForm,
+        initial=lambda run: {}, call=lambda run, data: _complete_for_partner(run, data, request.user),
         done="{run} completed for its partner.", title="Record completion",
     )
 

@@ -83,3 +83,12 @@ def test_admin_home_counts_unread_alerts_and_the_inbox_marks_them_read(staff_cli
     alert.refresh_from_db()
     assert alert.read_at is not None
     assert 'id="unread-alerts"' not in staff_client.get(reverse("admin:index")).content.decode()
+
+
+def test_confirming_templates_for_a_reassigned_run_counts_only_the_new_tasks(staff_client, staff, declined, partner_b):
+    services.run_reassign(run=declined, partner_id=partner_b.pk, actor=staff)
+    services.dispatch_start(run=declined, actor=staff)
+    confirm = reverse("admin:production_productionrun_confirm_templates")
+    response = staff_client.post(confirm, {"runs": [declined.pk], "category": CategoryFactory(steps=3).pk}, follow=True)
+    assert messages_of(response) == [f"Sent to partner: {declined} (3 tasks)"]
+    assert declined.tasks.count() == 5  # the former partner's two stay, cancelled

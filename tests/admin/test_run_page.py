@@ -202,3 +202,37 @@ def test_the_captured_design_reads_in_words(staff_client, staff, partner_a):
     assert "<strong>Field jacket</strong> (FJ-1) · Ready for commerce" in captured
     assert '<th scope="row">Sizes</th><td>S, M</td>' in captured
     assert f"<td>{partner_a.name}</td><td>Cutting</td><td>100%</td>" in captured
+
+
+def test_staff_record_a_phoned_completion_with_its_open_tasks_or_are_told_why_not(staff_client, staff, allocated):
+    _, (child_a, _) = allocated
+    services.dispatch_start(run=child_a, actor=staff, selection=TemplateSelection(category_id=CategoryFactory(steps=2).pk))
+    services.run_start(run=child_a, actor=None)
+    url = reverse("admin:production_productionrun_complete", args=[child_a.pk])
+
+    refused = staff_client.post(url, {"produced_quantity": "3"})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["close_open_tasks"] == [
+        f"Run {child_a.pk} still has 2 open task(s). Tick the box if the partner says they are done, or leave "
+        "them to the partner in the hub."]
+    child_a.refresh_from_db()
+    assert child_a.status == "in_progress"
+
+    done = staff_client.post(url, {"produced_quantity": "3", "close_open_tasks": "on"}, follow=True)
+    assert messages_of(done) == [f"{child_a} completed for its partner."]
+    child_a.refresh_from_db()
+    assert (child_a.status, child_a.produced_quantity) == ("completed", 3)
+    assert set(child_a.tasks.values_list("status", flat=True)) == {"completed"}
+
+
+def test_a_refused_completion_leaves_the_tasks_it_would_have_closed_open(staff_client, staff, allocated):
+    _, (child_a, _) = allocated
+    services.dispatch_start(run=child_a, actor=staff, selection=TemplateSelection(category_id=CategoryFactory(steps=2).pk))
+    services.run_start(run=child_a, actor=None)
+    url = reverse("admin:production_productionrun_complete", args=[child_a.pk])
+    # 2 good of 3 and no reason for the missing piece: run_complete refuses after the tasks were closed.
+    refused = staff_client.post(url, {"produced_quantity": "2", "close_open_tasks": "on"})
+    assert refused.status_code == 200 and refused.context["form"].errors
+    child_a.refresh_from_db()
+    assert child_a.status == "in_progress"
+    assert set(child_a.tasks.values_list("status", flat=True)) == {"pending"}
