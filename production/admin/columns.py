@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 from django.template.loader import render_to_string
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
 from designs.models import Design
@@ -11,8 +12,26 @@ from production.admin import views as admin_views
 from production.models import DispatchState
 from tasks.models import TaskTemplate
 
+# A run's metadata in words: where it came from, then what the source recorded.
+SOURCES = {"order.placed": "a placed order", "manual": "created by staff", "remake": "a remake",
+           "redo": "a sample's redo", "sampling": "sent for sampling"}
+METADATA_KEYS = {"order_external_id": "order's external id", "line_external_id": "line's external id",
+                 "remake_of": "remake of run", "redo_of": "redo of run"}
+
 
 class RunColumns:
+    @admin.display(description="source")
+    def provenance(self, run):
+        """``metadata`` read out: the source by name, each key with its label (a client's own keys as they are)."""
+        metadata = run.metadata if isinstance(run.metadata, dict) else {}
+        source = metadata.get("source")
+        rows = [("from", SOURCES.get(source, source))] if source else []
+        known = [key for key in METADATA_KEYS if key in metadata]  # in this order (the database sorts keys)
+        others = sorted(key for key in metadata if key not in METADATA_KEYS and key != "source")
+        rows += [(METADATA_KEYS.get(key, key.replace("_", " ")), metadata[key]) for key in known + others
+                 if metadata[key] not in ("", None)]
+        return format_html_join(mark_safe("<br>"), "{}: {}", rows) or "—"
+
     @admin.display(description="handed back because", ordering="decline_reason")
     def handed_back_because(self, run):
         reason = run.get_decline_reason_display() or "—"

@@ -32,4 +32,6 @@ def next_step(run: ProductionRun, *, children: list[ProductionRun], can_review: 
     if run.status == RunStatus.COMPLETED:
         done = f"Completed: {run.produced_quantity or 0} good of {run.quantity}."
         return f"{done} Review the sample (Review sample…).{remake}" if can_review else f"{done}{remake}"
-    return f"Cancelled.{remake}" if remake else "Cancelled: nothing more to do."
+    if missing:  # cancelled because the customer no longer wants them, or because production failed: staff know
+        return f"Cancelled. {missing} piece(s) were not made: if they are still wanted, Remake… orders them again."
+    return "Cancelled: nothing more to do."

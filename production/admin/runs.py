@@ -62,7 +62,7 @@ class ProductionRunAdmin(AutocompleteFilterMedia, RunColumns, admin.ModelAdmin):
         (None, {"fields": ["status", "dispatch_state", "review_reason", "run_type", "quantity", "design", "partner",
                            "role", "due", "parent_run", "remake_of"]}),
         ("Stage", {"fields": ["stage", "previous_stage_runs", "planned_quantity", "released_at", "templates_named"]}),
-        ("Provenance", {"fields": ["order", "order_line_item", "product", "variant", "metadata", "captured_at"]}),
+        ("Provenance", {"fields": ["order", "order_line_item", "product", "variant", "provenance", "captured_at"]}),
         ("Dispatch", {"fields": ["dispatch_started_by", "dispatch_started_at", "templates_used"]}),
         ("Partner's answer", {"fields": ["accepted_at", "declined_at", "decline_reason", "decline_notes",
                                          "previous_partner", "reminder_count", "last_reminded_at"]}),
@@ -74,6 +74,7 @@ class ProductionRunAdmin(AutocompleteFilterMedia, RunColumns, admin.ModelAdmin):
         ("Dates", {"fields": ["created_at", "approved_at", "sent_at", "started_at", "completed_at", "cancelled_at",
                               "updated_at"], "classes": ["collapse"]}),
         ("Design snapshot", {"fields": ["design_as_captured", "snapshot"], "classes": ["collapse"]}),
+        ("Metadata as stored", {"fields": ["metadata"], "classes": ["collapse"]}),
     ]
     readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
 

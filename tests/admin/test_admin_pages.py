@@ -142,3 +142,24 @@ def test_the_activity_log_names_statuses_as_people_read_them(staff_client, alloc
     rows = filtered.context["cl"].result_list
     assert rows and {row.to_status for row in rows} == {"approved"}
     assert ">Awaiting reassignment</a>" in filtered.content.decode()  # the filter's choices, by label
+
+
+def test_dates_read_one_way_in_fields_lists_and_pages():
+    from datetime import datetime
+
+    from django.utils import formats
+
+    moment = datetime(2026, 12, 7, 20, 44)
+    assert {formats.date_format(moment, name) for name in ("DATETIME_FORMAT", "SHORT_DATETIME_FORMAT")} == {
+        "7 Dec 2026, 20:44"}
+    assert formats.date_format(moment.date(), "SHORT_DATE_FORMAT") == "7 Dec 2026"
+
+
+def test_a_runs_provenance_reads_as_words_with_the_json_folded_below(staff_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = order_place(order=order_create(customer_email="c@example.com", external_id="SHOP-7", items=[
+            {"product": ProductFactory(), "quantity": 2, "external_id": "LINE-1"}]))
+    run = ProductionRun.objects.get(order=order)
+    page = staff_client.get(reverse("admin:production_productionrun_change", args=[run.pk])).content.decode()
+    assert "from: a placed order<br>order&#x27;s external id: SHOP-7<br>line&#x27;s external id: LINE-1" in page
+    assert "Metadata as stored" in page
