@@ -200,6 +200,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Per client IP, on the token endpoint (DRF rate syntax: "30/min", "500/hour").
     "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("AUTH_RATE_LIMIT", "30/min")},
+    # The client's IP is the socket's; behind the proxy, the address it appended to X-Forwarded-For.
+    "NUM_PROXIES": 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0,
 }
 
 SPECTACULAR_SETTINGS = {

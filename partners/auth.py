@@ -13,6 +13,7 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.models import AuthToken
+from rest_framework import exceptions
 
 User = get_user_model()
 
@@ -22,6 +23,13 @@ class TokenAuthentication(KnoxTokenAuthentication):
 
     An expired token is refused and deleted when it is used; the others expire on their own.
     """
+
+    def authenticate_credentials(self, token: bytes):
+        try:  # knox decodes the header's key unguarded: bytes that are not UTF-8 would be a 500
+            token.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise exceptions.AuthenticationFailed("Invalid token.") from exc
+        return super().authenticate_credentials(token)
 
     def _cleanup_token(self, auth_token) -> bool:
         if auth_token.expiry is not None and auth_token.expiry < timezone.now():

@@ -75,3 +75,31 @@ def test_a_user_of_a_deactivated_partner_gets_no_token(user_a, partner_a):
     response = _token(Client(), user_a.email, PASSWORD)
     assert (response.status_code, response.json()["code"]) == (403, "partner_inactive")
     assert "token" not in response.json()
+
+
+def test_made_up_forwarded_addresses_get_no_fresh_allowance(monkeypatch):
+    """Found by an audit: the limit keyed on the client's own X-Forwarded-For, so each made-up address started
+    a new count (35 failures, never a 429), and one with a NUL was a 500 from the cache's database table."""
+    monkeypatch.setattr(AuthThrottle, "THROTTLE_RATES", {"auth": "5/min"})
+    client = Client()
+    answers = [client.post(TOKEN, {"username": f"user{i}@nowhere.example", "password": "x"},
+                           content_type="application/json", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}").status_code
+               for i in range(6)]
+    assert answers == [400] * 5 + [429]
+    nul = client.post(TOKEN, {"username": "x@nowhere.example", "password": "x"}, content_type="application/json",
+                      HTTP_X_FORWARDED_FOR="1.2.3.4\x00")
+    assert nul.status_code == 429  # the same socket's count, not a crash
+
+
+def test_behind_the_proxy_each_client_is_the_address_the_proxy_appended(monkeypatch, settings):
+    monkeypatch.setattr(AuthThrottle, "THROTTLE_RATES", {"auth": "2/min"})
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+    def attempt(forwarded):
+        return Client().post(TOKEN, {"username": "x@nowhere.example", "password": "x"},
+                             content_type="application/json", HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    # What the client wrote comes first; the proxy appends the address it saw.
+    assert [attempt(f"9.9.9.{i}, 203.0.113.7") for i in range(3)] == [400, 400, 429]
+    assert attempt("9.9.9.9, 203.0.113.8") == 400  # another client behind the same proxy
+    assert attempt("203.0.113.7\x00") == 400  # not an address: the socket's, which has its own count

@@ -79,3 +79,10 @@ def test_saving_a_user_for_other_reasons_keeps_their_tokens(user_a):
     user_a.first_name = "Ana"
     user_a.save()
     assert _me(token) == 200
+
+
+@pytest.mark.parametrize("header", ["Token \xff", "Token caf\xe9"])
+def test_a_token_that_is_not_utf8_is_a_401_not_a_crash(header):
+    """Found by an audit: knox decoded the key unguarded (500)."""
+    response = Client().get("/api/admin/production-runs/", HTTP_AUTHORIZATION=header)
+    assert (response.status_code, response.json()["detail"]) == (401, "Invalid token.")
