@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.errors import InvalidInput
-from config.money import MAX_MONEY, MONEY_DIGITS, MONEY_PATTERN, MONEY_PLACES
+from config.money import MAX_MONEY, MONEY_DIGITS, MONEY_PATTERN, MONEY_PLACES, currency
 from config.numbers import MATERIAL_PLACES, MAX_ID, MAX_MATERIAL, MAX_QUANTITY, MAX_STAGE, require_material_quantity
 
 
@@ -205,6 +205,18 @@ class MoneyField(serializers.DecimalField):
         if isinstance(data, float):
             self.fail("float")
         return super().validate_empty_values(data)
+
+
+@extend_schema_field({"type": "string", "example": "EUR",
+                      "description": "The installation's one currency (the setting CURRENCY), beside every amount."})
+class CurrencyField(serializers.Field):
+    """``currency`` wherever money is (API.md): the installation's one currency, read-only."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return currency()
 
 
 @extend_schema_field({**_MONEY_SCHEMA, "pattern": r"^-?[0-9]{1,10}(\.[0-9]{1,2})?$"})

@@ -6,6 +6,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from config.api import (
+    CurrencyField,
     JSONObjectField,
     MoneyField,
     SafeJSONField,
@@ -30,10 +31,11 @@ class DesignOutput(serializers.ModelSerializer):
 
 class DesignPartnerOutput(serializers.ModelSerializer):
     rate = MoneyField(read_only=True, allow_null=True)
+    currency = CurrencyField()
 
     class Meta:
         model = DesignPartner
-        fields = ["id", "design", "partner", "role", "rate", "rate_type", "created_at"]
+        fields = ["id", "design", "partner", "role", "rate", "rate_type", "currency", "created_at"]
 
 
 class DesignInput(StrictObject):

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from config.api import MaterialQuantityField, MoneyField, StrictCharField, StrictObject, id_field
+from config.api import CurrencyField, MaterialQuantityField, MoneyField, StrictCharField, StrictObject, id_field
 from config.numbers import MAX_PER_PIECE
 from designs.materials import bill_line, bill_of, design_set_bill_of_materials, material_create, material_update
 from designs.models import BillOfMaterialsLine, Design, Material, MaterialUnit
@@ -15,10 +15,11 @@ from partners.permissions import IsStaff
 class MaterialOutput(serializers.ModelSerializer):
     unit_cost = MoneyField(read_only=True, allow_null=True)
     unit_label = serializers.CharField(source="get_unit_display", read_only=True)
+    currency = CurrencyField()
 
     class Meta:
         model = Material
-        fields = ["id", "name", "unit", "unit_label", "unit_cost", "created_at", "updated_at"]
+        fields = ["id", "name", "unit", "unit_label", "unit_cost", "currency", "created_at", "updated_at"]
 
 
 class MaterialInput(StrictObject):

@@ -3,8 +3,7 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from config.api import MaterialQuantityField, StrictCharField
-from config.money import currency
+from config.api import CurrencyField, MaterialQuantityField, StrictCharField
 from designs.models import Design
 from production.models import (
     Alert,
@@ -61,10 +60,7 @@ RATE_FIELDS = ["rate", "rate_type", "currency"]
 
 
 class RateMixin(serializers.Serializer):
-    currency = serializers.SerializerMethodField()
-
-    def get_currency(self, run) -> str:
-        return currency()
+    currency = CurrencyField()
 
 
 class RunMaterialOutput(serializers.ModelSerializer):

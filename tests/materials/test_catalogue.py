@@ -15,6 +15,7 @@ def test_materials_are_added_listed_and_changed(staff_api, api_a):
     listed = staff_api.get("/api/admin/materials/").json()["results"]
     assert [(m["name"], m["unit"], m["unit_label"], m["unit_cost"]) for m in listed] == [
         ("Buttons", "pcs", "pieces", None), ("Wool melton", "m", "metres", "12.50")]
+    assert {m["currency"] for m in listed} == {"EUR"}  # wherever money is (API.md)
     changed = staff_api.patch(f"/api/admin/materials/{wool}/", {"unit_cost": "13.00"}, format="json")
     assert changed.status_code == 200 and changed.json()["unit_cost"] == "13.00" and changed.json()["unit"] == "m"
     assert staff_api.get(f"/api/admin/materials/{wool}/").json()["unit_cost"] == "13.00"

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 def test_an_assignment_rate_wins_over_the_links(staff_api, coat, partner_a, partner_b):
     link = staff_api.post(f"/api/admin/designs/{coat.pk}/partners/",
                           {"partner": partner_b.pk, "role": "stitching", "rate": "4.25"}, format="json")
-    assert link.status_code == 201 and (link.json()["rate"], link.json()["rate_type"]) == ("4.25", "per_unit")
+    assert link.status_code == 201
+    assert (link.json()["rate"], link.json()["rate_type"], link.json()["currency"]) == ("4.25", "per_unit", "EUR")
     _, (cut, stitch) = allocate(staff_api, coat, [
         {"partner": partner_a.pk, "role": "cutting", "quantity": 10, "rate": "30.00", "rate_type": "total"},
         {"partner": partner_b.pk, "role": "stitching", "quantity": 10, "stage": 2},
