@@ -161,18 +161,24 @@ class StrictObject(serializers.Serializer):
 
 
 MAX_HOURS = 10_000
+HOURS_STEP = Decimal("0.01")
 
 
-@extend_schema_field({"type": "number", "minimum": 0, "maximum": MAX_HOURS})
+@extend_schema_field({"anyOf": [{"type": "number", "minimum": 0, "maximum": 0},
+                                {"type": "number", "minimum": float(HOURS_STEP), "maximum": MAX_HOURS}],
+                      "description": "Hours: 0, or from 0.01 (fractions allowed, kept to 0.01)."})
 class HoursField(serializers.Field):
     """A number of hours, >= 0, fractions allowed (a JSON number, not a string), kept as a Decimal."""
 
-    default_error_messages = {"invalid": f"Must be a number of hours from 0 to {MAX_HOURS}."}
+    default_error_messages = {"invalid": f"Must be a number of hours from 0 to {MAX_HOURS}.",
+                              "tiny": "Must be 0 or at least 0.01 hours (36 seconds): hours are kept to 0.01."}
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, (int, float)) or not 0 <= data <= MAX_HOURS:
             self.fail("invalid")
-        return Decimal(str(data)).quantize(Decimal("0.01"))
+        if 0 < data < HOURS_STEP:  # it would be kept as 0, which means something else: "due at every check"
+            self.fail("tiny")
+        return Decimal(str(data)).quantize(HOURS_STEP)
 
     def to_representation(self, value):
         return float(value)

@@ -143,6 +143,7 @@ def test_the_policy_carries_the_ladder_and_staff_can_run_it_now(staff_api, partn
 @pytest.mark.parametrize("reminders", [
     {"cap": 0}, {"cap": 1.5}, {"accept_after_hours": -1}, {"accept_after_hours": "24"}, {"idle_after_hours": True},
     {"same_partner_retries": -1}, {"nag": 1}, "often",
+    {"accept_after_hours": 0.001},  # kept to 0.01 it would be 0, "due at every check": refused, not rounded
 ])
 def test_bad_ladder_numbers_are_refused(staff_api, reminders):
     response = staff_api.patch("/api/admin/production-policy/", {"reminders": reminders}, format="json")
