@@ -9,7 +9,7 @@ from django.contrib import admin
 
 from config.errors import DomainError
 from config.money import RateType
-from config.service_admin import ServiceAdminMixin, formset_written, saved_as
+from config.service_admin import ServiceAdminMixin, TimelineHistoryMixin, formset_written, saved_as
 from designs.materials import bill_line, design_set_bill_of_materials, material_create, material_update
 from designs.models import BillOfMaterialsLine, Design, DesignPartner, Material
 from designs.services import (
@@ -71,7 +71,8 @@ class BillOfMaterialsInline(admin.TabularInline):
 
 
 @admin.register(Design)
-class DesignAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class DesignAdmin(ServiceAdminMixin, TimelineHistoryMixin, admin.ModelAdmin):
+    history_anchor = "design-history"
     form = DesignForm
     list_display = ["name", "code", "status", "has_routing", "created_at", "updated_at"]
     list_filter = ["status", ("routing", admin.EmptyFieldListFilter)]

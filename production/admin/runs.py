@@ -18,6 +18,7 @@ from django_fsm import can_proceed
 
 from config.admin_filters import AutocompleteFilter, AutocompleteFilterMedia
 from config.errors import DomainError
+from config.service_admin import TimelineHistoryMixin
 from production import selectors, services
 from production.admin import confirm, routing_editor
 from production.admin import materials as admin_materials
@@ -42,7 +43,8 @@ from tasks.selectors import TemplateSelection
 
 
 @admin.register(ProductionRun)
-class ProductionRunAdmin(AutocompleteFilterMedia, RunColumns, admin.ModelAdmin):
+class ProductionRunAdmin(AutocompleteFilterMedia, RunColumns, TimelineHistoryMixin, admin.ModelAdmin):
+    history_anchor = "run-timeline"
     list_display = ["id", "design", "partner_role", "quantity", "run_type", "state", "due", "family",
                     "order", "created_at"]
     # Runs waiting for review have no partner and no dispatch yet: room for the reason instead.

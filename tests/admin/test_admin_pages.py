@@ -163,3 +163,13 @@ def test_a_runs_provenance_reads_as_words_with_the_json_folded_below(staff_clien
     page = staff_client.get(reverse("admin:production_productionrun_change", args=[run.pk])).content.decode()
     assert "from: a placed order<br>order&#x27;s external id: SHOP-7<br>line&#x27;s external id: LINE-1" in page
     assert "Metadata as stored" in page
+
+
+def test_history_opens_the_timeline_the_services_write(staff_client, allocated):
+    parent, _ = allocated
+    history = staff_client.get(reverse("admin:production_productionrun_history", args=[parent.pk]))
+    change = reverse("admin:production_productionrun_change", args=[parent.pk])
+    assert (history.status_code, history["Location"]) == (302, f"{change}#run-timeline")
+    design = reverse("admin:designs_design_history", args=[parent.design_id])
+    assert staff_client.get(design)["Location"].endswith(f"/{parent.design_id}/change/#design-history")
+    assert 'id="run-timeline"' in staff_client.get(change).content.decode()

@@ -34,7 +34,9 @@ def test_send_review_redo_approve_in_admin(staff_client, jacket, partner_a, user
     assert b"Send for sampling" in design_page.content and b"Not sampled yet" in design_page.content
 
     send_url = f"/admin/production/productionrun/send-for-sampling/?design={jacket.pk}"
-    assert staff_client.get(send_url).status_code == 200
+    page = staff_client.get(send_url)
+    # The templates under their category's heading, as on Confirm templates.
+    assert page.status_code == 200 and f"<legend>{sampling.name}</legend>" in page.content.decode()
     sent = staff_client.post(send_url, {"partner": partner_a.pk, "quantity": 2, "role": "sampling",
                                         "category": sampling.pk}, follow=True)
     first = ProductionRun.objects.get(design=jacket)
