@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from config.errors import InvalidInput
 from config.money import RateType, currency
+from designs.models import DesignPartner
 from designs.routing import parse_routing
 from partners.models import Partner
 from tasks.models import TaskTemplate, TaskTemplateCategory
@@ -28,10 +29,21 @@ class RoutingInWords:
     problem: str = ""
 
 
-def _rate(assignment) -> str:
-    if assignment.rate is None:
+def _rate(assignment, agreed: dict | None) -> str:
+    """The routing's rate; without one, the rate agreed with the partner for the design and role (what a run
+    takes, ``allocation._create_children``) when the design is known, and says so when none is."""
+    if assignment.rate is not None:
+        return _money(assignment.rate, assignment.rate_type)
+    if agreed is None:  # a routing captured by a run: the link may have changed since
         return "The rate agreed for the design and role"
-    return f"{assignment.rate} {currency()} · {RateType(assignment.rate_type).label.lower()}"
+    link = agreed.get((assignment.partner_id, assignment.role or ""))
+    if link is None:
+        return "No rate agreed for the design and role: no payable"
+    return f"{_money(*link)} (agreed for the design and role)"
+
+
+def _money(rate, rate_type) -> str:
+    return f"{rate} {currency()} · {RateType(rate_type).label.lower()}"
 
 
 def _templates(routing) -> str:
@@ -44,8 +56,10 @@ def _templates(routing) -> str:
     return "Chosen by staff at dispatch"
 
 
-def routing_in_words(raw) -> RoutingInWords | None:
-    """None without a routing; a stored routing that no longer parses says why instead of failing the page."""
+def routing_in_words(raw, design_id: int | None = None) -> RoutingInWords | None:
+    """None without a routing; a stored routing that no longer parses says why instead of failing the page.
+
+    With ``design_id`` (a design's own routing), a line without a rate shows the rate agreed on the link."""
     try:
         routing = parse_routing(raw)
     except InvalidInput as exc:
@@ -53,12 +67,16 @@ def routing_in_words(raw) -> RoutingInWords | None:
     if routing is None:
         return None
     names = dict(Partner.objects.filter(pk__in={a.partner_id for a in routing.assignments}).values_list("pk", "name"))
+    agreed = None
+    if design_id is not None:
+        agreed = {(partner, role): (rate, rate_type) for partner, role, rate, rate_type in DesignPartner.objects.filter(
+            design_id=design_id, rate__isnull=False).values_list("partner_id", "role", "rate", "rate_type")}
     totals: dict[int, object] = {}
     for assignment in routing.assignments:
         totals[assignment.stage] = totals.get(assignment.stage, 0) + assignment.share
     lines = [
         RoutingLine(stage=a.stage, partner=names.get(a.partner_id, "A partner that no longer exists"),
-                    role=a.role or "—", share=f"{float(a.share / totals[a.stage]):.0%}", rate=_rate(a))
+                    role=a.role or "—", share=f"{float(a.share / totals[a.stage]):.0%}", rate=_rate(a, agreed))
         for a in sorted(routing.assignments, key=lambda a: a.stage)
     ]
     return RoutingInWords(lines=lines, templates=_templates(routing))

@@ -46,7 +46,7 @@ def runs_of_order(order):
 def routing_in_words(routing, design=None):
     """A routing (a design's, or the one a run captured) with partners and templates named; with the design,
     the box is there without a routing too, and leads to the page that edits it."""
-    return {"routing": routing_words.routing_in_words(routing),
+    return {"routing": routing_words.routing_in_words(routing, design.pk if design else None),
             "edit_url": reverse("admin:production_design_routing", args=[design.pk]) if design else ""}
 
 

@@ -1,11 +1,13 @@
 """Designs in admin: saved through designs.services, routing validated, and runs created from a design."""
 
+from decimal import Decimal
 import json
 
 from django.urls import reverse
 import pytest
 
 from designs.models import Design, DesignPartner
+from designs.services import design_link_partner, design_partner_set_rate
 from production import services
 from production.models import ProductionRun
 from tests.admin.conftest import run_url
@@ -115,11 +117,14 @@ def test_the_routing_is_read_in_words_on_the_design_page(staff_client, partner_a
         {"partner": partner_a.pk, "role": "cutting", "share": 1, "rate": "2.50"},
         {"partner": partner_b.pk, "role": "cutting", "share": 3},
         {"partner": partner_b.pk, "role": "stitching", "share": 1, "stage": 2}]})
+    link, _ = design_link_partner(design=design, partner=partner_b, role="cutting")
+    design_partner_set_rate(link=link, rate=Decimal("1.75"), rate_type="per_unit")
     page = staff_client.get(reverse("admin:designs_design_change", args=[design.pk])).content.decode()
     words = page[page.index('id="routing-in-words"'):]
+    # Without a rate of its own, a line says what its runs will take: the link's rate, or none.
     rows = [(partner_a.name, "Cutting", "25%", "2.50 EUR · per good piece"),
-            (partner_b.name, "Cutting", "75%", "The rate agreed for the design and role"),
-            (partner_b.name, "Stitching", "100%", "The rate agreed for the design and role")]
+            (partner_b.name, "Cutting", "75%", "1.75 EUR · per good piece (agreed for the design and role)"),
+            (partner_b.name, "Stitching", "100%", "No rate agreed for the design and role: no payable")]
     for stage, (name, role, share, rate) in zip((1, 1, 2), rows, strict=True):
         assert f"<td>{stage}</td><td>{name}</td><td>{role}</td><td>{share}</td><td>{rate}</td>" in words
     assert "Templates: Every template of “Cutting”." in words

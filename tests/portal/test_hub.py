@@ -78,3 +78,10 @@ def test_hub_query_count_does_not_grow_with_runs(portal_a, partner_a, partner_b,
     assert response.status_code == 200
     assert response.context["tabs"][0]["count"] == runs
     assert len(response.context["page"].object_list) == min(runs, 50)
+
+
+def test_with_debug_on_the_hub_loads_htmx_without_the_helper_that_replaces_the_page_on_a_400(portal_a, settings):
+    # `make run` runs with DEBUG on; django-htmx's debug helper would swap the whole document for a form's 400.
+    settings.DEBUG = True
+    page = portal_a.get("/portal/").content.decode()
+    assert "django_htmx/htmx-2.min.js" in page and "django-htmx.js" not in page
