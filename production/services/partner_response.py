@@ -59,6 +59,11 @@ def run_decline(*, run: ProductionRun, partner: Partner, actor=None, reason: str
         return run  # the same partner declining again: already done
     if run.partner_id != partner.pk:
         raise InvalidTransition(f"Run {run.pk} is not with {partner.name}.")
+    # The run's state first: a partner whose run cannot be declined is told so, not asked for better notes.
+    if run.status == RunStatus.IN_PROGRESS or (run.status == RunStatus.SENT_TO_PARTNER and run.has_task_work()):
+        raise InvalidTransition(f"Run {run.pk} has been started; it can no longer be declined.",
+                                code="already_started")
+    require(run, "decline")
     if reason not in PARTNER_DECLINE_REASONS:
         raise InvalidInput(f"Choose a reason: {', '.join(PARTNER_DECLINE_REASONS)}.", field="reason")
     notes = notes.strip()
@@ -66,10 +71,6 @@ def run_decline(*, run: ProductionRun, partner: Partner, actor=None, reason: str
         raise InvalidInput("Say why in the notes when the reason is “other”.", field="notes")
     if len(notes) > DECLINE_NOTES_MAX:
         raise InvalidInput(f"Notes are at most {DECLINE_NOTES_MAX} characters.", field="notes")
-    if run.status == RunStatus.IN_PROGRESS or (run.status == RunStatus.SENT_TO_PARTNER and run.has_task_work()):
-        raise InvalidTransition(f"Run {run.pk} has been started; it can no longer be declined.",
-                                code="already_started")
-    require(run, "decline")
     label = DeclineReason(reason).label.lower()
     hand_back_locked(run, actor=actor, reason=reason, notes=notes, verb=ActivityVerb.DECLINED,
                      alert=AlertKind.DECLINED,

@@ -93,6 +93,9 @@ def test_decline_is_refused_once_work_started(api_a, sent):
     api_a.post(f"/api/partners/tasks/{task.pk}/complete", {}, format="json")
     response = api_a.post(partner_url(sent, "decline"), {"reason": "capacity"}, format="json")
     assert (response.status_code, response.data["code"]) == (409, "already_started")
+    # The state answers first: notes the "other" reason lacks would not make a started run declinable.
+    lacking = api_a.post(partner_url(sent, "decline"), {"reason": "other"}, format="json")
+    assert (lacking.status_code, lacking.data["code"]) == (409, "already_started")
     sent.refresh_from_db()
     assert sent.status == "in_progress"
 
