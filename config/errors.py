@@ -64,7 +64,8 @@ def page_not_found(request, exception):
         return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
     from partners.selectors import partner_for_user  # the apps load after config
 
-    partner = partner_for_user(request.user) if request.user.is_authenticated else None
+    user = getattr(request, "user", None)  # absent if a middleware answered before authentication
+    partner = partner_for_user(user) if user is not None and user.is_authenticated else None
     return render(request, "404.html", {"partner": partner}, status=404)
 
 
