@@ -22,8 +22,9 @@ def routing_check(raw) -> None:
         raise InvalidInput(f"Unknown partner ids in routing: {sorted(wanted - known)}.", field="routing")
 
 
-def _save(design: Design) -> Design:
-    return save_unique(design, message=f"A design with the code {design.code!r} already exists.", field="code")
+def _save(design: Design, update_fields: list[str] | None = None) -> Design:
+    return save_unique(design, message=f"A design with the code {design.code!r} already exists.", field="code",
+                       update_fields=update_fields)
 
 
 @transaction.atomic
@@ -41,10 +42,12 @@ def design_update(*, design: Design, actor=None, **changes) -> Design:
         raise InvalidInput(f"Cannot change {', '.join(sorted(unknown))}.")
     if "routing" in changes:
         routing_check(changes["routing"])
-    from_status = Design.objects.values_list("status", flat=True).get(pk=design.pk)
+    # The row as it is now, locked, and only the changes written: a sample review's status stays (save_unique).
+    design.refresh_from_db(from_queryset=Design.objects.select_for_update())
+    from_status = design.status
     for field, value in changes.items():
         setattr(design, field, value)
-    design = _save(design)
+    design = _save(design, update_fields=[*changes, "updated_at"])
     if design.status != from_status:
         _record(design, actor=actor, from_status=from_status, note="Edited.")
     return design
@@ -58,13 +61,18 @@ def _record(design: Design, *, actor, from_status: str, note: str = "", data: di
 
 
 @transaction.atomic
-def design_set_status(*, design: Design, status: str, actor=None, note: str = "", data: dict | None = None) -> Design:
+def design_set_status(*, design: Design, status: str, actor=None, note: str = "", data: dict | None = None,
+                      only_from: tuple[str, ...] | None = None) -> Design:
     """Move a design to ``status`` (under a row lock) and write the entry in its history, even when it stays.
 
     The sampling loop calls this for every review decision: the history shows each decision.
+    ``only_from``: move it only from these statuses, as the locked row has it (a review may have moved it on
+    since the caller read it); from any other, nothing changes and nothing is written.
     """
     design = Design.objects.select_for_update().get(pk=design.pk)
     from_status = design.status
+    if only_from is not None and from_status not in only_from:
+        return design
     if status != from_status:
         design.status = status
         design.save(update_fields=["status", "updated_at"])

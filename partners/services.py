@@ -27,9 +27,9 @@ def _unique_handle(name: str) -> str:
     return handle
 
 
-def _save_partner(partner: Partner) -> Partner:
+def _save_partner(partner: Partner, update_fields: list[str] | None = None) -> Partner:
     return save_unique(partner, message=f"A partner with the handle {partner.handle!r} already exists.",
-                       field="handle")
+                       field="handle", update_fields=update_fields)
 
 
 @transaction.atomic
@@ -85,9 +85,11 @@ def partner_update(*, partner: Partner, **changes) -> Partner:
         changes["email"] = normalize_email(changes["email"])
     if "roles" in changes:
         changes["roles"] = sorted(set(changes["roles"] or []))
+    # The row as it is now, locked, and only the changes written: staff's deactivation stays (save_unique).
+    partner.refresh_from_db(from_queryset=Partner.objects.select_for_update())
     for field, value in changes.items():
         setattr(partner, field, value)
-    return _save_partner(partner)
+    return _save_partner(partner, update_fields=[*changes, "updated_at"])
 
 
 @transaction.atomic

@@ -37,6 +37,12 @@ def _role(run: ProductionRun) -> str:
     return f" ({run.role})" if run.role else ""
 
 
+def dispatch_key(run: ProductionRun) -> str:
+    """One notification per dispatch: the job delivered twice says it once, and every sending of the run is news,
+    to the partner it went to before as well (sent to A, to B, then back to A)."""
+    return f"run-dispatched:{run.pk}:{run.sent_at:%Y%m%dT%H%M%S%f}"
+
+
 def notify_partner_of_dispatch(run_id: int) -> None:
     # A run cancelled (or handed back) before the job ran is no news for the partner.
     run = (ProductionRun.objects.dispatched().select_related("partner", "design")
@@ -46,12 +52,9 @@ def notify_partner_of_dispatch(run_id: int) -> None:
         return
     tasks = run.tasks.filter(partner_id=run.partner_id).count()  # not a previous partner's cancelled ones
     again = run.previous_partner_id == run.partner_id
-    key = f"run-dispatched:{run.pk}"
-    if again:  # a run sent to the same partner a second time is news again
-        key += f":{run.sent_at:%Y%m%dT%H%M%S%f}"
     partner_notify(
         partner=run.partner,
-        key=key,
+        key=dispatch_key(run),
         title=f"New production run #{run.pk}: {run.quantity} × {run.design.name}{_role(run)}",
         body=f"Production run #{run.pk} for {run.design.name} has been sent to you{' again' if again else ''} with {tasks} task(s). "
              "Please accept it, or decline it with a reason, in the production hub.",

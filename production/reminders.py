@@ -113,7 +113,10 @@ def due_runs(policy: ProductionPolicy, now: datetime) -> QuerySet[ProductionRun]
         .filter(Q(ladder_phase=ACCEPT, ladder_since__lte=now - _hours(policy, ACCEPT))
                 | Q(ladder_phase=START, ladder_since__lte=now - _hours(policy, START))
                 | Q(ladder_phase=IDLE, ladder_since__lte=now - _hours(policy, IDLE)))
-        # Escalated in its phase and out of reminders: nothing more to do (next_step agrees).
-        .exclude(Q(escalated_phase=F("ladder_phase")) & ~Q(ladder_phase=ACCEPT))
+        # Escalated in its phase and out of reminders in its current spell: nothing more to do (next_step agrees).
+        # New work starts a new spell, counted from 0 again, and it is reminded (not escalated a second time).
+        .exclude(Q(escalated_phase=F("ladder_phase")) & ~Q(ladder_phase=ACCEPT)
+                 & Q(reminder_phase=F("ladder_phase")) & Q(last_reminded_at__gte=F("ladder_start"))
+                 & Q(reminder_count__gte=policy.reminder_cap))
         .order_by("id")
     )

@@ -82,7 +82,7 @@ class PartnerRunStart(PartnerView, APIView):
     )
     def post(self, request, pk):
         run = get_object_or_404(self.runs(), pk=pk)
-        services.run_start(run=run, actor=request.user)
+        services.run_start(run=run, actor=request.user, partner=request.partner)
         return Response(self.run_detail(pk))
 
 
@@ -96,7 +96,7 @@ class PartnerRunAccept(PartnerView, APIView):
     )
     def post(self, request, pk):
         run = get_object_or_404(self.runs(), pk=pk)
-        services.run_accept(run=run, actor=request.user)
+        services.run_accept(run=run, actor=request.user, partner=request.partner)
         return Response(self.run_detail(pk))
 
 

@@ -20,8 +20,8 @@ from production.portal.views import attempt, back_to_run, partner_required, rend
 @partner_required
 def run_accept(request, pk: int):
     run = get_object_or_404(selectors.runs_for_partner(request.partner), pk=pk)
-    attempt(request, lambda: services.run_accept(run=run, actor=request.user),
-             success=f"Run #{run.pk} accepted. Start it when you are ready.")
+    attempt(request, lambda: services.run_accept(run=run, actor=request.user, partner=request.partner),
+            success=f"Run #{run.pk} accepted. Start it when you are ready.")
     return back_to_run(run.pk)
 
 

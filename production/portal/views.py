@@ -224,7 +224,8 @@ def attempt(request, action, *, success: str) -> None:
 @partner_required
 def run_start(request, pk: int):
     run = get_object_or_404(selectors.runs_for_partner(request.partner), pk=pk)
-    attempt(request, lambda: services.run_start(run=run, actor=request.user), success="Run started.")
+    attempt(request, lambda: services.run_start(run=run, actor=request.user, partner=request.partner),
+            success="Run started.")
     return back_to_run(run.pk)
 
 

@@ -1,8 +1,9 @@
 """Private to ``production.services``: the lock order, the activity log, and FSM refusals as 409s.
 
-The one lock order: a run's parent, then the run, then its tasks. Every
-service takes its locks through ``lock_family`` / ``lock_task``, so two
-services never wait on each other in opposite orders.
+The one lock order: a run's parent, then the run, then its tasks (and its
+payables). Every service takes its locks through ``lock_family`` /
+``lock_task`` / ``lock``, so two services never wait on each other in
+opposite orders.
 """
 
 from django.db.models import Q, Subquery
@@ -35,6 +36,13 @@ def lock_family(run_id: int) -> ProductionRun:
     if not family or family[-1].pk != run_id:
         raise ProductionRun.DoesNotExist(f"No production run {run_id}.")
     return family[-1]
+
+
+def require_partner(run: ProductionRun, partner) -> None:
+    """A partner's action on a locked run: 409 unless the run is still with ``partner``. The request checked its
+    scope before the lock, and staff may have given the run to someone else meanwhile."""
+    if run.partner_id != partner.pk:
+        raise InvalidTransition(f"Run {run.pk} is not with {partner.name}.")
 
 
 def lock_task(task_id: int) -> tuple[ProductionRun, Task]:

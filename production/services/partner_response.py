@@ -14,7 +14,7 @@ from django.utils import timezone
 from config.errors import InvalidInput, InvalidTransition
 from partners.models import Partner
 from production.models import PARTNER_DECLINE_REASONS, ActivityVerb, AlertKind, DeclineReason, ProductionRun, RunStatus
-from production.services._base import apply, lock_family, record, require
+from production.services._base import apply, lock_family, record, require, require_partner
 from production.services.acceptance import accept_locked
 from production.services.dispatch import dispatch_start
 from production.services.inbox import alert_raise
@@ -25,9 +25,14 @@ DECLINE_NOTES_MAX = 1000
 
 
 @transaction.atomic
-def run_accept(*, run: ProductionRun, actor=None) -> ProductionRun:
-    """The partner takes the run. Accepting an accepted or started run changes nothing."""
+def run_accept(*, run: ProductionRun, actor=None, partner: Partner | None = None) -> ProductionRun:
+    """The partner takes the run. Accepting an accepted or started run changes nothing.
+
+    ``partner``: the partner answering (the API, the portal), refused once the run is no longer theirs; None is
+    the system accepting for it (auto-accept)."""
     run = lock_family(run.pk)
+    if partner is not None:
+        require_partner(run, partner)
     if run.status not in (RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS):
         raise InvalidTransition(f"Run {run.pk} is {run.get_status_display().lower()}; only a run sent to you "
                                 "can be accepted.")
@@ -57,8 +62,7 @@ def run_decline(*, run: ProductionRun, partner: Partner, actor=None, reason: str
     if run.partner_id is None and run.previous_partner_id == partner.pk and run.declined_at is not None \
             and run.decline_reason != DeclineReason.NO_RESPONSE:
         return run  # the same partner declining again: already done
-    if run.partner_id != partner.pk:
-        raise InvalidTransition(f"Run {run.pk} is not with {partner.name}.")
+    require_partner(run, partner)
     # The run's state first: a partner whose run cannot be declined is told so, not asked for better notes.
     if run.status == RunStatus.IN_PROGRESS or (run.status == RunStatus.SENT_TO_PARTNER and run.has_task_work()):
         raise InvalidTransition(f"Run {run.pk} has been started; it can no longer be declined.",
@@ -138,6 +142,19 @@ def _redispatch_outcome(run: ProductionRun) -> str | None:
     return None
 
 
+@transaction.atomic
+def _redispatch(run_id: int, *, actor) -> tuple[ProductionRun, str]:
+    """Send one parked run back, deciding again under its lock: the batch read the runs without one, and staff
+    may have given a run to someone else since, or its partner declined it."""
+    run = lock_family(run_id)
+    outcome = _redispatch_outcome(run)
+    if outcome is not None:
+        return run, outcome
+    run_reassign(run=run, partner_id=run.previous_partner_id, actor=actor, dispatch=True,
+                 note="Redispatched to the previous partner.")
+    return run, "redispatched"
+
+
 def runs_redispatch(*, run_ids: list[int] | None, dry_run: bool = True, actor=None) -> list[RedispatchResult]:
     """Send parked runs back to their previous partner (a second chance), each in its own transaction."""
     runs = ProductionRun.objects.select_related("previous_partner").order_by("id")
@@ -150,9 +167,7 @@ def runs_redispatch(*, run_ids: list[int] | None, dry_run: bool = True, actor=No
             outcome = "would_redispatch"
         elif outcome is None:
             try:
-                run_reassign(run=run, partner_id=run.previous_partner_id, actor=actor, dispatch=True,
-                             note="Redispatched to the previous partner.")
-                outcome = "redispatched"
+                run, outcome = _redispatch(run.pk, actor=actor)
             except (InvalidInput, InvalidTransition):
                 outcome = "refused"  # say, its templates were deactivated since: staff reassign it by hand
         results.append(RedispatchResult(run=run.pk, partner=run.previous_partner_id,

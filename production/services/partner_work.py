@@ -6,7 +6,7 @@ from django_fsm import TransitionNotAllowed
 
 from config.errors import InvalidTransition
 from production.models import ActivityVerb, ProductionRun, RunStatus
-from production.services._base import apply, lock_family, lock_task, record, require
+from production.services._base import apply, lock_family, lock_task, record, require, require_partner
 from production.services.cascade import parent_follow_children
 from production.services.output import output_alerts, output_apply, output_checked
 from production.services.payables import payable_on_completion
@@ -27,8 +27,12 @@ def _start_locked(run: ProductionRun, *, actor, note: str = "") -> None:
 
 
 @transaction.atomic
-def run_start(*, run: ProductionRun, actor=None) -> ProductionRun:
+def run_start(*, run: ProductionRun, actor=None, partner=None) -> ProductionRun:
+    """Start a sent run. ``partner``: the partner starting it, refused once the run is no longer theirs (staff
+    reassigned it after the request looked it up); None: staff or the system."""
     run = lock_family(run.pk)
+    if partner is not None:
+        require_partner(run, partner)
     _start_locked(run, actor=actor)
     return run
 

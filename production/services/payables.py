@@ -114,7 +114,10 @@ def payables_follow_correction(run: ProductionRun, *, actor, reason: str) -> Non
 
 
 def _lock(payable_id: int) -> Payable:
-    return Payable.objects.select_for_update().select_related("run").get(pk=payable_id)
+    """Lock a payable's run, then the payable: the lock order of every run service (a correction holds the run
+    and then updates its payables; the activity written here takes a key-share lock on the run as well)."""
+    lock(Payable.objects.values_list("run_id", flat=True).get(pk=payable_id))
+    return Payable.objects.select_for_update(of=("self",)).select_related("run").get(pk=payable_id)
 
 
 def _refusal(payable: Payable, action: str) -> InvalidTransition:
@@ -141,7 +144,11 @@ def payable_adjust(*, payable: Payable, amount, reason: str, actor=None) -> Paya
 def payables_approve(*, ids: list[int], actor=None) -> list[Payable]:
     """Approve open payables, all or none: an unknown id is a 400, one not open a 409, and nothing is approved."""
     ids = sorted(set(ids))
-    payables = list(Payable.objects.select_for_update().select_related("run").filter(pk__in=ids).order_by("id"))
+    # Their runs first, in id order, then the payables: the lock order of _lock.
+    list(ProductionRun.objects.select_for_update(of=("self",)).filter(
+        pk__in=Payable.objects.filter(pk__in=ids).values("run_id")).order_by("pk").values_list("pk", flat=True))
+    payables = list(Payable.objects.select_for_update(of=("self",)).select_related("run").filter(pk__in=ids)
+                    .order_by("id"))
     unknown = sorted(set(ids) - {p.pk for p in payables})
     if unknown:
         raise InvalidInput(f"Unknown payables: {unknown}.", field="ids")

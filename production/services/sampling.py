@@ -149,7 +149,6 @@ def sample_send(*, design: Design, partner: Partner, quantity: int, actor=None,
                      note=note or f"Sent for sampling to {partner.name}.")
     run_approve(run=run, actor=actor)
     dispatch_start(run=run, actor=actor, selection=selection)
-    if design.status in BEFORE_SAMPLING:
-        design_set_status(design=design, status=Design.Status.SAMPLE_PRODUCTION, actor=actor,
-                          note=f"Sent for sampling to {partner.name} (run {run.pk}).", data={"run": run.pk})
+    design_set_status(design=design, status=Design.Status.SAMPLE_PRODUCTION, actor=actor, only_from=BEFORE_SAMPLING,
+                      note=f"Sent for sampling to {partner.name} (run {run.pk}).", data={"run": run.pk})
     return ProductionRun.objects.get(pk=run.pk)

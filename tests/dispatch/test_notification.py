@@ -5,10 +5,12 @@ from django_q.models import OrmQ
 import pytest
 
 from partners.models import Notification
-from production.jobs import notify_partner_of_dispatch
+from production import services
+from production.jobs import dispatch_key, notify_partner_of_dispatch
 from production.models import ProductionRun
 from production.services import dispatch_confirm
 from tasks.selectors import TemplateSelection
+from tests.factories import DispatchedRunFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +42,7 @@ def test_notification_job_run_twice_sends_one_email(staff_api, awaiting, cutting
     assert f"#{awaiting}" in email.subject
     assert "3 task(s)" in email.body
     notification = Notification.objects.get()
-    assert (notification.partner_id, notification.key) == (partner_a.pk, f"run-dispatched:{awaiting}")
+    assert (notification.partner_id, notification.key) == (partner_a.pk, dispatch_key(ProductionRun.objects.get(pk=awaiting)))
     assert notification.emailed_at is not None
 
 
@@ -58,3 +60,20 @@ def test_notification_job_for_a_run_cancelled_before_it_ran_does_nothing(staff_a
     notify_partner_of_dispatch(awaiting)
     assert mail.outbox == []
     assert not Notification.objects.exists()
+
+
+def test_a_run_sent_back_to_a_partner_after_another_is_news_to_it_again(staff, partner_a, partner_b, user_a):
+    run = DispatchedRunFactory(partner=partner_a, actor=staff)
+    notify_partner_of_dispatch(run.pk)  # A is told
+    services.run_decline(run=run, partner=partner_a, reason="capacity")
+    services.run_reassign(run=ProductionRun(pk=run.pk), partner_id=partner_b.pk, dispatch=True, actor=staff)
+    notify_partner_of_dispatch(run.pk)  # B is told
+    services.run_decline(run=ProductionRun(pk=run.pk), partner=partner_b, reason="capacity")
+    services.run_reassign(run=ProductionRun(pk=run.pk), partner_id=partner_a.pk, dispatch=True, actor=staff)
+    mail.outbox.clear()
+
+    notify_partner_of_dispatch(run.pk)  # A holds the run again, with new tasks
+    notify_partner_of_dispatch(run.pk)  # the job delivered twice
+
+    assert Notification.objects.filter(partner=partner_a).count() == 2
+    assert [m.to for m in mail.outbox] == [[user_a.email]]

@@ -24,6 +24,7 @@ import redis
 from bench.harness import Gunicorn, database_url
 from partners.auth import token_create
 from partners.models import Notification
+from production.jobs import dispatch_key
 from production.models import ProductionRun
 from tasks.models import Task
 from tests.factories import CategoryFactory, DesignFactory, MembershipFactory, PartnerFactory, ProductFactory
@@ -131,7 +132,7 @@ def test_two_web_processes_and_two_workers_keep_every_invariant(require_postgres
         for child_id in children:
             assert Task.objects.filter(production_run_id=child_id).count() == 3  # one set of tasks
 
-        keys = {f"run-dispatched:{child_id}" for child_id in children}
+        keys = {dispatch_key(run) for run in ProductionRun.objects.filter(pk__in=children)}
         _wait_until(lambda: Notification.objects.filter(key__in=keys, emailed_at__isnull=False).count() == len(keys))
     finally:
         for cluster in workers:

@@ -12,7 +12,7 @@ from partners.models import Notification
 from production.models import Alert, ProductionPolicy
 from production.services import policy_update, reminders_check, run_accept, task_complete, task_start
 from tasks.models import Task
-from tests.factories import DispatchedRunFactory
+from tests.factories import CategoryFactory, DispatchedRunFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +106,21 @@ def test_an_idle_run_in_progress_is_reminded_and_new_work_starts_the_count_again
     assert at(clock, 80 + 216)["escalated"] == 1
     run.refresh_from_db()
     assert (run.status, run.partner_id) == ("in_progress", partner_a.pk)
+
+
+def test_an_idle_spell_after_an_escalation_is_reminded_again_and_not_escalated_twice(clock, partner_a, staff, user_a):
+    run = DispatchedRunFactory(partner=partner_a, actor=staff, category=CategoryFactory(steps=3))
+    first, second, _ = run.tasks.order_by("sequence")
+    task_start(task=first, actor=user_a)  # in progress, idle from T0
+    assert [at(clock, 72)["reminded"], at(clock, 144)["reminded"], at(clock, 216)["escalated"]] == [1, 1, 1]
+    clock.move_to(T0 + timedelta(hours=220))
+    task_complete(task=first, actor=user_a)  # the partner works again: that idle spell is over
+    task_start(task=second, actor=user_a)
+    assert at(clock, 220 + 72)["reminded"] == 1  # silent again: a new spell, counted from 0
+    assert at(clock, 220 + 144)["reminded"] == 1
+    assert at(clock, 220 + 216) == {"reminded": 0, "parked": 0, "escalated": 0}  # staff were told once already
+    assert len(_reminders(run)) == 4
+    assert list(Alert.objects.values_list("kind", flat=True)) == ["escalated"]
 
 
 def test_a_reminder_whose_email_fails_does_not_count_and_is_tried_again(clock, partner_a, staff, monkeypatch):

@@ -6,6 +6,7 @@ import pytest
 from partners.models import Notification
 from partners.services import partner_update
 from production import services
+from production.jobs import dispatch_key
 from production.models import ActivityVerb, Alert, AlertKind, DeclineReason, ProductionRun
 from production.services.partner_response import hand_back_locked
 from tasks.models import Task
@@ -45,7 +46,7 @@ def test_reassign_and_dispatch_sends_the_same_tasks_to_the_new_partner(
     assert api_a.get(partner_url(sent)).status_code == 404
     mine = api_b.get(partner_url(sent))
     assert mine.status_code == 200 and [t["title"] for t in mine.data["tasks"]] == old_titles
-    assert Notification.objects.filter(partner=partner_b, key=f"run-dispatched:{sent.pk}").exists()
+    assert Notification.objects.filter(partner=partner_b, key=dispatch_key(ProductionRun.objects.get(pk=sent.pk))).exists()
     assert any(user_b.email in m.to for m in mail.outbox)
     assert list(sent.activities.filter(verb="reassigned").values_list("data", flat=True)) == [
         {"from_partner": partner_a.pk, "to_partner": partner_b.pk, "cancelled_tasks": 0}]

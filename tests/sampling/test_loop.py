@@ -5,8 +5,10 @@ import pytest
 
 from designs.models import Design, DesignActivity
 from partners.models import Notification
+from production import services
 from production.jobs import notify_partner_of_review
 from production.models import ProductionRun
+from tasks.selectors import TemplateSelection
 from tests.sampling.conftest import partner_url, review, work_through
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +159,13 @@ def test_sending_a_design_for_sampling_in_one_step(staff_api, api_a, jacket, par
     assert waiting["dispatch_state"] == "awaiting_templates"
     jacket.refresh_from_db()
     assert jacket.status == Design.Status.APPROVED
+
+
+def test_sending_for_sampling_keeps_a_status_a_review_set_after_the_caller_read_the_design(jacket, partner_a, staff,
+                                                                                          sampling):
+    Design.objects.filter(pk=jacket.pk).update(status=Design.Status.COMMERCE_READY)  # a review, meanwhile
+    services.sample_send(design=jacket, partner=partner_a, quantity=1, actor=staff,  # ``jacket`` still reads as
+                         selection=TemplateSelection(category_id=sampling.pk))  # in development
+    jacket.refresh_from_db()
+    assert jacket.status == Design.Status.COMMERCE_READY
+    assert not DesignActivity.objects.filter(design=jacket, to_status=Design.Status.SAMPLE_PRODUCTION).exists()
