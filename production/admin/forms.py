@@ -116,9 +116,10 @@ def role_suggestions(design: Design) -> list[str]:
     """What the Role column offers as you type: the roles this design already knows (its partners' links and its
     bill of materials), then the template categories' names. Bounded by the design and the categories, not by
     how many partners or runs there are."""
-    roles = design.partner_links.values_list("role", flat=True).union(
-        design.bill_of_materials.values_list("role", flat=True),
-        TaskTemplateCategory.objects.values_list(Lower("name"), flat=True))
+    # No ordering inside the union (SQLite refuses it, and the categories have a default one): sorted below.
+    roles = design.partner_links.order_by().values_list("role", flat=True).union(
+        design.bill_of_materials.order_by().values_list("role", flat=True),
+        TaskTemplateCategory.objects.order_by().values_list(Lower("name"), flat=True))
     return sorted({role for role in roles if role})  # one query
 
 
