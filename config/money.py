@@ -59,6 +59,15 @@ def require_rate(rate, rate_type: str, *, field: str = "rate", what: str = "Rate
     return (None if rate is None else require_money(rate, field=field, what=what)), rate_type
 
 
+def require_payable(rate: Decimal | None, rate_type: str, quantity: int, *, field: str = "rate",
+                    what: str = "Rate") -> None:
+    """What the run's rate would pay for all its pieces must fit a payable (``MAX_MONEY``), else InvalidInput: the
+    run could otherwise never complete. Checked wherever a rate meets a run's quantity."""
+    if rate is not None and rate_type == RateType.PER_UNIT and rate * quantity > MAX_MONEY:
+        raise InvalidInput(f"{what} {rate} for {quantity:,} pieces comes to more than the largest amount a payable "
+                           f"holds ({MAX_MONEY:,}).", field=field)
+
+
 def amount_due(*, rate: Decimal, rate_type: str, units: int) -> Decimal:
     """What a partner earns: the rate per good piece times the good pieces, or the rate for the whole run."""
     return money(rate * units) if rate_type == RateType.PER_UNIT else money(rate)

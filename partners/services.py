@@ -115,8 +115,10 @@ def partner_notify(*, partner: Partner, key: str, title: str, body: str, link: s
     """Tell a partner something: one in-app notification and one email, however often called.
 
     ``key`` identifies the event; a job delivered twice finds the row it wrote
-    (unique constraint) and its ``emailed_at``, under a row lock.
+    (unique constraint) and its ``emailed_at``, under a row lock. The title is one line (it is the email's
+    subject, where a line break is refused): a design's name or a role with one in it is joined up.
     """
+    title = " ".join(title.split())
     try:
         with transaction.atomic():
             Notification.objects.get_or_create(partner=partner, key=key, defaults={"title": title, "body": body, "link": link})

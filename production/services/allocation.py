@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.errors import InvalidInput
-from config.money import RateType, require_rate
+from config.money import RateType, require_payable, require_rate
 from config.numbers import MAX_STAGE, require_whole_number
 from designs.models import Design
 from designs.services import design_link_partner, design_snapshot
@@ -97,6 +97,8 @@ def _create_children(run: ProductionRun, assignments: list[Assignment], partners
              for a in assignments]
     rates = [(a.rate, a.rate_type) if a.rate is not None else rate_of(link)
              for a, link in zip(assignments, links, strict=True)]
+    for i, (a, (rate, rate_type)) in enumerate(zip(assignments, rates, strict=True)):
+        require_payable(rate, rate_type, a.quantity, field="assignments", what=f"Assignment {i + 1}: rate")
     children = ProductionRun.objects.bulk_create(
         ProductionRun(
             rate=rate, rate_type=rate_type,

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.errors import InvalidInput, InvalidTransition
-from config.money import RateType, amount_due, currency, require_money, require_rate
+from config.money import RateType, amount_due, currency, require_money, require_payable, require_rate
 from designs.models import DesignPartner
 from production.models import ActivityVerb, Payable, PayableKind, PayableStatus, ProductionRun, RunStatus
 from production.services._base import lock, record
@@ -58,6 +58,7 @@ def run_set_rate(*, run: ProductionRun, rate, rate_type: str = RateType.PER_UNIT
     why = rate_refusal(run)
     if why:
         raise InvalidTransition(f"Run {run.pk} {why}.")
+    require_payable(rate, rate_type, run.quantity)
     before = (str(run.rate) if run.rate is not None else None, run.rate_type)
     run.rate, run.rate_type = rate, rate_type
     run.save(update_fields=["rate", "rate_type", "updated_at"])

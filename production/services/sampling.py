@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.errors import InvalidInput, InvalidTransition
+from config.money import require_payable
 from designs.models import Design
 from designs.services import design_link_partner, design_set_status
 from partners.models import Partner
@@ -147,6 +148,7 @@ def sample_send(*, design: Design, partner: Partner, quantity: int, actor=None,
     run = run_create(design=design, quantity=quantity, actor=actor, run_type=SAMPLE, partner=partner, role=role,
                      rate=rate, rate_type=rate_type, metadata={"source": "sampling"},
                      note=note or f"Sent for sampling to {partner.name}.")
+    require_payable(rate, rate_type, run.quantity, field="quantity", what="The agreed rate")  # rolls run_create back
     run_approve(run=run, actor=actor)
     dispatch_start(run=run, actor=actor, selection=selection)
     design_set_status(design=design, status=Design.Status.SAMPLE_PRODUCTION, actor=actor, only_from=BEFORE_SAMPLING,

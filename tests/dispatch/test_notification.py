@@ -4,6 +4,7 @@ from django.core import mail
 from django_q.models import OrmQ
 import pytest
 
+from designs.models import Design
 from partners.models import Notification
 from production import services
 from production.jobs import dispatch_key, notify_partner_of_dispatch
@@ -77,3 +78,12 @@ def test_a_run_sent_back_to_a_partner_after_another_is_news_to_it_again(staff, p
 
     assert Notification.objects.filter(partner=partner_a).count() == 2
     assert [m.to for m in mail.outbox] == [[user_a.email]]
+
+
+def test_a_line_break_in_a_design_name_does_not_stop_the_partner_being_told(staff, partner_a, user_a):
+    run = DispatchedRunFactory(partner=partner_a, actor=staff)
+    Design.objects.filter(pk=run.design_id).update(name="Coat\nBcc: someone@example.com")
+    notify_partner_of_dispatch(run.pk)  # the email refused the subject (BadHeaderError): no email, no notification
+    notification = Notification.objects.get(partner=partner_a)
+    assert [(m.to, m.subject) for m in mail.outbox] == [([user_a.email], notification.title)]
+    assert notification.title.startswith(f"New production run #{run.pk}: {run.quantity} × Coat Bcc: someone@")

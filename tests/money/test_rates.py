@@ -1,5 +1,7 @@
 """Rates: on the assignment, or the design-partner link's by default; shown on the run; changed until accepted."""
 
+from decimal import Decimal
+
 import pytest
 
 from production.models import ActivityVerb, ProductionRun
@@ -100,3 +102,26 @@ def test_a_routing_with_a_bad_rate_is_refused(staff_api, partner_a, coat, assign
     response = staff_api.patch(f"/api/admin/designs/{coat.pk}/", {"routing": {"assignments": [
         {"partner": partner_a.pk, "share": 1, **assignment}]}}, format="json")
     assert response.status_code == 400 and message in response.json()["routing"][0], response.json()
+
+
+def test_a_rate_whose_payable_would_not_fit_is_refused_where_it_meets_the_quantity(staff_api, coat, partner_a,
+                                                                                   partner_b):
+    # 2,000,000 pieces at 5,000.00 come to 10,000,000,000.00: more than a payable holds (9,999,999,999.99). Once
+    # the run was made, its completion failed on the payable (a 500, and the run could never complete).
+    runs_before = ProductionRun.objects.count()
+    refused = staff_api.post(f"/api/admin/designs/{coat.pk}/production-runs/", {
+        "quantity": 2_000_000, "assignments": [{"partner": partner_a.pk, "quantity": 2_000_000, "rate": "5000.00"}]},
+        format="json")
+    assert refused.status_code == 400
+    assert "largest amount a payable holds" in str(refused.json())
+    assert ProductionRun.objects.count() == runs_before  # nothing written
+    # The link's rate counts as well, and a rate changed later.
+    staff_api.post(f"/api/admin/designs/{coat.pk}/partners/", {"partner": partner_b.pk, "rate": "5000.00"},
+                   format="json")
+    by_link = staff_api.post(f"/api/admin/designs/{coat.pk}/production-runs/", {
+        "quantity": 2_000_000, "assignments": [{"partner": partner_b.pk, "quantity": 2_000_000}]}, format="json")
+    assert by_link.status_code == 400 and ProductionRun.objects.count() == runs_before
+    _, (child,) = allocate(staff_api, coat, [{"partner": partner_a.pk, "quantity": 2_000_000, "rate": "4999.99"}],
+                           2_000_000)
+    assert staff_api.patch(staff_url(child["id"]), {"rate": "5000.00"}, format="json").status_code == 400
+    assert ProductionRun.objects.get(pk=child["id"]).rate == Decimal("4999.99")
