@@ -5,7 +5,7 @@ the model's one visibility rule (``sent_q``: a run once sent), so another
 partner's id, or a run not yet sent, is simply not found.
 """
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from partners.models import Partner
@@ -96,10 +96,15 @@ def unit_sources(run: ProductionRun) -> list[tuple[str, str]]:
 
 
 def previous_round(run: ProductionRun) -> ProductionRun | None:
-    """A redo run's round before, with its review (what the partner is asked to change); None for other runs."""
-    if run.redo_of_id is None:
+    """A redo run's round before, with its review (what the partner is asked to change), when the run's partner
+    made that round (the run itself, or a child of a split round); None for other runs. A partner sees the reviews
+    of its own samples only: a redo given to another partner does not show it the first one's review."""
+    if run.redo_of_id is None or run.partner_id is None:
         return None
-    return ProductionRun.objects.only("id", "review_decision", "review_notes", "reviewed_at").get(pk=run.redo_of_id)
+    made_it = Q(partner_id=run.partner_id) | Exists(
+        ProductionRun.objects.filter(parent_run=OuterRef("pk"), partner_id=run.partner_id))
+    return (ProductionRun.objects.only("id", "review_decision", "review_notes", "reviewed_at")
+            .filter(made_it, pk=run.redo_of_id).first())
 
 
 def sample_rounds(design) -> QuerySet[ProductionRun]:

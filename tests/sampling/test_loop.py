@@ -169,3 +169,19 @@ def test_sending_for_sampling_keeps_a_status_a_review_set_after_the_caller_read_
     jacket.refresh_from_db()
     assert jacket.status == Design.Status.COMMERCE_READY
     assert not DesignActivity.objects.filter(design=jacket, to_status=Design.Status.SAMPLE_PRODUCTION).exists()
+
+
+def test_a_redo_given_to_another_partner_does_not_show_it_the_first_ones_review(staff_api, api_a, api_b, client,
+                                                                                 first_round, partner_b, user_b):
+    _, child_id = first_round
+    work_through(api_a, child_id)
+    redo = review(staff_api, child_id, decision="redo", notes="Atelier A: your hem is crooked").json()["redo"]
+    assert api_a.get(partner_url(redo["id"])).json()["previous_round"]["notes"].endswith("crooked")  # A made it
+    moved = staff_api.post(f"/api/admin/production-runs/{redo['id']}/reassign", {"partner": partner_b.pk,
+                                                                                 "dispatch": True}, format="json")
+    assert moved.status_code == 200, moved.json()
+    seen_by_b = api_b.get(partner_url(redo["id"])).json()
+    assert seen_by_b["previous_round"] is None and "crooked" not in str(seen_by_b)
+    client.force_login(user_b)
+    page = client.get(f"/portal/runs/{redo['id']}/")
+    assert page.status_code == 200 and "crooked" not in page.content.decode()
