@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The links in emails and the URLs seed_demo prints point at the server make run starts.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # Tests run against PostgreSQL: DATABASE_URL when set, else the local server if one answers.
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),$(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo postgres://postgres@127.0.0.1:5432/production))
 
@@ -20,11 +22,11 @@ migrate: setup
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py seed_demo
+	SITE_URL="$(SITE_URL)" $(PY) manage.py seed_demo
 
 run: demo
 	@echo "Starting the web server on http://127.0.0.1:$(PORT)/ and a django-q2 worker (Ctrl-C stops both)"
-	@bash -c 'trap "kill 0" EXIT; $(PY) manage.py qcluster & $(PY) manage.py runserver 0.0.0.0:$(PORT) --noreload'
+	@SITE_URL="$(SITE_URL)" bash -c 'trap "kill 0" EXIT; $(PY) manage.py qcluster & $(PY) manage.py runserver 0.0.0.0:$(PORT) --noreload'
 
 test: setup
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest $(PYTEST_ARGS)

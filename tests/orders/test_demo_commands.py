@@ -45,8 +45,9 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
 
 
 @pytest.mark.django_db
-def test_seed_demo_twice_creates_everything_once(django_capture_on_commit_callbacks, monkeypatch):
+def test_seed_demo_twice_creates_everything_once(django_capture_on_commit_callbacks, monkeypatch, settings):
     monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
+    settings.SITE_URL = "http://127.0.0.1:8200"  # as make run PORT=8200 sets it
     first_output = _seed(django_capture_on_commit_callbacks)
     after_first = _counts()
 
@@ -55,8 +56,8 @@ def test_seed_demo_twice_creates_everything_once(django_capture_on_commit_callba
     assert _counts() == after_first
     assert "nothing created" in second_output
     assert after_first["Partner"] == 2 and after_first["Order"] == 1
-    for url in ("http://127.0.0.1:8000/admin/", "http://127.0.0.1:8000/portal/", "http://127.0.0.1:8000/api/docs/"):
-        assert url in first_output
+    for url in ("http://127.0.0.1:8200/admin/", "http://127.0.0.1:8200/portal/", "http://127.0.0.1:8200/api/docs/"):
+        assert url in first_output  # where make run PORT=8200 serves (its SITE_URL)
     assert "admin / admin-demo-pass" in first_output
 
 
@@ -171,7 +172,7 @@ def test_seed_demo_gives_the_dashboard_something_late_and_something_due(django_c
 
     _seed(django_capture_on_commit_callbacks)
     counts = overview()
-    assert (counts["late"], counts["due_soon"]) == (1, 1)  # Aurora's cutting is late, Blu's stitching due tomorrow
+    assert (counts["late"], counts["due_soon"]) == (1, 1)  # Aurora's coats are late, Blu's due tomorrow
     order = Order.objects.get(external_id="DEMO-1")
     assert order.promised_date is not None and all(
         run.due_date == order.promised_date for run in order.production_runs.all())

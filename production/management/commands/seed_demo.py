@@ -131,8 +131,9 @@ class Command(BaseCommand):
             if design is None:
                 routing = None
                 if code == "LIN-001":
+                    # Aurora cuts every piece, then Blu stitches what was cut well: two stages, one after the other.
                     routing = {"assignments": [{"partner": aurora.pk, "role": "cutting", "share": 1},
-                                               {"partner": blu.pk, "role": "stitching", "share": 1}]}
+                                               {"partner": blu.pk, "role": "stitching", "share": 1, "stage": 2}]}
                 design = design_create(name=name, status=status, code=code, specs=specs, routing=routing)
                 if code == "LIN-001":  # the prices agreed with each workshop: the default rate of their runs
                     for partner, role, rate in ((aurora, "cutting", "1.20"), (blu, "stitching", "4.50")):
@@ -182,22 +183,22 @@ class Command(BaseCommand):
         self._note(f"order {ORDER_EXTERNAL_ID}")
 
     def _dispatched_runs(self, admin, design: Design, partners, categories) -> None:
-        """One manual run split across both partners, each part dispatched with its templates."""
+        """One manual run of coats stitched by both partners, half each (one stage, shared for capacity), each
+        part dispatched with its templates."""
         if ProductionRun.objects.filter(design=design, order__isnull=True, parent_run__isnull=True).exists():
             return
         aurora, blu = partners["atelier-aurora"], partners["bottega-blu"]
         today = timezone.localdate()
         _, children = run_create_allocated(design=design, quantity=60, actor=admin, assignments=[
-            # Aurora's cutting was due two days ago (late on the dashboard); Blu's stitching is due tomorrow.
-            Assignment(partner_id=aurora.pk, role="cutting", quantity=30, rate=Decimal("2.00"),
+            # Aurora's half was due two days ago (late on the dashboard); Blu's is due tomorrow.
+            Assignment(partner_id=aurora.pk, role="stitching", quantity=30, rate=Decimal("6.00"),
                        due_date=today - timedelta(days=2)),
             Assignment(partner_id=blu.pk, role="stitching", quantity=30, rate=Decimal("6.50"),
                        due_date=today + timedelta(days=1)),
         ])
         for child in children:
-            category = categories["Cutting" if child.role == "cutting" else "Stitching"]
-            dispatch_start(run=child, actor=admin, selection=TemplateSelection(category_id=category.pk))
-        self._note(f"run for {design.code} dispatched to both partners")
+            dispatch_start(run=child, actor=admin, selection=TemplateSelection(category_id=categories["Stitching"].pk))
+        self._note(f"run for {design.code} stitched by both partners, half each")
 
     def _staged_run(self, admin, design: Design, partners, categories) -> None:
         """A run in two stages: Aurora cut 40 (38 good, 2 with a fabric flaw) using 89.5 m of denim against 88
@@ -271,9 +272,10 @@ class Command(BaseCommand):
         w(f"Order {ORDER_EXTERNAL_ID}: {pending} production run(s) pending review.")
         w("")
         w("Open:")
-        w("  Admin:     http://127.0.0.1:8000/admin/")
-        w("  Portal:    http://127.0.0.1:8000/portal/")
-        w("  API docs:  http://127.0.0.1:8000/api/docs/")
+        site = settings.SITE_URL.rstrip("/")  # make run sets it from PORT
+        w(f"  Admin:     {site}/admin/")
+        w(f"  Portal:    {site}/portal/")
+        w(f"  API docs:  {site}/api/docs/")
         w("")
         w("Logins (demo passwords; unchanged if you changed them since):")
         w(f"  staff    {ADMIN_USERNAME} / {admin_password}")
