@@ -6,15 +6,16 @@ from production.models import DispatchState, ProductionRun, RunStatus
 def next_step(run: ProductionRun, *, children: list[ProductionRun], can_review: bool, missing: int = 0) -> str:
     partner = run.partner.name if run.partner_id else "its partner"
     if run.status == RunStatus.PENDING_REVIEW:
-        return "Review it: allocate it to partners below, or approve it by its design's routing from the review queue."
+        routing = ", or approve it by its design's routing from the review queue" if run.design.routing else ""
+        return f"Review it: allocate it to partners (Allocate to partners…){routing}."
     if run.dispatch_state == DispatchState.AWAITING_TEMPLATES:
         return "Choose its task templates (Confirm templates…): it goes to its partner then."
-    if run.status == RunStatus.APPROVED and children:
-        ready = [c for c in children if c.status == RunStatus.APPROVED and c.dispatch_state == DispatchState.IDLE
-                 and not c.is_waiting_for_previous_stage()]
-        if ready:
-            return f"Dispatch its child runs: {len(ready)} ready to go (listed below)."
-        return "Its child runs are out or waiting for an earlier stage: nothing to do until they move."
+    if run.status in (RunStatus.APPROVED, RunStatus.IN_PROGRESS) and children:
+        waiting = _children_waiting_for_staff(children)
+        if waiting:
+            return waiting
+        if run.status == RunStatus.APPROVED:
+            return "Its child runs are out or waiting for an earlier stage: nothing to do until they move."
     if run.status == RunStatus.APPROVED:
         if run.is_waiting_for_previous_stage():
             return f"Waits for stage {run.stage - 1} to finish: its pieces are not there yet."
@@ -35,3 +36,18 @@ def next_step(run: ProductionRun, *, children: list[ProductionRun], can_review: 
     if missing:  # cancelled because the customer no longer wants them, or because production failed: staff know
         return f"Cancelled. {missing} piece(s) were not made: if they are still wanted, Remake… orders them again."
     return "Cancelled: nothing more to do."
+
+
+def _children_waiting_for_staff(children: list[ProductionRun]) -> str:
+    """What staff owe a parent's child runs, in a sentence, or "" when they owe nothing."""
+    def count(runs: list, what: str) -> str:
+        return f"{len(runs)} child run{'s' if len(runs) != 1 else ''} {what}"
+
+    templates = [c for c in children if c.dispatch_state == DispatchState.AWAITING_TEMPLATES]
+    handed_back = [c for c in children if c.status == RunStatus.AWAITING_REASSIGNMENT]
+    ready = [c for c in children if c.status == RunStatus.APPROVED and c.dispatch_state == DispatchState.IDLE
+             and not c.is_waiting_for_previous_stage()]
+    owed = ([count(templates, "waiting for task templates (Confirm templates…)")] if templates else []) + (
+        [count(handed_back, "handed back, to give to a partner (Reassign…)")] if handed_back else []) + (
+        [count(ready, "ready to dispatch")] if ready else [])
+    return f"{'; '.join(owed)} (listed below)." if owed else ""

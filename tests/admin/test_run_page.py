@@ -155,7 +155,7 @@ def test_the_page_says_what_to_do_next_and_hides_empty_sections(staff_client, st
     assert "<strong>Next:</strong> Review it: allocate it to partners" in page and 'id="run-children"' not in page
     parent, children = allocated
     page = staff_client.get(run_url(parent)).content.decode()
-    assert "<strong>Next:</strong> Dispatch its child runs: 2 ready to go" in page
+    assert "<strong>Next:</strong> 2 child runs ready to dispatch (listed below)." in page
     assert page.index('id="run-children"') < page.index('id="run-timeline"') and 'id="run-tasks"' not in page
     assert "Dispatch state:" not in page and "Templates used:" not in page  # a parent is dispatched through its children
     child = staff_client.get(run_url(children[0])).content.decode()
@@ -163,6 +163,10 @@ def test_the_page_says_what_to_do_next_and_hides_empty_sections(staff_client, st
     assert "Templates used" in child and "Template ids" not in child and "Dispatch state:" in child
     assert 'id="run-children"' not in child and 'id="run-tasks"' in child
     assert '<div class="readonly">None</div>' not in child  # an empty value reads as a dash, never Python's None
+    services.dispatch_start(run=children[1], actor=staff)  # no templates chosen yet: staff owe it some
+    page = staff_client.get(run_url(parent)).content.decode()
+    assert ("<strong>Next:</strong> 1 child run waiting for task templates (Confirm templates…); "
+            "1 child run ready to dispatch (listed below).") in page
     services.run_cancel(run=parent, actor=staff, reason="Order withdrawn")
     cancelled = staff_client.get(run_url(parent)).content.decode()
     assert "<strong>Next:</strong> Cancelled. 5 piece(s) were not made: if they are still wanted, Remake… orders them again." in cancelled
