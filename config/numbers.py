@@ -61,3 +61,8 @@ def require_material_quantity(value, *, field: str, what: str = "Quantity", maxi
     if quantity.normalize().as_tuple().exponent < -MATERIAL_PLACES:
         raise InvalidInput(f"{what} has at most {MATERIAL_PLACES} decimal places.", field=field)
     return quantity.quantize(Decimal(1).scaleb(-MATERIAL_PLACES))
+
+
+def counted(count: int, noun: str, plural: str = "") -> str:
+    """``count`` and its noun, as people write them: "1 task", "3 tasks", "0 pieces" (``plural``: an irregular one)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 
 from config.errors import DomainError
-from config.numbers import parse_whole_number
+from config.numbers import counted, parse_whole_number
 from config.service_admin import ServiceAdminMixin, ViewOnlyAdminMixin, formset_written, saved_as
 from orders.models import Order, OrderLineItem, Product, ProductVariant
 from orders.services import line_problem, order_cancel, order_create, order_place, order_update
@@ -179,7 +179,7 @@ class OrderAdmin(ServiceAdminMixin, admin.ModelAdmin):
             # Runs are made by the order-placed event after commit, i.e. before order_place returned here.
             runs = order.production_runs.filter(parent_run__isnull=True).count()
             self.message_user(
-                request, f"{order} placed: it has {runs} production run(s) for its designed lines.", messages.SUCCESS,
+                request, f"{order} placed: it has {counted(runs, 'production run')} for its designed lines.", messages.SUCCESS,
             )
 
 

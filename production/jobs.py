@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from config.numbers import counted
 from partners.services import partner_notify
 from production.models import Alert, ProductionRun, ReviewDecision, RunStatus
 
@@ -56,7 +57,7 @@ def notify_partner_of_dispatch(run_id: int) -> None:
         partner=run.partner,
         key=dispatch_key(run),
         title=f"New production run #{run.pk}: {run.quantity} × {run.design.name}{_role(run)}",
-        body=f"Production run #{run.pk} for {run.design.name} has been sent to you{' again' if again else ''} with {tasks} task(s). "
+        body=f"Production run #{run.pk} for {run.design.name} has been sent to you{' again' if again else ''} with {counted(tasks, 'task')}. "
              "Please accept it, or decline it with a reason, in the production hub.",
         link=reverse("portal:run-detail", args=[run.pk]),
     )

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from config.admin_filters import AutocompleteFilter, AutocompleteFilterMedia
 from config.errors import DomainError
 from config.money import currency
+from config.numbers import counted
 from production import services
 from production.admin.forms import RateForm
 from production.admin.units import form_page
@@ -136,7 +137,7 @@ class PayableAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
         except DomainError as exc:
             self.message_user(request, exc.message, messages.ERROR)
         else:
-            self.message_user(request, f"Approved {len(approved)} payable{'s' if len(approved) != 1 else ''}.",
+            self.message_user(request, f"Approved {counted(len(approved), 'payable')}.",
                               messages.SUCCESS)
 
     @admin.action(description="Mark selected payables paid…", permissions=["change"])

@@ -1,5 +1,6 @@
 """What a run needs next, in a sentence: the banner at the top of its admin page."""
 
+from config.numbers import counted
 from production.models import DispatchState, ProductionRun, RunStatus
 
 
@@ -29,19 +30,19 @@ def next_step(run: ProductionRun, *, children: list[ProductionRun], can_review: 
         return f"{partner} is working on it." if not children else "Its child runs are being worked on."
     if run.status == RunStatus.AWAITING_REASSIGNMENT:
         return "Handed back: give it to another partner (Reassign…), or send it back to the same one from the list."
-    remake = f" {missing} piece(s) were not made: Remake… orders them again." if missing else ""
+    remake = f" {counted(missing, 'piece')} not made: Remake… orders them again." if missing else ""
     if run.status == RunStatus.COMPLETED:
         done = f"Completed: {run.produced_quantity or 0} good of {run.quantity}."
         return f"{done} Review the sample (Review sample…).{remake}" if can_review else f"{done}{remake}"
     if missing:  # cancelled because the customer no longer wants them, or because production failed: staff know
-        return f"Cancelled. {missing} piece(s) were not made: if they are still wanted, Remake… orders them again."
+        return f"Cancelled. {counted(missing, 'piece')} not made: if they are still wanted, Remake… orders them again."
     return "Cancelled: nothing more to do."
 
 
 def _children_waiting_for_staff(children: list[ProductionRun]) -> str:
     """What staff owe a parent's child runs, in a sentence, or "" when they owe nothing."""
     def count(runs: list, what: str) -> str:
-        return f"{len(runs)} child run{'s' if len(runs) != 1 else ''} {what}"
+        return f"{counted(len(runs), 'child run')} {what}"
 
     templates = [c for c in children if c.dispatch_state == DispatchState.AWAITING_TEMPLATES]
     handed_back = [c for c in children if c.status == RunStatus.AWAITING_REASSIGNMENT]

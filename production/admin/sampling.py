@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 
 from config.errors import DomainError
-from config.numbers import parse_whole_number
+from config.numbers import counted, parse_whole_number
 from designs.models import Design
 from production import services
 from production.admin.forms import ReviewForm, SampleSendForm
@@ -54,7 +54,7 @@ def send_for_sampling(model_admin, request):
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             sent = "sent to" if run.status == "sent_to_partner" else "waiting for its templates for"
-            messages.success(request, f"{run}: {run.quantity} sample{'s' if run.quantity != 1 else ''} of "
+            messages.success(request, f"{run}: {counted(run.quantity, 'sample')} of "
                                       f"{design.name} {sent} {run.partner}.")
             return redirect(run_url(run))
     return render_page(request, model_admin, "admin/production/sample_send.html", f"Send {design} for sampling",

@@ -18,7 +18,7 @@ from django_fsm import can_proceed
 
 from config.errors import DomainError, InvalidInput
 from config.money import currency
-from config.numbers import MAX_STAGE, parse_whole_number
+from config.numbers import MAX_STAGE, counted, parse_whole_number
 from designs.models import Design
 from partners.models import Partner
 from production import gating, services
@@ -175,7 +175,7 @@ def run_allocate(model_admin, request, pk: int):
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, f"{run} approved into {len(children)} child run(s). "
+                messages.success(request, f"{run} approved into {counted(len(children), 'child run')}. "
                                           "Dispatch the first stage's runs next (listed below).")
                 return redirect(run_url(run))
         else:
@@ -251,7 +251,7 @@ def redispatch(model_admin, request, queryset):
     if request.POST.get("confirm") == "yes":
         results = services.runs_redispatch(run_ids=run_ids, dry_run=False, actor=request.user)
         sent = [r for r in results if r.outcome == "redispatched"]
-        messages.success(request, f"Sent back to their previous partner: {len(sent)} of {len(results)} run(s).")
+        messages.success(request, f"Sent back to their previous partner: {len(sent)} of {counted(len(results), 'run')}.")
         return None
     results = services.runs_redispatch(run_ids=run_ids, dry_run=True, actor=request.user)
     partners = Partner.objects.in_bulk([r.partner for r in results if r.partner])

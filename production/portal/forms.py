@@ -35,6 +35,8 @@ class ConsumptionForm(forms.Form):
                             widget=forms.TextInput(attrs={"placeholder": "roll number, why it was wasted…"}))
 
     def __init__(self, *args, planned=(), **kwargs):
+        # Its own ids: the completion form on the same page has a Notes field too (one label, one field).
+        kwargs.setdefault("auto_id", "id_material_%s")
         super().__init__(*args, **kwargs)
         self.fields["material"].choices = [(line.material_id, f"{line.material.name} ({line.material.unit})")
                                            for line in planned]

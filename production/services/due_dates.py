@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 
 from config.errors import InvalidTransition
+from config.numbers import counted
 from production import dates
 from production.models import ActivityVerb, AlertKind, ProductionRun
 from production.services._base import lock, record
@@ -55,6 +56,6 @@ def _report(run_id: int, on: date) -> int:
     days = (on - run.due_date).days
     who = f" at {run.partner.name}" if run.partner else ""
     alert_raise(kind=AlertKind.LATE, run=run, partner=run.partner,
-                message=f"Run #{run.pk}{who} was due {run.due_date:%-d %b %Y} ({days} day{'s' if days != 1 else ''} "
+                message=f"Run #{run.pk}{who} was due {run.due_date:%-d %b %Y} ({counted(days, 'day')} "
                         f"ago) and is {run.get_status_display().lower()}.")
     return 1

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from config.errors import InvalidInput, InvalidTransition
 from config.money import RateType, amount_due, currency, require_money, require_payable, require_rate
+from config.numbers import counted
 from designs.models import DesignPartner
 from production.models import ActivityVerb, Payable, PayableKind, PayableStatus, ProductionRun, RunStatus
 from production.services._base import lock, record
@@ -81,7 +82,7 @@ def payable_on_completion(run: ProductionRun, *, actor) -> Payable | None:
         rate_type=run.rate_type, units=units,
     )
     _payable_activity(payable, actor=actor, verb=ActivityVerb.PAYABLE_CREATED,
-                      note=f"{payable.amount} {payable.currency} for {units} good piece{'s' if units != 1 else ''}.")
+                      note=f"{payable.amount} {payable.currency} for {counted(units, 'good piece')}.")
     return payable
 
 

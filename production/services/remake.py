@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from config.errors import InvalidTransition
-from config.numbers import require_whole_number
+from config.numbers import counted, require_whole_number
 from production.ledger import run_ledger
 from production.models import TERMINAL, ActivityVerb, ProductionRun
 from production.services._base import lock, record
@@ -34,6 +34,6 @@ def run_remake(*, run: ProductionRun, actor=None, quantity: int | None = None, n
         variant_id=run.variant_id, remake_of=run,
     )
     record(run, actor=actor, verb=ActivityVerb.REMAKE_CREATED, from_status=run.status,
-           note=f"Run {remake.pk} remakes {quantity} unit{'s' if quantity != 1 else ''}. {note}".strip(),
+           note=f"Run {remake.pk} remakes {counted(quantity, 'unit')}. {note}".strip(),
            data={"remake": remake.pk, "quantity": quantity})
     return remake

@@ -17,6 +17,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from config.numbers import counted
 from partners.services import partner_notify
 from production import reminders
 from production.models import (
@@ -81,7 +82,7 @@ def _park(run: ProductionRun) -> None:
     hand_back_locked(
         run, actor=None, reason=DeclineReason.NO_RESPONSE, notes="", verb=ActivityVerb.PARKED, alert=AlertKind.PARKED,
         message=f"Run #{run.pk} ({run.quantity} × {run.design.name}) was parked: {partner.name} did not answer "
-                f"{run.reminder_count * (run.reminder_round + 1)} reminders. It waits for reassignment.",
+                f"{counted(run.reminder_count * (run.reminder_round + 1), 'reminder')}. It waits for reassignment.",
     )
 
 

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.errors import DomainError
+from config.numbers import counted
 from designs.routing import split_by_shares
 from production.models import TERMINAL, ActivityVerb, ProductionRun, RunStatus
 from production.services._base import apply, lock, record
@@ -63,7 +64,7 @@ def _shares(rows: list[ProductionRun], good: int) -> list[int]:
 
 def _release(stage: int, rows: list[ProductionRun], good: int, *, actor, dispatch: bool) -> None:
     now = timezone.now()
-    source = f"Stage {stage - 1} finished with {good} good unit{'s' if good != 1 else ''}"
+    source = f"Stage {stage - 1} finished with {counted(good, 'good unit')}"
     for child, share in zip(rows, _shares(rows, good), strict=True):
         child = lock(child.pk)
         child.quantity, child.released_at = share, now

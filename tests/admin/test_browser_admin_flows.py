@@ -130,7 +130,7 @@ def test_placing_a_draft_order_from_its_page(live_server, staff, size):
 
         place.click()
         expect(page).to_have_url(order_page)
-        expect(page.locator(".messagelist")).to_contain_text("placed: it has 1 production run(s) for its designed lines.")
+        expect(page.locator(".messagelist")).to_contain_text("placed: it has 1 production run for its designed lines.")
         expect(page.get_by_role("button", name="Place order")).to_have_count(0)
         expect(page.get_by_text(designed.design.name, exact=True)).to_be_visible()  # its run, listed on the order
         shot(page, "order-placed", size)

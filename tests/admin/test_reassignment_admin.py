@@ -67,7 +67,7 @@ def test_bulk_second_chance_shows_a_dry_run_then_sends_on_confirm(staff_client, 
 
     done = staff_client.post(changelist, {"action": "redispatch_to_previous_partner", "confirm": "yes",
                                           "_selected_action": [parked.pk, declined.pk]}, follow=True)
-    assert "Sent back to their previous partner: 1 of 2 run(s)." in messages_of(done)
+    assert "Sent back to their previous partner: 1 of 2 runs." in messages_of(done)
     parked.refresh_from_db()
     assert (parked.status, parked.partner_id) == ("sent_to_partner", partner_a.pk)
 

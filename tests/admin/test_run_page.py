@@ -169,7 +169,7 @@ def test_the_page_says_what_to_do_next_and_hides_empty_sections(staff_client, st
             "1 child run ready to dispatch (listed below).") in page
     services.run_cancel(run=parent, actor=staff, reason="Order withdrawn")
     cancelled = staff_client.get(run_url(parent)).content.decode()
-    assert "<strong>Next:</strong> Cancelled. 5 piece(s) were not made: if they are still wanted, Remake… orders them again." in cancelled
+    assert "<strong>Next:</strong> Cancelled. 5 pieces not made: if they are still wanted, Remake… orders them again." in cancelled
     listed = staff_client.get(reverse("admin:production_productionrun_changelist")).content.decode()
     assert listed.count("whole run</td>") == 2 and listed.count(f'">part of #{parent.pk}</a>') == 2  # words, not codes
 

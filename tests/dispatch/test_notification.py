@@ -41,7 +41,7 @@ def test_notification_job_run_twice_sends_one_email(staff_api, awaiting, cutting
     email = mail.outbox[0]
     assert email.to == [user_a.email]  # the partner's users, not partner B's
     assert f"#{awaiting}" in email.subject
-    assert "3 task(s)" in email.body
+    assert "with 3 tasks." in email.body
     notification = Notification.objects.get()
     assert (notification.partner_id, notification.key) == (partner_a.pk, dispatch_key(ProductionRun.objects.get(pk=awaiting)))
     assert notification.emailed_at is not None

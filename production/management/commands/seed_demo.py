@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from config.numbers import counted
 from designs.materials import bill_line, design_set_bill_of_materials, material_create
 from designs.models import Design, Material
 from designs.services import design_create, design_link_partner, design_partner_set_rate
@@ -269,7 +270,7 @@ class Command(BaseCommand):
         pending = ProductionRun.objects.filter(order=order, status=RunStatus.PENDING_REVIEW).count()
         w = self.stdout.write
         w("")
-        w(f"Order {ORDER_EXTERNAL_ID}: {pending} production run(s) pending review.")
+        w(f"Order {ORDER_EXTERNAL_ID}: {counted(pending, 'production run')} pending review.")
         w("")
         w("Open:")
         site = settings.SITE_URL.rstrip("/")  # make run sets it from PORT
