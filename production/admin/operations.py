@@ -34,6 +34,15 @@ class ProductionRunActivityAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["run", "actor"]
     search_fields = ["run__id__exact", "note", "actor__username"]
     date_hierarchy = "created_at"
+    fields = ["created_at", "run", "actor_label", "verb", "from_label", "to_label", "note", "details"]
+    readonly_fields = fields  # one entry's page, in words: labels, not codes or JSON
+
+    @admin.display(description="details")
+    def details(self, activity):
+        def words(value):
+            return ", ".join(map(str, value)) if isinstance(value, list) else value
+
+        return "; ".join(f"{key.replace('_', ' ')}: {words(value)}" for key, value in activity.data.items()) or "-"
 
     @admin.display(description="actor")
     def actor_label(self, activity):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from production.models.run import ProductionRun
+from production.models.states import RunStatus
 
 
 class ActivityVerb(models.TextChoices):
@@ -58,7 +59,9 @@ class ProductionRunActivity(models.Model):
         verbose_name_plural = "production run activities"
 
     def __str__(self) -> str:
-        return f"{self.get_verb_display()} {self.from_status}->{self.to_status}"
+        moved = self.from_status and self.from_status != self.to_status
+        return self.get_verb_display() + (f": {RunStatus.label_of(self.from_status).lower()} → "
+                                          f"{RunStatus.label_of(self.to_status).lower()}" if moved else "")
 
     @property
     def actor_label(self) -> str:

@@ -13,6 +13,11 @@ class RunStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
     AWAITING_REASSIGNMENT = "awaiting_reassignment", "Awaiting reassignment"
 
+    @classmethod
+    def label_of(cls, value: str) -> str:
+        """A status code as people read it ("sent_to_partner" -> "Sent to partner"); "" stays ""."""
+        return cls(value).label if value in cls.values else value
+
 
 class DeclineReason(models.TextChoices):
     """Why a run went back to staff: the partner's reason, or ``no_response`` when the reminder ladder parked it."""

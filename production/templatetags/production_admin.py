@@ -59,7 +59,7 @@ def create_run_url(design) -> str:
 @register.filter
 def run_status(value: str) -> str:
     """A run status code as people read it ("sent_to_partner" -> "Sent to partner")."""
-    return RunStatus(value).label if value in RunStatus.values else value
+    return RunStatus.label_of(value)
 
 
 @register.simple_tag

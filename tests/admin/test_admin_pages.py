@@ -173,3 +173,19 @@ def test_history_opens_the_timeline_the_services_write(staff_client, allocated):
     design = reverse("admin:designs_design_history", args=[parent.design_id])
     assert staff_client.get(design)["Location"].endswith(f"/{parent.design_id}/change/#design-history")
     assert 'id="run-timeline"' in staff_client.get(change).content.decode()
+
+
+def test_an_activity_entry_reads_in_words(staff_client, staff):
+    from production.models import ProductionRunActivity
+    from tests.factories import DispatchedRunFactory
+
+    run = DispatchedRunFactory(actor=staff)
+    entry = run.activities.exclude(data={}).order_by("id").first() or run.activities.order_by("id").last()
+    entry.data = {"children": [2, 3], "cancelled_tasks": 1}
+    entry.save()
+    entry = ProductionRunActivity.objects.get(pk=entry.pk)
+    page = staff_client.get(f"/admin/production/productionrunactivity/{entry.pk}/change/").content.decode()
+    assert "children: 2, 3; cancelled tasks: 1" in page and '{"children"' not in page
+    assert "_" not in str(entry) and "->" not in str(entry)
+    assert str(ProductionRunActivity(verb="approved", from_status="pending_review", to_status="approved")) == (
+        "Approved: pending review → approved")
