@@ -13,12 +13,19 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from config.numbers import counted
+from partners.models import Partner
 from partners.services import partner_notify
 from production.models import Alert, ProductionRun, ReviewDecision, RunStatus
 
 
 def queue_dispatch_notification(run_id: int) -> None:
     transaction.on_commit(lambda: async_task(notify_partner_of_dispatch, run_id))
+
+
+def queue_withdrawal_notification(run: ProductionRun, *, why: str) -> None:
+    """``run`` (as it was before it left its partner) is taken from that partner; ``why``: parked or reassigned."""
+    run_id, partner_id, sent_at = run.pk, run.partner_id, run.sent_at.isoformat() if run.sent_at else ""
+    transaction.on_commit(lambda: async_task(notify_partner_of_withdrawal, run_id, partner_id, sent_at, why))
 
 
 def queue_cancellation_notification(run_id: int) -> None:
@@ -75,6 +82,29 @@ def notify_partner_of_cancellation(run_id: int) -> None:
         body=f"Production run #{run.pk} ({run.quantity} × {run.design.name}) was cancelled by the brand. "
              "Please stop work on it; its open tasks are cancelled.",
         link=reverse("portal:run-detail", args=[run.pk]),
+    )
+
+
+WITHDRAWN = {
+    "parked": "it was not answered after the reminders, so the brand took it back",
+    "reassigned": "the brand gave it to another workshop",
+}
+
+
+def notify_partner_of_withdrawal(run_id: int, partner_id: int, sent_at: str, why: str) -> None:
+    """Tell a partner that a run sent to it was taken back, once per sending (``sent_at`` names it): its links to
+    the run now lead nowhere, and without this the run just vanished from its hub."""
+    run = ProductionRun.objects.select_related("design").filter(pk=run_id).first()
+    partner = Partner.objects.filter(pk=partner_id).first()
+    if run is None or partner is None:
+        return
+    partner_notify(
+        partner=partner,
+        key=f"run-withdrawn:{run.pk}:{sent_at}",
+        title=f"Production run #{run.pk} was taken back: {run.design.name}{_role(run)}",
+        body=f"Production run #{run.pk} ({run.quantity} × {run.design.name}) is no longer yours: "
+             f"{WITHDRAWN.get(why, WITHDRAWN['reassigned'])}. Its open tasks are cancelled and it has left "
+             "your production hub.",
     )
 
 

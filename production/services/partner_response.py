@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from config.errors import InvalidInput, InvalidTransition
 from partners.models import Partner
+from production.jobs import queue_withdrawal_notification
 from production.models import PARTNER_DECLINE_REASONS, ActivityVerb, AlertKind, DeclineReason, ProductionRun, RunStatus
 from production.services._base import apply, lock_family, record, require, require_partner
 from production.services.acceptance import accept_locked
@@ -103,6 +104,8 @@ def run_reassign(*, run: ProductionRun, partner_id: int, actor=None, dispatch: b
                            field="dispatch")
     now = timezone.now()
     old_partner_id = run.partner_id or run.previous_partner_id
+    if run.partner_id not in (None, partner.pk):  # taken from a partner that still had it (not handed back)
+        queue_withdrawal_notification(run, why="reassigned")
     from_status = run.status
     cancelled = cancel_open_tasks(run, now=now)
     apply(run, "reassign", partner=partner)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from config.numbers import counted
 from partners.services import partner_notify
 from production import reminders
+from production.jobs import queue_withdrawal_notification
 from production.models import (
     ActivityVerb,
     AlertKind,
@@ -79,6 +80,7 @@ def _remind(run: ProductionRun, step: reminders.Remind, now) -> None:
 
 def _park(run: ProductionRun) -> None:
     partner = run.partner
+    queue_withdrawal_notification(run, why="parked")  # reads the partner and the sending before they go
     hand_back_locked(
         run, actor=None, reason=DeclineReason.NO_RESPONSE, notes="", verb=ActivityVerb.PARKED, alert=AlertKind.PARKED,
         message=f"Run #{run.pk} ({run.quantity} × {run.design.name}) was parked: {partner.name} did not answer "

@@ -132,3 +132,49 @@ def test_inbox_lists_filters_and_marks_read(staff_api, sent, partner_a, settings
 def test_partners_cannot_reach_the_inbox_or_reassign(api_a, sent, partner_b):
     assert api_a.get("/api/admin/inbox/").status_code == 403
     assert api_a.post(staff_url(sent, "reassign"), {"partner": partner_b.pk}, format="json").status_code == 403
+
+
+def _withdrawals(partner):
+    return list(Notification.objects.filter(partner=partner, key__startswith="run-withdrawn:").values_list(
+        "title", "body", "link"))
+
+
+def test_a_partner_whose_run_is_taken_back_is_told_once(staff, partner_a, partner_b, user_a, q_sync,
+                                                         django_capture_on_commit_callbacks):
+    run = DispatchedRunFactory(partner=partner_a, actor=staff)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.run_reassign(run=ProductionRun(pk=run.pk), partner_id=partner_b.pk, dispatch=True, actor=staff)
+    ((title, body, link),) = _withdrawals(partner_a)
+    assert title.startswith(f"Production run #{run.pk} was taken back") and link == ""  # its page is gone for A
+    assert "gave it to another workshop" in body
+    assert [m.subject for m in mail.outbox if user_a.email in m.to] == [title]
+    sent = ProductionRun.objects.get(pk=run.pk)
+    assert not _withdrawals(partner_b) and sent.partner_id == partner_b.pk
+
+
+def test_a_parked_run_tells_its_partner_and_a_decline_does_not(staff, partner_a, partner_b, q_sync,
+                                                               django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    import time_machine
+
+    from production.services import reminders_check
+
+    silent = DispatchedRunFactory(partner=partner_a, actor=staff)
+    declined = DispatchedRunFactory(partner=partner_a, actor=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.run_decline(run=declined, partner=partner_a, reason="capacity")
+        services.run_reassign(run=ProductionRun(pk=declined.pk), partner_id=partner_b.pk, dispatch=True,
+                              actor=staff)
+    assert _withdrawals(partner_a) == []  # A said no itself: nothing to tell it
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        for hours in (24, 48, 72, 96, 120):
+            clock.move_to(start + timedelta(hours=hours))
+            with django_capture_on_commit_callbacks(execute=True):
+                reminders_check()
+    assert ProductionRun.objects.get(pk=silent.pk).status == "awaiting_reassignment"
+    ((title, body, _),) = _withdrawals(partner_a)
+    assert f"#{silent.pk}" in title and "not answered after the reminders" in body
