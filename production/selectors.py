@@ -5,7 +5,7 @@ the model's one visibility rule (``sent_q``: a run once sent), so another
 partner's id, or a run not yet sent, is simply not found.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from partners.models import Partner
@@ -71,20 +71,27 @@ def run_with_tasks(run_id: int, partner: Partner) -> ProductionRun:
         tasks_in_sequence(partner)).get(pk=run_id)
 
 
+# A partner's tasks are those of the run's current sending: a run sent back to the partner it was taken from
+# (a second chance) does not list the tasks cancelled when it left, beside their new copies. Tasks cancelled
+# with the run itself (after it was sent) stay listed.
+THIS_SENDING = Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=F("production_run__sent_at"))
+
+
 def tasks_for_partner(partner: Partner) -> QuerySet[Task]:
     """The partner's own tasks on the runs it may see (a run handed to another partner takes its tasks out)."""
     return scope_to_partner(Task.objects.filter(sent_q("production_run__")), partner).filter(
-        production_run__partner=partner)
+        THIS_SENDING, production_run__partner=partner)
 
 
 def tasks_in_sequence(partner: Partner | None = None) -> Prefetch:
-    """Prefetch a run's tasks in the order they are worked; a partner's own only, when given.
+    """Prefetch a run's tasks in the order they are worked; a partner's own of this sending only, when given.
 
     (A run reassigned to another partner keeps the first partner's cancelled tasks: staff see them, the new
     partner does not.)
     """
     tasks = Task.objects.order_by("sequence", "id")
-    return Prefetch("tasks", queryset=scope_to_partner(tasks, partner) if partner is not None else tasks)
+    return Prefetch("tasks", queryset=scope_to_partner(tasks, partner).filter(THIS_SENDING)
+                    if partner is not None else tasks)
 
 
 def unit_sources(run: ProductionRun) -> list[tuple[str, str]]:

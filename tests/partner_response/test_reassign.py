@@ -178,3 +178,25 @@ def test_a_parked_run_tells_its_partner_and_a_decline_does_not(staff, partner_a,
     assert ProductionRun.objects.get(pk=silent.pk).status == "awaiting_reassignment"
     ((title, body, _),) = _withdrawals(partner_a)
     assert f"#{silent.pk}" in title and "not answered after the reminders" in body
+
+
+def test_a_run_sent_back_to_its_partner_lists_only_the_new_tasks(staff, partner_a, api_a, client, user_a):
+    from django.db import transaction
+
+    run = DispatchedRunFactory(partner=partner_a, actor=staff)
+    first_ids = set(run.tasks.values_list("id", flat=True))
+    with transaction.atomic():
+        locked = ProductionRun.objects.select_for_update(of=("self",)).select_related("partner", "design").get(
+            pk=run.pk)
+        hand_back_locked(locked, actor=None, reason=DeclineReason.NO_RESPONSE, notes="", verb=ActivityVerb.PARKED,
+                         alert=AlertKind.PARKED, message="parked")
+    (result,) = services.runs_redispatch(run_ids=[run.pk], dry_run=False, actor=staff)
+    assert result.outcome == "redispatched"
+    new_ids = set(Task.objects.filter(production_run=run, status="pending").values_list("id", flat=True))
+    assert new_ids and not new_ids & first_ids
+    listed = {t["id"] for t in api_a.get(partner_url(run)).json()["tasks"]}
+    assert listed == new_ids  # not the first sending's cancelled copies beside them
+    assert {t["id"] for t in api_a.get("/api/partners/tasks/").json()["results"]} == new_ids
+    client.force_login(user_a)
+    page = client.get(f"/portal/runs/{run.pk}/").content.decode()
+    assert page.count("Cancelled") == 0
