@@ -146,3 +146,24 @@ def cancel(model_admin, request, pk: int):
         done="{run} cancelled, with its open children and tasks.", title="Cancel run",
         template="admin/production/cancel.html",
     )
+
+
+class DueDateForm(forms.Form):
+    due_date = forms.DateField(required=False, label="Due on", widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text="Empty: no due date. Late runs are on the dashboard and alerted once a day.")
+
+
+def can_move_due_date(run: ProductionRun) -> bool:
+    return run.status not in TERMINAL  # run_set_due_date's rule: a finished run's lateness is history
+
+
+def move_due_date(model_admin, request, pk: int):
+    """A run's page: set, move or clear the day it is due (until it is finished), as the API's PATCH does."""
+    return form_page(
+        model_admin, request, pk, allowed=can_move_due_date, form_class=DueDateForm,
+        initial=lambda run: {"due_date": run.due_date},
+        call=lambda run, data: services.run_set_due_date(run=run, actor=request.user, **data),
+        done=lambda run, result: f"{result}: " + (f"due on {result.due_date:%-d %b %Y}." if result.due_date
+                                                  else "no due date now."),
+        title="Change due date",
+    )

@@ -72,3 +72,25 @@ def test_admin_exports_the_run_list_as_filtered(staff_client, staff, partner_a):
     response = staff_client.get(export_url)
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [(int(r["id"]), r["role"], r["is_late"]) for r in rows] == [(late.pk, "embroidery", "true")]
+
+
+def test_staff_move_a_due_date_from_the_run_page_until_it_is_finished(staff_client, staff, partner_a):
+    from production import services
+    from production.models import ActivityVerb, ProductionRun
+
+    run = DispatchedRunFactory(partner=partner_a, actor=staff)
+    url = f"/admin/production/productionrun/{run.pk}/due-date/"
+    assert "Change due date…" in staff_client.get(f"/admin/production/productionrun/{run.pk}/change/").content.decode()
+    assert staff_client.post(url, {"due_date": "31-31-2026"}).status_code == 200  # the form says what is wrong
+    assert ProductionRun.objects.get(pk=run.pk).due_date == run.due_date  # as sent (the partner's lead time)
+    staff_client.post(url, {"due_date": "2026-12-24"})
+    assert ProductionRun.objects.get(pk=run.pk).due_date == date(2026, 12, 24)
+    staff_client.post(url, {"due_date": ""})
+    run = ProductionRun.objects.get(pk=run.pk)
+    assert run.due_date is None
+    assert [a.actor for a in run.activities.filter(verb=ActivityVerb.DUE_DATE_CHANGED)] == [staff, staff]
+    services.run_cancel(run=run, actor=staff, reason="Not wanted")
+    assert "Change due date…" not in staff_client.get(
+        f"/admin/production/productionrun/{run.pk}/change/").content.decode()
+    staff_client.post(url, {"due_date": "2026-12-30"})
+    assert ProductionRun.objects.get(pk=run.pk).due_date is None  # its lateness is history
