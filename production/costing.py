@@ -38,6 +38,7 @@ class RunCost:
     material_cost: Decimal
     good_units: int
     unpriced_materials: list[str] = field(default_factory=list)
+    unrated_runs: list[int] = field(default_factory=list)  # completed with no rate agreed: no payable, cost 0
 
     @property
     def total(self) -> Decimal:
@@ -66,8 +67,9 @@ def run_cost(run: ProductionRun) -> RunCost:
         good_units = run_ledger(run).good_output
     else:
         good_units = (run.produced_quantity or 0) if run.status == RunStatus.COMPLETED else 0
+    unrated = list(runs.filter(rate__isnull=True, status=RunStatus.COMPLETED).order_by("pk").values_list("pk", flat=True))
     return RunCost(currency=currency(), partner_cost=money(partner_cost), material_cost=money(material_cost),
-                   good_units=good_units, unpriced_materials=unpriced)
+                   good_units=good_units, unpriced_materials=unpriced, unrated_runs=unrated)
 
 
 @dataclass

@@ -240,3 +240,15 @@ def test_a_refused_completion_leaves_the_tasks_it_would_have_closed_open(staff_c
     child_a.refresh_from_db()
     assert child_a.status == "in_progress"
     assert set(child_a.tasks.values_list("status", flat=True)) == {"pending"}
+
+
+def test_a_run_completed_without_a_rate_says_it_made_no_payable(staff_client, staff, partner_a, user_a):
+    from tests.factories import DispatchedRunFactory
+
+    run = DispatchedRunFactory(partner=partner_a, actor=staff)
+    assert run.rate is None
+    for task in run.tasks.all():
+        services.task_complete(task=task, actor=user_a)
+    services.run_complete(run=ProductionRun(pk=run.pk), actor=user_a)
+    page = staff_client.get(run_url(run)).content.decode()
+    assert f"No rate was agreed for run #{run.pk}: it completed without a payable" in page
