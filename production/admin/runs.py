@@ -236,8 +236,24 @@ class ProductionRunAdmin(AutocompleteFilterMedia, RunColumns, TimelineHistoryMix
         if obj is not None and obj.has_children():  # a parent is never dispatched: its children are
             hidden.add("dispatch_state")
             fieldsets = [f for f in fieldsets if f[0] not in ("Dispatch", "Partner's answer")]
+        if obj is not None:  # sections with nothing in them yet are left out (the README says so)
+            fieldsets = [f for f in fieldsets if self._section_has_content(f[0], obj)]
         main = [f for f in fieldsets[0][1]["fields"] if f not in hidden]
         return [(None, {"fields": main}), *fieldsets[1:]]
+
+    @staticmethod
+    def _section_has_content(title: str | None, run: ProductionRun) -> bool:
+        if title == "Dispatch":
+            return run.partner_id is not None or run.dispatch_started_at is not None or run.sent_at is not None
+        if title == "Partner's answer":
+            return run.sent_at is not None or run.previous_partner_id is not None
+        if title == "Money":
+            return run.partner_id is not None or run.rate is not None or run.previous_partner_id is not None
+        if title == "Sample review":
+            return bool(run.review_decision) or run.status == RunStatus.COMPLETED
+        if title == "Outcome":
+            return run.produced_quantity is not None or run.status in (RunStatus.COMPLETED, RunStatus.CANCELLED)
+        return True
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

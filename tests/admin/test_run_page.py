@@ -153,6 +153,8 @@ def test_the_page_says_what_to_do_next_and_hides_empty_sections(staff_client, st
     pending = run_create(design=DesignFactory(), quantity=2, actor=staff)
     page = staff_client.get(run_url(pending)).content.decode()
     assert "<strong>Next:</strong> Review it: allocate it to partners" in page and 'id="run-children"' not in page
+    for empty in ("Dispatch</h2>", "Partner's answer</h2>", "Money</h2>", "Outcome</h2>"):  # nothing in them yet
+        assert empty not in page.replace("&#x27;", "'"), empty
     parent, children = allocated
     page = staff_client.get(run_url(parent)).content.decode()
     assert "<strong>Next:</strong> 2 child runs ready to dispatch (listed below)." in page
