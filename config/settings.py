@@ -290,6 +290,7 @@ CACHES = {"default": (
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "partners.backends.client_ip"  # behind a proxy: the client's, not the proxy's
 AXES_RESET_ON_SUCCESS = True  # the token endpoint sends user_logged_in too, so it resets as well
 AXES_USERNAME_CALLABLE = "partners.backends.lockout_username"  # one count per username, whatever its case
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"

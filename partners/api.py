@@ -1,5 +1,3 @@
-import ipaddress
-
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from django.contrib.auth.signals import user_logged_in
@@ -26,6 +24,7 @@ from config.api import (
 )
 from config.parsers import StrictJSONParser
 from partners.auth import token_create
+from partners.backends import client_ip
 from partners.models import Partner, PartnerMembership
 from partners.permissions import IsPartnerUser, IsStaff
 from partners.services import partner_create, partner_update
@@ -155,14 +154,7 @@ class AuthThrottle(AnonRateThrottle):
     scope = "auth"
 
     def get_ident(self, request) -> str:
-        """The client's address: the socket's, or with ``DJANGO_BEHIND_PROXY`` the one the proxy appended to
-        ``X-Forwarded-For`` (``NUM_PROXIES``); a client's own entries never count, or each made-up address
-        would get a fresh allowance. Anything that is not an IP address falls back to the socket's."""
-        ident = super().get_ident(request)
-        try:
-            return str(ipaddress.ip_address(ident))
-        except ValueError:
-            return request.META.get("REMOTE_ADDR", "")
+        return client_ip(request)
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -1,5 +1,8 @@
+import ipaddress
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from rest_framework.throttling import BaseThrottle
 
 
 class EmailOrUsernameBackend(ModelBackend):
@@ -34,3 +37,17 @@ def lockout_username(request, credentials: dict | None) -> str:
     if not isinstance(username, str):
         username = str(username)
     return username.strip().lower()[:AXES_USERNAME_MAX]
+
+
+def client_ip(request) -> str:
+    """The client's address, for every login limit (the portal's lockout and the token endpoint's throttle): the
+    socket's, or with ``DJANGO_BEHIND_PROXY`` the one the proxy appended to ``X-Forwarded-For``
+    (``NUM_PROXIES``). A client's own entries never count, or each made-up address would get a fresh allowance;
+    anything that is not an IP address falls back to the socket's. Behind a proxy the socket's address is the
+    proxy's, shared by every client: the lockout would then be per username alone, and anyone could lock a
+    partner out."""
+    ident = BaseThrottle().get_ident(request)
+    try:
+        return str(ipaddress.ip_address(ident))
+    except ValueError:
+        return request.META.get("REMOTE_ADDR", "")

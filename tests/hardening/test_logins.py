@@ -103,3 +103,18 @@ def test_behind_the_proxy_each_client_is_the_address_the_proxy_appended(monkeypa
     assert [attempt(f"9.9.9.{i}, 203.0.113.7") for i in range(3)] == [400, 400, 429]
     assert attempt("9.9.9.9, 203.0.113.8") == 400  # another client behind the same proxy
     assert attempt("203.0.113.7\x00") == 400  # not an address: the socket's, which has its own count
+
+
+def test_behind_the_proxy_one_client_cannot_lock_a_partner_out_for_everyone(settings, user_a):
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+    def portal_login(client_address, password):
+        return Client().post("/portal/login/", {"username": user_a.email, "password": password},
+                             HTTP_X_FORWARDED_FOR=f"9.9.9.9, {client_address}")  # every request from the proxy
+
+    tries = [portal_login("198.51.100.66", "wrong").status_code for _ in range(5)]
+    assert tries[:4] == [200] * 4 and tries[4] == 429  # the form again, with its error; then locked
+    assert "portal/locked_out.html" in [t.name for t in portal_login("198.51.100.66", PASSWORD).templates]
+    welcome = portal_login("203.0.113.20", PASSWORD)  # the partner, at its own address
+    assert welcome.status_code == 302 and "portal/locked_out.html" not in [t.name for t in welcome.templates]
