@@ -134,8 +134,8 @@ class RunDetail(generics.RetrieveAPIView):
         changes = data.validated_data
         with transaction.atomic():
             if "rate" in changes or "rate_type" in changes:
-                services.run_set_rate(run=run, actor=request.user, rate=changes.get("rate", run.rate),
-                                      rate_type=changes.get("rate_type", run.rate_type))
+                services.run_set_rate(run=run, actor=request.user, rate=changes.get("rate", services.KEEP),
+                                      rate_type=changes.get("rate_type", services.KEEP))
             if "due_date" in changes:
                 services.run_set_due_date(run=run, actor=request.user, due_date=changes["due_date"])
         return Response(run_detail(run.pk))

@@ -41,6 +41,7 @@ from production.services.output import run_correct_output
 from production.services.partner_response import run_accept, run_decline, run_reassign, runs_redispatch
 from production.services.partner_work import run_complete, run_start, task_complete, task_start
 from production.services.payables import (
+    KEEP,
     payable_adjust,
     payable_approve,
     payable_pay,
@@ -83,6 +84,7 @@ __all__ = [
     "run_review",
     "run_set_due_date",
     "run_set_rate",
+    "KEEP",
     "runs_late_check",
     "run_start",
     "runs_approve_by_routing",

@@ -51,11 +51,17 @@ def rate_refusal(run: ProductionRun) -> str | None:
     return None
 
 
+KEEP = object()  # run_set_rate: this part of the rate stays as the locked run has it
+
+
 @transaction.atomic
-def run_set_rate(*, run: ProductionRun, rate, rate_type: str = RateType.PER_UNIT, actor=None) -> ProductionRun:
-    """Change a run's agreed rate (``None`` clears it) until its partner accepts it; 409 after."""
-    rate, rate_type = require_rate(rate, rate_type)
+def run_set_rate(*, run: ProductionRun, rate=KEEP, rate_type=RateType.PER_UNIT, actor=None) -> ProductionRun:
+    """Change a run's agreed rate (``None`` clears it) until its partner accepts it; 409 after.
+
+    ``KEEP`` for ``rate`` or ``rate_type``: that part stays as it is, read under the lock (a PATCH of the type
+    alone must not write back a rate read before a concurrent change)."""
     run = lock(run.pk)
+    rate, rate_type = require_rate(run.rate if rate is KEEP else rate, run.rate_type if rate_type is KEEP else rate_type)
     why = rate_refusal(run)
     if why:
         raise InvalidTransition(f"Run {run.pk} {why}.")
