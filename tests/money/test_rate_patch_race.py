@@ -5,13 +5,12 @@ written back over. The other request is committed exactly there (the hook runs i
 """
 
 from decimal import Decimal
-import threading
 
-from django.db import connection
 import pytest
 
 from production import services
 from production.models import ProductionRun
+from tests.concurrency import meanwhile
 from tests.money.conftest import allocate, staff_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -20,20 +19,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def test_a_patch_of_the_rate_type_keeps_a_rate_changed_meanwhile(require_postgres, monkeypatch, staff_api, staff,
                                                                   coat, partner_a):
     _, (child,) = allocate(staff_api, coat, [{"partner": partner_a.pk, "quantity": 3, "rate": "2.00"}], 3)
-    real = services.run_set_rate
-
-    def colleague_first(**kwargs):
-        def colleague():
-            try:
-                real(run=ProductionRun(pk=child["id"]), rate="9.00", rate_type="per_unit", actor=staff)
-            finally:
-                connection.close()
-        thread = threading.Thread(target=colleague)
-        thread.start()
-        thread.join()
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "run_set_rate", colleague_first)
+    meanwhile(monkeypatch, services, "run_set_rate", lambda: services.run_set_rate(
+        run=ProductionRun(pk=child["id"]), rate="9.00", rate_type="per_unit", actor=staff))
     answer = staff_api.patch(staff_url(child["id"]), {"rate_type": "total"}, format="json")
     assert answer.status_code == 200, answer.json()
     run = ProductionRun.objects.get(pk=child["id"])

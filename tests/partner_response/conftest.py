@@ -22,3 +22,19 @@ def partner_url(run, action: str = "") -> str:
 
 def staff_url(run, action: str = "") -> str:
     return f"/api/admin/production-runs/{run.pk}/{action}"
+
+
+def park(run):
+    """Park a sent run as the reminder ladder leaves a run nobody answered (the ladder itself is tested in
+    test_ladder.py): it waits for reassignment. The run, as parked."""
+    from django.db import transaction
+
+    from production.models import ActivityVerb, AlertKind, DeclineReason, ProductionRun
+    from production.services.partner_response import hand_back_locked
+
+    with transaction.atomic():
+        locked = ProductionRun.objects.select_for_update(of=("self",)).select_related("partner", "design").get(
+            pk=run.pk)
+        hand_back_locked(locked, actor=None, reason=DeclineReason.NO_RESPONSE, notes="", verb=ActivityVerb.PARKED,
+                         alert=AlertKind.PARKED, message="parked")
+    return locked

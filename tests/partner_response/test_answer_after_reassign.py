@@ -5,41 +5,22 @@ the run's lock, whose run it is. Staff's reassignment is committed, from another
 steps of A's request (the hook runs it exactly there).
 """
 
-import threading
-
-from django.db import connection
 import pytest
 
 from production import services
 from production.models import ProductionRun
+from tests.concurrency import meanwhile
 from tests.factories import DispatchedRunFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _staff_meanwhile(monkeypatch, name, run, partner_b, staff):
-    real = getattr(services, name)
-
-    def hooked(**kwargs):
-        def staff_request():
-            try:
-                services.run_reassign(run=ProductionRun(pk=run.pk), partner_id=partner_b.pk, dispatch=True,
-                                      actor=staff, note="A is slow")
-            finally:
-                connection.close()
-        t = threading.Thread(target=staff_request)
-        t.start()
-        t.join()
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, name, hooked)
 
 
 @pytest.mark.parametrize("action", ["start", "accept"])
 def test_a_partner_cannot_start_or_accept_a_run_that_staff_just_gave_to_another_partner(
         require_postgres, monkeypatch, api_a, partner_a, partner_b, staff, action):
     run = DispatchedRunFactory(partner=partner_a, actor=staff)
-    _staff_meanwhile(monkeypatch, f"run_{action}", run, partner_b, staff)
+    meanwhile(monkeypatch, services, f"run_{action}", lambda: services.run_reassign(
+        run=ProductionRun(pk=run.pk), partner_id=partner_b.pk, dispatch=True, actor=staff, note="A is slow"))
 
     response = api_a.post(f"/api/partners/production-runs/{run.pk}/{action}", {}, format="json")
 

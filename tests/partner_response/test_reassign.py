@@ -7,25 +7,16 @@ from partners.models import Notification
 from partners.services import partner_update
 from production import services
 from production.jobs import dispatch_key
-from production.models import ActivityVerb, Alert, AlertKind, DeclineReason, ProductionRun
-from production.services.partner_response import hand_back_locked
+from production.models import Alert, ProductionRun
 from tasks.models import Task
 from tests.factories import DispatchedRunFactory, PartnerFactory
-from tests.partner_response.conftest import partner_url, staff_url
+from tests.partner_response.conftest import park, partner_url, staff_url
 
 pytestmark = pytest.mark.django_db
 
 
 def _declined(run, partner, reason="capacity"):
     return services.run_decline(run=run, partner=partner, reason=reason, notes="")
-
-
-def _parked(run):
-    """As the ladder leaves a run nobody answered (the ladder itself is tested in test_ladder.py)."""
-    locked = ProductionRun.objects.select_related("partner", "design").get(pk=run.pk)
-    hand_back_locked(locked, actor=None, reason=DeclineReason.NO_RESPONSE, notes="", verb=ActivityVerb.PARKED,
-                     alert=AlertKind.PARKED, message="parked")
-    return locked
 
 
 def test_reassign_and_dispatch_sends_the_same_tasks_to_the_new_partner(
@@ -91,9 +82,9 @@ def test_reassign_refuses_an_unknown_or_inactive_partner(staff_api, sent, partne
 
 
 def test_redispatch_gives_parked_runs_a_second_chance_dry_run_first(staff_api, partner_a, partner_b, category, staff):
-    parked = _parked(DispatchedRunFactory(partner=partner_a, category=category, actor=staff))
+    parked = park(DispatchedRunFactory(partner=partner_a, category=category, actor=staff))
     declined = _declined(DispatchedRunFactory(partner=partner_a, category=category, actor=staff), partner_a)
-    gone = _parked(DispatchedRunFactory(partner=partner_b, category=category, actor=staff))
+    gone = park(DispatchedRunFactory(partner=partner_b, category=category, actor=staff))
     partner_update(partner=partner_b, is_active=False)
 
     dry = staff_api.post("/api/admin/production-runs/redispatch", {}, format="json")
@@ -181,15 +172,9 @@ def test_a_parked_run_tells_its_partner_and_a_decline_does_not(staff, partner_a,
 
 
 def test_a_run_sent_back_to_its_partner_lists_only_the_new_tasks(staff, partner_a, api_a, client, user_a):
-    from django.db import transaction
-
     run = DispatchedRunFactory(partner=partner_a, actor=staff)
     first_ids = set(run.tasks.values_list("id", flat=True))
-    with transaction.atomic():
-        locked = ProductionRun.objects.select_for_update(of=("self",)).select_related("partner", "design").get(
-            pk=run.pk)
-        hand_back_locked(locked, actor=None, reason=DeclineReason.NO_RESPONSE, notes="", verb=ActivityVerb.PARKED,
-                         alert=AlertKind.PARKED, message="parked")
+    park(run)
     (result,) = services.runs_redispatch(run_ids=[run.pk], dry_run=False, actor=staff)
     assert result.outcome == "redispatched"
     new_ids = set(Task.objects.filter(production_run=run, status="pending").values_list("id", flat=True))
