@@ -48,7 +48,7 @@ def _children_waiting_for_staff(children: list[ProductionRun]) -> str:
     handed_back = [c for c in children if c.status == RunStatus.AWAITING_REASSIGNMENT]
     ready = [c for c in children if c.status == RunStatus.APPROVED and c.dispatch_state == DispatchState.IDLE
              and not c.is_waiting_for_previous_stage()]
-    owed = ([count(templates, "waiting for task templates (Confirm templates…)")] if templates else []) + (
+    owed = ([count(templates, "waiting for task templates (Confirm templates… on its page)")] if templates else []) + (
         [count(handed_back, "handed back, to give to a partner (Reassign…)")] if handed_back else []) + (
         [count(ready, "ready to dispatch")] if ready else [])
-    return f"{'; '.join(owed)} (listed below)." if owed else ""
+    return f"{'; '.join(owed)}: listed below." if owed else ""

@@ -39,8 +39,12 @@ class ProductionRunActivityAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="details")
     def details(self, activity):
-        def words(value):
-            return ", ".join(map(str, value)) if isinstance(value, list) else value
+        def words(value) -> str:  # nested data too: {"rate": None, "rate_type": "per_unit"} -> "rate none, ..."
+            if isinstance(value, dict):
+                return ", ".join(f"{key.replace('_', ' ')} {words(item)}" for key, item in value.items())
+            if isinstance(value, list):
+                return ", ".join(map(words, value))
+            return "none" if value is None else str(value).replace("_", " ")
 
         return "; ".join(f"{key.replace('_', ' ')}: {words(value)}" for key, value in activity.data.items()) or "-"
 

@@ -157,7 +157,7 @@ def test_the_page_says_what_to_do_next_and_hides_empty_sections(staff_client, st
         assert empty not in page.replace("&#x27;", "'"), empty
     parent, children = allocated
     page = staff_client.get(run_url(parent)).content.decode()
-    assert "<strong>Next:</strong> 2 child runs ready to dispatch (listed below)." in page
+    assert "<strong>Next:</strong> 2 child runs ready to dispatch: listed below." in page
     assert page.index('id="run-children"') < page.index('id="run-timeline"') and 'id="run-tasks"' not in page
     assert "Dispatch state:" not in page and "Templates used:" not in page  # a parent is dispatched through its children
     child = staff_client.get(run_url(children[0])).content.decode()
@@ -167,8 +167,8 @@ def test_the_page_says_what_to_do_next_and_hides_empty_sections(staff_client, st
     assert '<div class="readonly">None</div>' not in child  # an empty value reads as a dash, never Python's None
     services.dispatch_start(run=children[1], actor=staff)  # no templates chosen yet: staff owe it some
     page = staff_client.get(run_url(parent)).content.decode()
-    assert ("<strong>Next:</strong> 1 child run waiting for task templates (Confirm templates…); "
-            "1 child run ready to dispatch (listed below).") in page
+    assert ("<strong>Next:</strong> 1 child run waiting for task templates (Confirm templates… on its page); "
+            "1 child run ready to dispatch: listed below.") in page
     services.run_cancel(run=parent, actor=staff, reason="Order withdrawn")
     cancelled = staff_client.get(run_url(parent)).content.decode()
     assert "<strong>Next:</strong> Cancelled. 5 pieces not made: if they are still wanted, Remake… orders them again." in cancelled
@@ -254,3 +254,4 @@ def test_a_run_completed_without_a_rate_says_it_made_no_payable(staff_client, st
     services.run_complete(run=ProductionRun(pk=run.pk), actor=user_a)
     page = staff_client.get(run_url(run)).content.decode()
     assert f"No rate was agreed for run #{run.pk}: it completed without a payable" in page
+    assert '<dd data-cost="per-piece"><strong>—</strong></dd>' in page  # not 0.00: the partner's work is not in it

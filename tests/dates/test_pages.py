@@ -83,8 +83,11 @@ def test_staff_move_a_due_date_from_the_run_page_until_it_is_finished(staff_clie
     assert "Change due date…" in staff_client.get(f"/admin/production/productionrun/{run.pk}/change/").content.decode()
     assert staff_client.post(url, {"due_date": "31-31-2026"}).status_code == 200  # the form says what is wrong
     assert ProductionRun.objects.get(pk=run.pk).due_date == run.due_date  # as sent (the partner's lead time)
+    before = ProductionRun.objects.get(pk=run.pk).due_date
     staff_client.post(url, {"due_date": "2026-12-24"})
     assert ProductionRun.objects.get(pk=run.pk).due_date == date(2026, 12, 24)
+    assert run.activities.filter(verb=ActivityVerb.DUE_DATE_CHANGED).get().note == (
+        f"Due 24 Dec 2026 (was {before:%-d %b %Y}).")  # the timeline says it in words
     staff_client.post(url, {"due_date": ""})
     run = ProductionRun.objects.get(pk=run.pk)
     assert run.due_date is None

@@ -6,7 +6,7 @@ import pytest
 from partners.models import Notification
 from partners.services import partner_update
 from production import services
-from production.jobs import dispatch_key
+from production.jobs import dispatch_key, notify_partner_of_dispatch
 from production.models import Alert, ProductionRun
 from tasks.models import Task
 from tests.factories import DispatchedRunFactory, PartnerFactory
@@ -130,9 +130,10 @@ def _withdrawals(partner):
         "title", "body", "link"))
 
 
-def test_a_partner_whose_run_is_taken_back_is_told_once(staff, partner_a, partner_b, user_a, q_sync,
+def test_a_partner_whose_run_is_taken_back_is_told_once(staff, partner_a, partner_b, user_a, q_sync, client,
                                                          django_capture_on_commit_callbacks):
     run = DispatchedRunFactory(partner=partner_a, actor=staff)
+    notify_partner_of_dispatch(run.pk)  # A was told of the run (the job after the factory's dispatch)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.run_reassign(run=ProductionRun(pk=run.pk), partner_id=partner_b.pk, dispatch=True, actor=staff)
@@ -142,6 +143,12 @@ def test_a_partner_whose_run_is_taken_back_is_told_once(staff, partner_a, partne
     assert [m.subject for m in mail.outbox if user_a.email in m.to] == [title]
     sent = ProductionRun.objects.get(pk=run.pk)
     assert not _withdrawals(partner_b) and sent.partner_id == partner_b.pk
+    # A's older notification of the run (its dispatch) no longer leads to a 404: the list says why.
+    client.force_login(user_a)
+    older = Notification.objects.get(partner=partner_a, key__startswith="run-dispatched:")
+    opened = client.get(f"/portal/notifications/{older.pk}/", follow=True)
+    assert opened.status_code == 200 and opened.redirect_chain[-1][0].endswith("/portal/notifications/")
+    assert f"Run #{run.pk} is no longer in your hub" in opened.content.decode()
 
 
 def test_a_parked_run_tells_its_partner_and_a_decline_does_not(staff, partner_a, partner_b, q_sync,
