@@ -30,13 +30,14 @@ def run_set_due_date(*, run: ProductionRun, due_date: date | None, actor=None) -
     before = run.due_date
     run.due_date = due_date
     run.save(update_fields=["due_date", "updated_at"])
-    def day(value):
-        return f"{value:%-d %b %Y}" if value else "none"
-
     record(run, actor=actor, verb=ActivityVerb.DUE_DATE_CHANGED, from_status=run.status,
-           note=f"Due {day(due_date)} (was {day(before)}).",
+           note=f"Due {_day(due_date)} (was {_day(before)}).",
            data={"before": before.isoformat() if before else None, "after": due_date.isoformat() if due_date else None})
     return run
+
+
+def _day(value: date | None) -> str:
+    return f"{value:%-d %b %Y}" if value else "none"
 
 
 def runs_late_check(on: date | None = None) -> int:
