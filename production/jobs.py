@@ -103,7 +103,7 @@ def notify_partner_of_withdrawal(run_id: int, partner_id: int, sent_at: str, why
         key=f"run-withdrawn:{run.pk}:{sent_at}",
         title=f"Production run #{run.pk} was taken back: {run.design.name}{_role(run)}",
         body=f"Production run #{run.pk} ({run.quantity} × {run.design.name}) is no longer yours: "
-             f"{WITHDRAWN.get(why, WITHDRAWN['reassigned'])}. Its open tasks are cancelled and it has left "
+             f"{WITHDRAWN[why]}. Its open tasks are cancelled and it has left "
              "your production hub.",
     )
 
