@@ -30,6 +30,7 @@ def _complete_with_a_shortfall(chromium, base_url, email, run):
     page.goto(f"{base_url}/portal/runs/{run.pk}/")
     form = page.locator("#complete-run")
     shortfall = page.locator("[data-field=shortfall_reason]")
+    expect(page.locator("[data-tally]")).to_be_visible()  # shown by the script that counts
     expect(page.locator("[data-tally] [data-missing]")).to_have_text("0")
     expect(shortfall).to_be_hidden()  # nothing missing: no question asked
     form.get_by_label("Good pieces").fill("7")

@@ -1,5 +1,7 @@
 """Working on a run through the portal: each button calls one service; refusals show as messages."""
 
+import re
+
 import pytest
 
 from production.models import ProductionRunActivity
@@ -157,6 +159,8 @@ def test_a_refused_completion_keeps_what_was_typed_and_focuses_the_field(portal_
                                                                     "rejected_quantity": "5"})
     page = too_many.content.decode()
     assert too_many.status_code == 400
+    # Without the script the tally could show only its defaults, not what was typed: it waits for the script.
+    assert re.search(r"<p [^>]*data-tally[^>]*\bhidden\b", page)
     assert f'name="produced_quantity" value="{run_a.quantity}"' in page and 'name="rejected_quantity" value="5"' in page
     form = too_many.context["complete_form"]
     assert form.fields["produced_quantity"].widget.attrs.get("autofocus")  # the field the error is on

@@ -30,4 +30,5 @@
   }
   form.addEventListener("input", update);
   update();
+  tally.hidden = false;
 })();
