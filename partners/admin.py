@@ -16,6 +16,7 @@ from config.admin_filters import AutocompleteFilter, AutocompleteFilterMedia
 from config.service_admin import ServiceAdminMixin, ViewOnlyInlineMixin, saved_as
 from partners.models import Notification, Partner, PartnerMembership
 from partners.services import (
+    LOGIN_EMAIL_MAX_LENGTH,
     PARTNER_EDITABLE_FIELDS,
     partner_create,
     partner_update,
@@ -52,7 +53,7 @@ class PartnerForm(forms.ModelForm):
 class PartnerAddForm(PartnerForm):
     """A partner is never without someone who can log in: its owner comes with it."""
 
-    owner_email = forms.EmailField(help_text="The owner logs in to the portal with this address.")
+    owner_email = forms.EmailField(max_length=LOGIN_EMAIL_MAX_LENGTH, help_text="The owner logs in to the portal with this address.")
     owner_password = forms.CharField(widget=forms.PasswordInput(render_value=True))
     owner_first_name = forms.CharField(required=False, max_length=150)
     owner_last_name = forms.CharField(required=False, max_length=150)
@@ -116,7 +117,7 @@ class PartnerAdmin(ServiceAdminMixin, admin.ModelAdmin):
 class PartnerUserAddForm(forms.ModelForm):
     """A new partner user: the login (email + password) and the membership, made together by the service."""
 
-    email = forms.EmailField(help_text="The person logs in to the portal with this address.")
+    email = forms.EmailField(max_length=LOGIN_EMAIL_MAX_LENGTH, help_text="The person logs in to the portal with this address.")
     password = forms.CharField(widget=forms.PasswordInput(render_value=True))
     first_name = forms.CharField(required=False, max_length=150)
     last_name = forms.CharField(required=False, max_length=150)

@@ -27,7 +27,7 @@ from partners.auth import token_create
 from partners.backends import client_ip
 from partners.models import Partner, PartnerMembership
 from partners.permissions import IsPartnerUser, IsStaff
-from partners.services import partner_create, partner_update
+from partners.services import LOGIN_EMAIL_MAX_LENGTH, partner_create, partner_update
 
 
 class PartnerOutput(serializers.ModelSerializer):
@@ -49,7 +49,7 @@ def _partners():
 
 
 class OwnerInput(StrictObject):
-    email = StrictEmailField()
+    email = StrictEmailField(max_length=LOGIN_EMAIL_MAX_LENGTH)  # the login, kept as the username
     password = StrictCharField(max_length=128, trim_whitespace=False)
     first_name = StrictCharField(max_length=150, required=False, allow_blank=True)
     last_name = StrictCharField(max_length=150, required=False, allow_blank=True)
@@ -57,7 +57,7 @@ class OwnerInput(StrictObject):
 
 class PartnerCreateInput(StrictObject):
     name = StrictCharField(max_length=200)
-    email = StrictEmailField()
+    email = StrictEmailField(max_length=254)  # the model column's length
     handle = StrictSlugField(max_length=100, required=False, allow_blank=True)
     roles = serializers.ListField(child=StrictCharField(max_length=100), required=False, max_length=50)
     auto_accept = StrictBooleanField(required=False)
@@ -67,7 +67,7 @@ class PartnerCreateInput(StrictObject):
 
 class PartnerUpdateInput(StrictObject):
     name = StrictCharField(max_length=200, required=False)
-    email = StrictEmailField(required=False)
+    email = StrictEmailField(max_length=254, required=False)
     handle = StrictSlugField(max_length=100, required=False)
     roles = serializers.ListField(child=StrictCharField(max_length=100), required=False, max_length=50)
     is_active = StrictBooleanField(required=False)

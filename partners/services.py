@@ -13,6 +13,8 @@ from partners.models import Notification, Partner, PartnerMembership
 from partners.selectors import partner_users_emails
 
 User = get_user_model()
+# The login is the email address, kept as the username: the longest address a partner user can have.
+LOGIN_EMAIL_MAX_LENGTH = User._meta.get_field("username").max_length
 
 
 def normalize_email(email: str) -> str:
@@ -39,6 +41,9 @@ def partner_user_create(
 ) -> PartnerMembership:
     """A login for a partner's person. The username is the email address."""
     email = normalize_email(email)
+    if len(email) > LOGIN_EMAIL_MAX_LENGTH:
+        raise InvalidInput(f"A login's email address can be at most {LOGIN_EMAIL_MAX_LENGTH} characters.",
+                           field="email")
     if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
         raise InvalidInput(f"A user with the email {email} already exists.", field="email")
     user = User(username=email, email=email, first_name=first_name, last_name=last_name)

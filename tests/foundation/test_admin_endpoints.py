@@ -42,7 +42,7 @@ def test_handle_is_generated_when_missing(staff_api):
 
 
 @pytest.mark.parametrize("problem", ["duplicate_handle", "duplicate_owner_email", "missing_owner", "weak_password",
-                                     "bad_email"])
+                                     "bad_email", "long_owner_email", "long_email"])
 def test_invalid_partner_is_400_and_writes_nothing(staff_api, problem):
     PartnerFactory(handle="taken")
     User.objects.create_user(username="owner@stitch.example", email="owner@stitch.example", password="x")
@@ -56,6 +56,10 @@ def test_invalid_partner_is_400_and_writes_nothing(staff_api, problem):
         del body["owner"]
     elif problem == "weak_password":
         body["owner"]["password"] = "123"
+    elif problem == "long_owner_email":  # the login is kept as the username: 150 characters (was a 500)
+        body["owner"]["email"] = "o" * 141 + "@x.example"
+    elif problem == "long_email":  # the column holds 254 (was a 500)
+        body["email"] = "p" * 245 + "@x.example"
     else:
         body["email"] = "not-an-email"
     partners, users = Partner.objects.count(), User.objects.count()
@@ -63,6 +67,24 @@ def test_invalid_partner_is_400_and_writes_nothing(staff_api, problem):
     assert response.status_code == 400
     assert response.data  # a message names the problem
     assert (Partner.objects.count(), User.objects.count()) == (partners, users)
+
+
+def test_a_partner_email_too_long_for_its_column_is_a_400(staff_api, partner_a):
+    response = staff_api.patch(f"/api/admin/partners/{partner_a.pk}/", {"email": "p" * 245 + "@x.example"},
+                               format="json")
+    assert response.status_code == 400 and "email" in response.data
+    partner_a.refresh_from_db()
+    assert len(partner_a.email) < 254
+
+
+def test_a_login_email_too_long_for_the_username_is_refused_by_the_service(partner_a):
+    """The rule for every way in (the admin's forms included): said, not a database error."""
+    from config.errors import InvalidInput
+    from partners.services import partner_user_create
+
+    with pytest.raises(InvalidInput, match="at most 150 characters"):
+        partner_user_create(partner=partner_a, email="u" * 141 + "@x.example", password="a-long-enough-pass-42")
+    assert not User.objects.filter(email__startswith="uuuu").exists()
 
 
 def test_design_create_filter_and_patch(staff_api):
