@@ -266,7 +266,7 @@ REDISPATCH_OUTCOMES = {
     "would_redispatch": "Will be sent back, with the same tasks",
     "declined": "Skipped: this partner declined it",
     "partner_inactive": "Skipped: the partner is inactive",
-    "no_templates": "Skipped: it was never dispatched with templates",
+    "no_templates": "Skipped: no templates to send it with (never chosen, or deactivated since)",
     "not_awaiting_reassignment": "Skipped: not waiting for reassignment",
 }
 

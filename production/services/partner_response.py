@@ -20,6 +20,7 @@ from production.services.acceptance import accept_locked
 from production.services.dispatch import dispatch_start
 from production.services.inbox import alert_raise
 from production.services.tasks import cancel_open_tasks
+from tasks.models import TaskTemplate
 from tasks.selectors import TemplateSelection
 
 DECLINE_NOTES_MAX = 1000
@@ -132,16 +133,22 @@ class RedispatchResult:
     outcome: str
 
 
-def _redispatch_outcome(run: ProductionRun) -> str | None:
-    """Why a parked run cannot go back to its previous partner, or None when it can."""
+def _active_templates(ids) -> set[int]:
+    return set(TaskTemplate.objects.active().filter(pk__in=set(ids)).values_list("pk", flat=True))
+
+
+def _redispatch_outcome(run: ProductionRun, active_templates: set[int]) -> str | None:
+    """Why a parked run cannot go back to its previous partner, or None when it can.
+
+    ``active_templates``: which of the run's template ids are still active (one query for a whole batch)."""
     if run.status != RunStatus.AWAITING_REASSIGNMENT:
         return "not_awaiting_reassignment"
     if run.decline_reason != DeclineReason.NO_RESPONSE:
         return "declined"  # never sent back to the partner who said no
     if run.previous_partner is None or not run.previous_partner.is_active:
         return "partner_inactive"
-    if not run.template_ids:
-        return "no_templates"
+    if not run.template_ids or not set(run.template_ids) <= active_templates:
+        return "no_templates"  # never dispatched with templates, or one was deactivated or deleted since
     return None
 
 
@@ -150,7 +157,7 @@ def _redispatch(run_id: int, *, actor) -> tuple[ProductionRun, str]:
     """Send one parked run back, deciding again under its lock: the batch read the runs without one, and staff
     may have given a run to someone else since, or its partner declined it."""
     run = lock_family(run_id)
-    outcome = _redispatch_outcome(run)
+    outcome = _redispatch_outcome(run, _active_templates(run.template_ids))
     if outcome is not None:
         return run, outcome
     run_reassign(run=run, partner_id=run.previous_partner_id, actor=actor, dispatch=True,
@@ -163,16 +170,18 @@ def runs_redispatch(*, run_ids: list[int] | None, dry_run: bool = True, actor=No
     runs = ProductionRun.objects.select_related("previous_partner").order_by("id")
     runs = runs.filter(pk__in=run_ids) if run_ids is not None else runs.filter(
         status=RunStatus.AWAITING_REASSIGNMENT)
+    runs = list(runs)
+    active_templates = _active_templates(pk for run in runs for pk in run.template_ids)
     results = []
     for run in runs:
-        outcome = _redispatch_outcome(run)
+        outcome = _redispatch_outcome(run, active_templates)
         if outcome is None and dry_run:
             outcome = "would_redispatch"
         elif outcome is None:
             try:
                 run, outcome = _redispatch(run.pk, actor=actor)
             except (InvalidInput, InvalidTransition):
-                outcome = "refused"  # say, its templates were deactivated since: staff reassign it by hand
+                outcome = "refused"  # say, the partner took the run's role in the allocation meanwhile
         results.append(RedispatchResult(run=run.pk, partner=run.previous_partner_id,
                                         template_ids=list(run.template_ids), outcome=outcome))
     return results

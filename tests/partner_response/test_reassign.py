@@ -8,7 +8,7 @@ from partners.services import partner_update
 from production import services
 from production.jobs import dispatch_key, notify_partner_of_dispatch
 from production.models import Alert, ProductionRun
-from tasks.models import Task
+from tasks.models import Task, TaskTemplate
 from tests.factories import DispatchedRunFactory, PartnerFactory
 from tests.partner_response.conftest import park, partner_url, staff_url
 
@@ -100,6 +100,17 @@ def test_redispatch_gives_parked_runs_a_second_chance_dry_run_first(staff_api, p
     parked.refresh_from_db()
     assert (parked.status, parked.partner_id, parked.previous_partner_id) == (
         "sent_to_partner", partner_a.pk, partner_a.pk)
+
+
+def test_redispatch_says_no_templates_when_a_template_was_deactivated_in_the_dry_run_and_the_real_one(
+        staff_api, partner_a, category, staff):
+    parked = park(DispatchedRunFactory(partner=partner_a, category=category, actor=staff))
+    TaskTemplate.objects.filter(pk=parked.template_ids[0]).update(is_active=False)
+    for dry_run in (True, False):
+        answer = staff_api.post("/api/admin/production-runs/redispatch", {"dry_run": dry_run}, format="json")
+        assert [(r["run"], r["outcome"]) for r in answer.data["results"]] == [(parked.pk, "no_templates")]
+    parked.refresh_from_db()
+    assert parked.status == "awaiting_reassignment"
 
 
 def test_inbox_lists_filters_and_marks_read(staff_api, sent, partner_a, settings, q_sync,
