@@ -85,7 +85,19 @@ class AllocationRowForm(forms.Form):
                           selection=TemplateSelection(category_id=category.pk) if category else None)
 
 
-class AllocationFormSet(forms.BaseFormSet):
+class NamedRowsFormSet(forms.BaseFormSet):
+    """Rows of a table: each field is named for a screen reader ("Quantity, row 2"), since a column's header
+    is not its cells' label. Rows are numbered as the page shows them, from 1."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            if not field.widget.is_hidden:
+                label = form[name].label
+                field.widget.attrs["aria-label"] = label if index is None else f"{label}, row {index + 1}"
+
+
+class AllocationFormSet(NamedRowsFormSet):
     default_error_messages = {
         **forms.BaseFormSet.default_error_messages,
         "too_few_forms": "Fill in at least one row: a partner, a role and a quantity.",

@@ -23,7 +23,7 @@ from designs.models import Design
 from designs.routing import parse_routing
 from designs.services import design_update
 from partners.models import Partner
-from production.admin.forms import PartnerChoiceField, TemplateChoiceForm, role_suggestions
+from production.admin.forms import NamedRowsFormSet, PartnerChoiceField, TemplateChoiceForm, role_suggestions
 from production.admin.views import render_page
 from tasks.models import TaskTemplate, TaskTemplateCategory
 
@@ -64,7 +64,7 @@ class RoutingRowForm(forms.Form):
         return item
 
 
-class RoutingFormSet(forms.BaseFormSet):
+class RoutingFormSet(NamedRowsFormSet):
     def kept(self) -> list[RoutingRowForm]:
         """Rows filled in and not ticked for removal (an untouched empty row has no cleaned data)."""
         return [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]

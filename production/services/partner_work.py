@@ -74,10 +74,11 @@ def _task_transition(task: Task, transition: str, verb: ActivityVerb, *, actor) 
     try:
         getattr(task, transition)(at=timezone.now())
     except TransitionNotAllowed as exc:
-        raise InvalidTransition(f"Task {task.pk} is {task.status}; cannot {transition} it.") from exc
+        raise InvalidTransition(f"Task {task.pk} ({task.title}) is {task.get_status_display().lower()}; "
+                                f"cannot {transition} it.") from exc
     task.save()
     if run.status == RunStatus.SENT_TO_PARTNER:
-        _start_locked(run, actor=actor, note=f"Started with task {task.pk}.")
+        _start_locked(run, actor=actor, note=f"Started with task {task.sequence}, {task.title}.")
     else:
         run.last_activity_at = task.completed_at or task.started_at
         run.save(update_fields=["last_activity_at", "updated_at"])

@@ -57,6 +57,7 @@ def test_the_page_starts_from_the_routing_and_saving_it_unchanged_keeps_it(staff
     assert f'<option value="{partner_a.pk}" selected>{partner_a.choice_label}</option>' in html
     assert 'value="100"' in html and "1E+2" not in html  # a share of 100 reads as 100
     assert f'<option value="{stitching.pk}" selected>Stitching</option>' in html
+    assert 'aria-label="Share, row 3"' in html and 'aria-label="Delete, row 1"' in html  # named for screen readers
 
     response = staff_client.post(_url(design), _form_as_posted(page))
     assert response.status_code == 302, response.context and response.context["formset"].errors

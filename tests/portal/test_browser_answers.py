@@ -31,6 +31,7 @@ def _answer_in_the_browser(chromium, base_url, email, keep, drop):
     form.get_by_role("button", name="Decline run").click()
     # The server's refusal (notes are needed for "other") comes back in place, the form still open.
     expect(page.locator("#decline-run")).to_contain_text("Say why in the notes")
+    expect(page.locator("#decline-run").get_by_label("Notes")).to_be_focused()  # where the answer is missing
     page.screenshot(path=str(ARTIFACTS / "portal-decline-phone.png"), full_page=True)
     form = page.locator("#decline-run")
     form.get_by_label("Notes").fill("Our cutting table is booked until June")

@@ -126,7 +126,7 @@ def test_starting_a_task_twice_shows_the_409_reason(portal_a, run_a):
     portal_a.post(f"/portal/tasks/{first.pk}/start/", follow=True)
     page = portal_a.post(f"/portal/tasks/{first.pk}/start/", follow=True)
     assert page.status_code == 200
-    assert _messages(page) == [f"Task {first.pk} is in_progress; cannot start it."]
+    assert _messages(page) == [f"Task {first.pk} ({first.title}) is in progress; cannot start it."]
 
 
 def test_tasks_of_a_cancelled_run_cannot_change(portal_a, staff, run_a):

@@ -1,0 +1,32 @@
+// Keeps a keyboard user's place across the portal's page swaps (hx-boost replaces the page's body, and the
+// focus would fall back to the top of the page, the brand link). htmx itself puts the focus back on an element
+// with the same id (a task's action button keeps its id from Start to Complete) and on [autofocus] (a form
+// with errors). When neither is there, the focus goes to the next task still open after the one just done,
+// else to the page's message. The message is also read out through a live region that exists before it is
+// filled (one created with the page is not announced).
+(function () {
+  var taskIndex = null;
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var task = event.target.closest && event.target.closest("[data-task]");
+    taskIndex = task ? Array.prototype.indexOf.call(task.parentNode.children, task) : null;
+  });
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var messages = document.querySelector(".messages");
+    var target = null;
+    if (!document.activeElement || document.activeElement === document.body) {
+      if (taskIndex !== null) {
+        var tasks = Array.prototype.slice.call(document.querySelectorAll("[data-task]"));
+        tasks.slice(taskIndex).concat(tasks.slice(0, taskIndex))
+          .some(function (task) { target = task.querySelector("button"); return target; });
+        target = target || document.querySelector("#complete-run input:not([type=hidden]), #complete-run button");
+      }
+      target = target || (messages && messages.parentNode) || document.querySelector("main h1");
+      if (target) { target.focus({preventScroll: target.tagName === "H1"}); }
+    }
+    var announce = document.getElementById("announce");  // kept across swaps (hx-preserve)
+    if (announce) {
+      announce.textContent = messages && target !== messages.parentNode ? messages.textContent.trim() : "";
+    }
+    taskIndex = null;
+  });
+})();

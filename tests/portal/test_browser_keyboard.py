@@ -1,0 +1,44 @@
+"""The portal by keyboard alone, in a real Chromium: a page swap keeps the user's place instead of sending the
+focus back to the top of the page (production/static/production/portal.js)."""
+
+import pytest
+
+from tests.factories import CategoryFactory, DispatchedRunFactory
+from tests.portal.browser import PHONE, chromium_browser, login, require_chromium, watch_csp
+
+
+@pytest.mark.browser
+def test_working_through_the_tasks_by_keyboard_keeps_the_place(live_server, partner_a, user_a):
+    require_chromium()
+    run = DispatchedRunFactory(partner=partner_a, category=CategoryFactory(steps=2))
+    first, second = run.tasks.order_by("sequence", "id")
+    with chromium_browser() as chromium:
+        from playwright.sync_api import expect
+
+        context = chromium.new_context(viewport=PHONE)
+        page = context.new_page()
+        refused = watch_csp(page)
+        login(page, live_server.url, user_a.email)
+        page.goto(f"{live_server.url}/portal/runs/{run.pk}/")
+        page.get_by_role("button", name="Accept run").focus()
+        page.keyboard.press("Enter")
+        # The accept button is gone: the focus lands on the message, which is read out where it is.
+        expect(page.locator(".messages")).to_contain_text("accepted")
+        expect(page.locator(".messages").locator("..")).to_be_focused()
+
+        page.get_by_role("button", name=f"Start {first.title}").focus()
+        page.keyboard.press("Enter")
+        # The same task's next action keeps the focus (its button keeps its id from Start to Complete).
+        expect(page.locator(f"[data-task='{first.pk}'] [data-status]")).to_have_count(1)
+        expect(page.get_by_role("button", name=f"Complete {first.title}")).to_be_focused()
+        page.keyboard.press("Enter")
+        # That task is done: the focus moves on to the next open task, and the message is announced.
+        expect(page.get_by_role("button", name=f"Start {second.title}")).to_be_focused()
+        expect(page.locator("#announce")).to_contain_text("completed")
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("button", name=f"Complete {second.title}")).to_be_focused()
+        page.keyboard.press("Enter")
+        # The last task done: on to the run's completion form.
+        expect(page.locator("#complete-run").get_by_label("Good pieces")).to_be_focused()
+        assert refused == [], refused
+        context.close()
