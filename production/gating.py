@@ -50,23 +50,28 @@ def _routing(design: Design) -> Routing:
     return routing
 
 
-def _selection(routing: Routing) -> TemplateSelection | None:
-    if not routing.has_templates:
+def _selection(named: Routing | RoutingAssignment) -> TemplateSelection | None:
+    if not named.has_templates:
         return None
-    return TemplateSelection(category_id=routing.template_category, ids=routing.template_ids)
+    return TemplateSelection(category_id=named.template_category, ids=named.template_ids)
 
 
 def _split(routing: Routing, quantity: int) -> list[Assignment]:
-    """Each stage's shares split the whole quantity (the same units pass through every stage)."""
+    """Each stage's shares split the whole quantity (the same units pass through every stage).
+
+    An assignment that names its own templates carries them, as an allocation's assignment does: its child
+    goes out with them (at once when the job or staff dispatch it, or when its stage is released). The others
+    of later stages carry the routing's templates, to go out on their own when released; the others of stage 1
+    are dispatched by the job with the plan's selection (or by staff), exactly as before stages.
+    """
     parts: dict[RoutingAssignment, int] = {}
     for stage in sorted({a.stage for a in routing.assignments}):
         in_stage = [a for a in routing.assignments if a.stage == stage]
         parts.update(zip(in_stage, split_by_shares(quantity, [a.share for a in in_stage]), strict=True))
-    # Later stages carry the routing's templates, to go out on their own when released; stage 1 is
-    # dispatched by the job with the plan's selection (or by staff), exactly as before stages.
     selection = _selection(routing)
     return [Assignment(partner_id=a.partner_id, role=a.role, quantity=parts[a], stage=a.stage,
-                       selection=selection if a.stage > 1 else None, rate=a.rate, rate_type=a.rate_type)
+                       selection=_selection(a) or (selection if a.stage > 1 else None), rate=a.rate,
+                       rate_type=a.rate_type)
             for a in routing.assignments]
 
 
@@ -100,9 +105,9 @@ def plan(run: ProductionRun) -> RoutingPlan:
             f"without a part of 0 ({parts})."
         )
     selection = _selection(routing)
-    if selection is not None:
+    for named in dict.fromkeys(s for s in (selection, *(a.selection for a in assignments)) if s is not None):
         try:
-            resolve_templates(selection)
+            resolve_templates(named)
         except DomainError as exc:
             raise NotRoutable(f"The routing's templates cannot be used: {exc.message}") from exc
     return RoutingPlan(assignments=assignments, selection=selection)

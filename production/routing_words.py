@@ -20,6 +20,7 @@ class RoutingLine:
     role: str
     share: str  # the part of the stage's quantity, "25%" (shares are weights within their stage)
     rate: str
+    templates: str = ""  # the assignment's own templates; empty: the routing's
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ def routing_in_words(raw, design_id: int | None = None) -> RoutingInWords | None
         totals[assignment.stage] = totals.get(assignment.stage, 0) + assignment.share
     lines = [
         RoutingLine(stage=a.stage, partner=names.get(a.partner_id, "A partner that no longer exists"),
-                    role=a.role or "—", share=f"{float(a.share / totals[a.stage]):.0%}", rate=_rate(a, agreed))
+                    role=a.role or "—", share=f"{float(a.share / totals[a.stage]):.0%}", rate=_rate(a, agreed),
+                    templates=_templates(a) if a.has_templates else "")
         for a in sorted(routing.assignments, key=lambda a: a.stage)
     ]
     return RoutingInWords(lines=lines, templates=_templates(routing))

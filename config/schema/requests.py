@@ -28,6 +28,19 @@ REQUEST_CONSTRAINTS = {
 }
 
 _ID = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
+# A routing's templates, or one assignment's: a category or ids, never both.
+_TEMPLATES = {
+    "template_category": {**_ID, "nullable": True},
+    "template_ids": {"anyOf": [{"type": "array", "items": _ID}, {"enum": [False, 0, "", {}]}],
+                     "nullable": True, "description": "Null or any false value is none."},
+}
+_TEMPLATES_NOT_BOTH = {
+    "additionalProperties": False,
+    "not": {
+        "required": ["template_category", "template_ids"],
+        "properties": {"template_category": {"type": "integer"}, "template_ids": {"type": "array", "minItems": 1}},
+    },
+}
 # What designs.routing.parse_routing reads, exactly (falsy roles and template_ids mean none).
 ROUTING_REQUEST = {
     "type": "object",
@@ -50,19 +63,15 @@ ROUTING_REQUEST = {
                              "nullable": True,
                              "description": "The agreed price (null or absent: the design-partner link's rate)."},
                     "rate_type": {"type": "string", "enum": list(RateType.values), "default": RateType.PER_UNIT},
+                    **_TEMPLATES,
                 },
                 "required": ["partner", "share"],
+                **_TEMPLATES_NOT_BOTH,
             },
         },
-        "template_category": {**_ID, "nullable": True},
-        "template_ids": {"anyOf": [{"type": "array", "items": _ID}, {"enum": [False, 0, "", {}]}],
-                         "nullable": True, "description": "Null or any false value is none."},
+        **_TEMPLATES,
     },
-    "additionalProperties": False,
-    "not": {
-        "required": ["template_category", "template_ids"],
-        "properties": {"template_category": {"type": "integer"}, "template_ids": {"type": "array", "minItems": 1}},
-    },
+    **_TEMPLATES_NOT_BOTH,
 }
 
 # Constraints on single properties of request bodies: {component: {property: {keyword: value}}}.

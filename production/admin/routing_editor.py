@@ -46,6 +46,12 @@ class RoutingRowForm(forms.Form):
                               max_digits=MONEY_DIGITS,
                               widget=forms.NumberInput(attrs={**_small, "step": "0.01", "placeholder": "agreed"}))
     rate_type = forms.ChoiceField(choices=RateType.choices, initial=RateType.PER_UNIT, required=False)
+    # The row's own templates (a category, or the template ids it was given through the API); empty: the routing's.
+    templates = forms.ChoiceField(required=False, label="Templates")
+
+    def __init__(self, *args, template_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["templates"].choices = [("", "The routing's"), *template_choices]
 
     def clean_share(self):
         share = self.cleaned_data["share"]
@@ -61,6 +67,11 @@ class RoutingRowForm(forms.Form):
                 "share": int(share) if share == share.to_integral_value() else float(share), "stage": data["stage"]}
         if data.get("rate") is not None:
             item.update(rate=str(data["rate"]), rate_type=data.get("rate_type") or RateType.PER_UNIT)
+        kind, _, ids = (data.get("templates") or "").partition(":")
+        if kind == "category":
+            item["template_category"] = int(ids)
+        elif kind == "ids":
+            item["template_ids"] = [int(pk) for pk in ids.split(",")]
         return item
 
 
@@ -94,6 +105,30 @@ def _formset(extra: int):
     return forms.formset_factory(RoutingRowForm, formset=RoutingFormSet, extra=extra, can_delete=True)
 
 
+def _row_templates(assignment) -> str:
+    """A routing assignment's own templates as the row's choice ("category:3", "ids:4,5"; "" for none)."""
+    if assignment.template_category is not None:
+        return f"category:{assignment.template_category}"
+    return f"ids:{','.join(map(str, assignment.template_ids))}" if assignment.template_ids else ""
+
+
+def _template_choices(design: Design) -> list[tuple[str, str]]:
+    """What a row may go out with: a category, or the very templates the stored routing gave a row (the API
+    can name templates one by one; this page keeps them, and offers categories)."""
+    choices = [(f"category:{pk}", name) for pk, name in
+               TaskTemplateCategory.objects.order_by("name", "id").values_list("pk", "name")]
+    try:
+        routing = parse_routing(design.routing)
+    except InvalidInput:
+        return choices
+    named = [a.template_ids for a in (routing.assignments if routing else ()) if a.template_ids]
+    names = dict(TaskTemplate.objects.filter(pk__in={pk for ids in named for pk in ids}).values_list("pk", "name"))
+    for ids in dict.fromkeys(named):
+        choices.append((f"ids:{','.join(map(str, ids))}",
+                        "These templates: " + ", ".join(names.get(pk, f"a deleted template (#{pk})") for pk in ids)))
+    return choices
+
+
 def _starting_point(design: Design) -> tuple[list[dict], dict, list[str]]:
     """The stored routing as rows and templates to start from, and what of it the page cannot offer (a routing
     that no longer parses starts the page empty; templates made inactive or deleted are not in the choice)."""
@@ -106,7 +141,7 @@ def _starting_point(design: Design) -> tuple[list[dict], dict, list[str]]:
         return [], {}, []
     rows = [{"stage": a.stage, "partner": a.partner_id, "role": a.role,
              "share": _plain(Decimal(a.share.numerator) / Decimal(a.share.denominator)),
-             "rate": a.rate, "rate_type": a.rate_type} for a in routing.assignments]
+             "rate": a.rate, "rate_type": a.rate_type, "templates": _row_templates(a)} for a in routing.assignments]
     named = {t.pk: t for t in TaskTemplate.objects.filter(pk__in=routing.template_ids)}
     problems = [f"{p.name} is no longer active: pick another partner for their row, or remove it."
                 for p in Partner.objects.filter(pk__in=[row["partner"] for row in rows], is_active=False)]
@@ -114,10 +149,13 @@ def _starting_point(design: Design) -> tuple[list[dict], dict, list[str]]:
             if pk not in named or not named[pk].is_active]
     if gone:
         problems.append(f"Not offered below, so saving drops them: {', '.join(gone)} (no longer active).")
-    category = routing.template_category
-    if category is not None and not TaskTemplateCategory.objects.filter(pk=category).exists():
+    categories = {a.template_category for a in (routing, *routing.assignments)} - {None}
+    gone = categories - set(TaskTemplateCategory.objects.filter(pk__in=categories).values_list("pk", flat=True))
+    if routing.template_category in gone:
         problems.append("The routing's template category was deleted: choose the templates again.")
-    return rows, {"category": category, "templates": [t for t in named.values() if t.is_active]}, problems
+    if gone - {routing.template_category}:
+        problems.append("A row's template category was deleted: choose that row's templates again.")
+    return rows, {"category": routing.template_category, "templates": [t for t in named.values() if t.is_active]}, problems
 
 
 def _routing(rows: RoutingFormSet, templates: TemplateChoiceForm) -> dict | None:
@@ -145,8 +183,9 @@ def edit_routing(model_admin, request, design_pk: int):
         raise PermissionDenied
     rows, initial_templates, problems = _starting_point(design)
     formset_class = _formset(_extra(request))
+    row_kwargs = {"template_choices": _template_choices(design)}
     if request.method == "POST":
-        formset = formset_class(request.POST, prefix="rows")
+        formset = formset_class(request.POST, prefix="rows", form_kwargs=row_kwargs)
         templates = TemplateChoiceForm(request.POST, prefix="templates")
         if formset.is_valid() and templates.is_valid():
             routing = _routing(formset, templates)
@@ -161,7 +200,7 @@ def edit_routing(model_admin, request, design_pk: int):
         else:
             messages.error(request, "Please correct the rows below.")
     else:
-        formset = formset_class(prefix="rows", initial=rows)
+        formset = formset_class(prefix="rows", initial=rows, form_kwargs=row_kwargs)
         templates = TemplateChoiceForm(prefix="templates", initial=initial_templates)
     return render_page(request, model_admin, "admin/production/routing_edit.html", f"Routing of {design.name}",
                        design=design, formset=formset, templates=templates, problems=problems, currency=currency(),

@@ -104,22 +104,25 @@ def run_transition(model_admin, request, pk: int, action: str):
 
 # --- allocate --------------------------------------------------------------------------
 
-def _rows_from_routing(run: ProductionRun) -> list[dict]:
-    """A starting point for the form: the design's routing split over the run's quantity (none without one)."""
+def _rows_from_routing(run: ProductionRun) -> tuple[list[dict], bool]:
+    """A starting point for the form: the design's routing split over the run's quantity (none without one),
+    and whether a row names templates one by one, which the page's rows can offer only by category."""
     try:
         assignments = gating.routing_split(run)
     except gating.NotRoutable:
-        return []
-    return [{"partner": a.partner_id, "role": a.role, "quantity": a.quantity, "stage": a.stage,
+        return [], False
+    rows = [{"partner": a.partner_id, "role": a.role, "quantity": a.quantity, "stage": a.stage,
              "rate": a.rate, "rate_type": a.rate_type,
              "template_category": a.selection.category_id if a.selection else None} for a in assignments]
+    return rows, any(a.selection is not None and a.selection.ids for a in assignments)
 
 
-def _starting_rows(run: ProductionRun, *, stages: int, blank: int) -> list[dict]:
-    """The routing's rows, then ``blank`` empty rows in each of ``stages`` stages."""
-    rows = _rows_from_routing(run)
+def _starting_rows(run: ProductionRun, *, stages: int, blank: int) -> tuple[list[dict], bool]:
+    """The routing's rows, then ``blank`` empty rows in each of ``stages`` stages (and ``_rows_from_routing``'s
+    flag)."""
+    rows, by_name = _rows_from_routing(run)
     stages = max([stages, *(r["stage"] for r in rows)])
-    return rows + [{"stage": stage} for stage in range(1, stages + 1) for _ in range(blank)]
+    return rows + [{"stage": stage} for stage in range(1, stages + 1) for _ in range(blank)], by_name
 
 
 def _typed_rows(data) -> list[dict]:
@@ -181,7 +184,11 @@ def run_allocate(model_admin, request, pk: int):
         else:
             messages.error(request, "Please correct the rows below.")
     else:
-        rows = _starting_rows(run, stages=stages, blank=blank)
+        rows, by_name = _starting_rows(run, stages=stages, blank=blank)
+        if by_name:
+            messages.info(request, "The routing gives some rows their templates one by one; here a row offers "
+                                   "categories only. Choose one, or approve the run by routing (run list, action) "
+                                   "to keep the routing's templates.")
         formset = allocation_formset(len(rows))(prefix="rows", initial=rows)
     sections = _sections(formset)
     return render_page(request, model_admin, "admin/production/allocate.html", f"Allocate {run}",

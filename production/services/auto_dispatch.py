@@ -57,7 +57,9 @@ def _approve_by_routing(run: ProductionRun, *, actor, note: str) -> ProductionRu
             run, children = approve_locked(run, actor=actor, assignments=plan.assignments, note=note)
             for child in children:
                 if not child.is_waiting_for_previous_stage():  # later stages go out when released
-                    dispatch_start_locked(child, actor=actor, selection=plan.selection)
+                    # A child whose assignment named its templates goes out with them (dispatch reads them).
+                    dispatch_start_locked(child, actor=actor,
+                                          selection=None if child.planned_templates else plan.selection)
     except DomainError as exc:
         run.refresh_from_db()  # approved in memory, rolled back in the database: the skip tells it as it is
         raise gating.NotRoutable(exc.message) from exc

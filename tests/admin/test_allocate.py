@@ -119,6 +119,19 @@ def test_rows_are_prefilled_from_the_design_routing(staff_client, staff, partner
         {"partner": partner_b.pk, "role": "stitching", "quantity": 3, "stage": 1, "template_category": None,
          "rate": None, "rate_type": "per_unit"},
     ]
+    assert not messages_of(staff_client.get(_url(run)))
+
+
+def test_rows_prefilled_from_a_routing_that_names_templates_one_by_one_say_what_the_page_cannot_keep(
+        staff_client, staff, partner_a):
+    stitching = CategoryFactory(name="Stitching", steps=1)
+    design = DesignFactory(routing={"assignments": [
+        {"partner": partner_a.pk, "role": "cutting", "share": 1, "template_ids": [stitching.templates.first().pk]},
+        {"partner": partner_a.pk, "role": "stitching", "share": 1, "stage": 2, "template_category": stitching.pk}]})
+    run = services.run_create(design=design, quantity=2, actor=staff)
+    response = staff_client.get(_url(run))
+    assert [f.initial.get("template_category") for f in response.context["formset"].forms[:2]] == [None, stitching.pk]
+    assert "one by one" in messages_of(response)[0]
 
 
 def test_an_approved_run_cannot_be_allocated_again(staff_client, allocated):

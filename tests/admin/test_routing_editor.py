@@ -66,6 +66,30 @@ def test_the_page_starts_from_the_routing_and_saving_it_unchanged_keeps_it(staff
     assert messages_of(response) == [f"The routing of {design.name} is saved."]
 
 
+def test_a_rows_own_templates_are_kept_shown_and_changed(staff_client, partner_a, partner_b):
+    stitching = CategoryFactory(name="Stitching", steps=2)
+    cut = TemplateFactory(name="Cut")
+    routing = {"assignments": [
+        {"partner": partner_a.pk, "role": "cutting", "share": 1, "stage": 1, "template_ids": [cut.pk]},
+        {"partner": partner_b.pk, "role": "stitching", "share": 1, "stage": 2, "template_category": stitching.pk}]}
+    design = DesignFactory(routing=routing)
+    page = staff_client.get(_url(design))
+    html = page.content.decode()
+    assert f'<option value="ids:{cut.pk}" selected>These templates: Cut</option>' in html
+    assert f'<option value="category:{stitching.pk}" selected>Stitching</option>' in html
+
+    response = staff_client.post(_url(design), _form_as_posted(page))  # saved unchanged: kept
+    assert response.status_code == 302
+    design.refresh_from_db()
+    assert design.routing == routing
+
+    posted = {**_form_as_posted(page), "rows-0-templates": f"category:{stitching.pk}", "rows-1-templates": ""}
+    assert staff_client.post(_url(design), posted).status_code == 302
+    design.refresh_from_db()
+    assert [{k: v for k, v in a.items() if k.startswith("template")} for a in design.routing["assignments"]] == [
+        {"template_category": stitching.pk}, {}]
+
+
 def test_rows_by_name_become_the_routing_the_api_reads(staff_client, partner_a, partner_b):
     sewing = CategoryFactory(name="Sewing")
     stitch = TemplateFactory(name="Sew seams", category=sewing, sequence=2)
