@@ -118,6 +118,11 @@ def run_review(*, run: ProductionRun, decision: str, actor=None, notes: str = ""
     run.review_decision, run.review_notes, run.reviewed_at = decision, notes, now
     run.reviewed_by = actor if getattr(actor, "pk", None) else None
     run.save(update_fields=["review_decision", "review_notes", "reviewed_at", "reviewed_by", "updated_at"])
+    if run.parent_run_id is None:
+        # A round reviewed at its parent: its makers are the children, and a partner sees its own runs, never the
+        # parent. Each carries the round's review, as its partner is told it (``notify_partner_of_review``).
+        run.children.dispatched().update(review_decision=decision, review_notes=notes, reviewed_at=now,
+                                         reviewed_by=run.reviewed_by, updated_at=now)
 
     redo = _redo(run, actor=actor, notes=notes) if decision == ReviewDecision.REDO else None
     label = ReviewDecision(decision).label

@@ -92,6 +92,8 @@ def test_approving_the_round_at_its_parent(staff_api, api_a, jacket, first_round
     # The round is reviewed once: its child cannot be reviewed now.
     again = review(staff_api, child_id, decision="redo", notes="Second thoughts")
     assert again.status_code == 409 and again.json()["code"] == "not_reviewable"
+    # The partner made the sample (the child): it sees the round's review on its own run (API.md).
+    assert api_a.get(partner_url(child_id)).json()["review"]["decision"] == "approve"
 
 
 def test_a_redo_at_the_parent_goes_to_the_partner_who_made_it(staff_api, api_a, jacket, first_round, partner_a):
