@@ -34,6 +34,24 @@ def _save_partner(partner: Partner, update_fields: list[str] | None = None) -> P
                        field="handle", update_fields=update_fields)
 
 
+DERIVING_ATTEMPTS = 20
+
+
+def _save_with_derived_handle(partner: Partner, name: str) -> Partner:
+    """Save a new partner under a handle derived from its name. A handle the client chose and that is taken is a
+    400; a derived one taken by a concurrent create of the same name is derived again (it was free when read)."""
+    for _ in range(DERIVING_ATTEMPTS - 1):
+        partner.handle = _unique_handle(name)
+        try:
+            with transaction.atomic():
+                partner.save()
+            return partner
+        except IntegrityError:
+            continue
+    partner.handle = _unique_handle(name)
+    return _save_partner(partner)
+
+
 @transaction.atomic
 def partner_user_create(
     *, partner: Partner, email: str, password: str, role: str = PartnerMembership.Role.MEMBER,
@@ -63,10 +81,13 @@ def partner_create(
 ) -> Partner:
     """A partner together with its owner user, or nothing at all."""
     partner = Partner(
-        name=name, email=normalize_email(email), handle=handle or _unique_handle(name),
+        name=name, email=normalize_email(email), handle=handle,
         roles=sorted(set(roles or [])), is_active=is_active, auto_accept=auto_accept, lead_time_days=lead_time_days,
     )
-    _save_partner(partner)
+    if handle:
+        _save_partner(partner)
+    else:
+        _save_with_derived_handle(partner, name)
     try:
         partner_user_create(
             partner=partner, email=owner["email"], password=owner["password"], role=PartnerMembership.Role.OWNER,
