@@ -6,9 +6,11 @@ current state does not allow the action.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import resolve
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -67,6 +69,23 @@ def page_not_found(request, exception):
     user = getattr(request, "user", None)  # absent if a middleware answered before authentication
     partner = partner_for_user(user) if user is not None and user.is_authenticated else None
     return render(request, "404.html", {"partner": partner}, status=404)
+
+
+@csrf_exempt  # it changes nothing; an API client's POST must get the answer below, not a CSRF page
+def api_not_found(request, unmatched: str = ""):
+    """Any other address under /api/: a JSON 404 whatever ``DEBUG`` says (Django's debug page is HTML).
+
+    An address missing its final slash: a GET is redirected to it (``APPEND_SLASH``, as before); any other
+    method is told the address instead, since a redirect would lose its body (and with ``DEBUG`` on, Django
+    refuses to redirect a POST with a 500)."""
+    with_slash = f"{request.path}/"
+    if not request.path.endswith("/") and resolve(with_slash).func is not api_not_found:
+        if request.method in ("GET", "HEAD"):
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{with_slash}?{query}" if query else with_slash)
+        return JsonResponse({"detail": f"Not found. Did you mean {with_slash} (with a final slash)?",
+                             "code": "not_found"}, status=404)
+    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
 
 
 def bad_request(request, exception):

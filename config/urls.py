@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.errors import api_not_found
 from designs.api import designs as designs_api
 from designs.api import materials as materials_api
 from orders import api as orders_api
@@ -47,6 +48,7 @@ api = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script for the CSP to refuse.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
+    re_path(r"^(?P<unmatched>.*)$", api_not_found),  # last: every other /api/ address (config.errors)
 ]
 
 urlpatterns = [
