@@ -120,8 +120,9 @@ def run_review(*, run: ProductionRun, decision: str, actor=None, notes: str = ""
     run.save(update_fields=["review_decision", "review_notes", "reviewed_at", "reviewed_by", "updated_at"])
     if run.parent_run_id is None:
         # A round reviewed at its parent: its makers are the children, and a partner sees its own runs, never the
-        # parent. Each carries the round's review, as its partner is told it (``notify_partner_of_review``).
-        run.children.dispatched().update(review_decision=decision, review_notes=notes, reviewed_at=now,
+        # parent. Each that completed carries the round's review (only a completed sample is reviewed: a check
+        # constraint), as its partner is told it (``notify_partner_of_review``).
+        run.children.filter(status=RunStatus.COMPLETED).update(review_decision=decision, review_notes=notes, reviewed_at=now,
                                          reviewed_by=run.reviewed_by, updated_at=now)
 
     redo = _redo(run, actor=actor, notes=notes) if decision == ReviewDecision.REDO else None

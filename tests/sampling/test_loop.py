@@ -107,6 +107,28 @@ def test_a_redo_at_the_parent_goes_to_the_partner_who_made_it(staff_api, api_a, 
     assert api_a.get(partner_url(redo["id"])).json()["previous_round"]["notes"] == "Darker thread"
 
 
+def test_a_round_reviewed_at_its_parent_is_shown_on_each_completed_child_never_on_a_cancelled_one(
+        staff_api, api_a, api_b, partner_a, partner_b, sampling, jacket):
+    from production import services
+
+    created = staff_api.post(f"/api/admin/designs/{jacket.pk}/production-runs/", {
+        "quantity": 4, "run_type": "sample", "assignments": [
+            {"partner": partner_a.pk, "role": "sampling", "quantity": 2, "template_category": sampling.pk},
+            {"partner": partner_b.pk, "role": "sampling", "quantity": 2, "template_category": sampling.pk}],
+    }, format="json").json()
+    root = ProductionRun.objects.get(pk=created["run"]["id"])
+    made, dropped = root.children.order_by("id")
+    for child in (made, dropped):
+        services.dispatch_start(run=ProductionRun.objects.get(pk=child.pk))
+    work_through(api_a, made.pk)
+    services.run_cancel(run=ProductionRun.objects.get(pk=dropped.pk), reason="Workshop closed")
+    assert ProductionRun.objects.get(pk=root.pk).status == "completed"
+
+    assert review(staff_api, root.pk, decision="approve", notes="Good").status_code == 200
+    assert api_a.get(partner_url(made.pk)).json()["review"]["notes"] == "Good"
+    assert api_b.get(partner_url(dropped.pk)).json()["review"] is None
+
+
 def test_a_split_round_is_allocated_again(staff_api, partner_a, partner_b, sampling, jacket):
     created = staff_api.post(f"/api/admin/designs/{jacket.pk}/production-runs/", {
         "quantity": 2, "run_type": "sample", "assignments": [
