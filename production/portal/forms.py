@@ -33,6 +33,8 @@ class ConsumptionForm(forms.Form):
                              widget=forms.RadioSelect, label="Used for")
     notes = forms.CharField(required=False, max_length=2000, label="Notes",
                             widget=forms.TextInput(attrs={"placeholder": "roll number, why it was wasted…"}))
+    # Asked only when one entry is more than the run's whole plan of the material (the page shows the box then).
+    confirm_over_plan = forms.BooleanField(required=False, label="Yes, log this much")
 
     def __init__(self, *args, planned=(), **kwargs):
         # Its own ids: the completion form on the same page has a Notes field too (one label, one field).
@@ -40,3 +42,19 @@ class ConsumptionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["material"].choices = [(line.material_id, f"{line.material.name} ({line.material.unit})")
                                            for line in planned]
+        self._plans = {line.material_id: line for line in planned}
+
+    def clean(self):
+        """One entry above the whole plan is most often a slip of the finger (99999 for 9.9): a logged use cannot
+        be taken back by the partner, and it becomes the run's material cost. The portal asks to confirm it; the
+        API, whose clients check their own input, takes it as it is (``consumption_log`` owns the rules)."""
+        data = super().clean()
+        line, quantity = self._plans.get(data.get("material")), data.get("quantity")
+        if line is not None and quantity is not None and quantity > line.planned and not data.get("confirm_over_plan"):
+            self.add_error("quantity", f"That is more than this run's whole plan of {line.material.name} "
+                                       f"({line.planned.normalize():f} {line.material.unit}). Check the figure; if "
+                                       "it is right, tick “Yes, log this much”.")
+            self.needs_confirmation = True
+        return data
+
+    needs_confirmation = False

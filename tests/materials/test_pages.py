@@ -113,6 +113,17 @@ def test_partner_logs_use_on_the_run_page(staff_api, api_a, user_a, user_b, coat
                                   ).status_code == 404
     assert Consumption.objects.count() == 1
 
+    # One entry above the run's whole plan (25 m here) is asked again before it is logged: most often a typo.
+    slip = portal.post(url, {"material": materials["wool"], "quantity": "99999", "kind": "production"})
+    assert slip.status_code == 400 and "more than this run's whole plan of Wool melton (25 m)" in (
+        slip.context["consumption_form"].errors["quantity"][0])
+    assert 'name="confirm_over_plan"' in slip.content.decode()
+    assert 'name="confirm_over_plan"' not in page.content.decode()  # not asked before it is needed
+    sure = portal.post(url, {"material": materials["wool"], "quantity": "30", "kind": "production",
+                             "confirm_over_plan": "on"}, follow=True)
+    assert _messages(sure) == ["Logged 30 m of Wool melton (used in production)."]
+    assert Consumption.objects.count() == 2
+
     finish(api_a, run_id, produced_quantity=10)
     closed = portal.get(f"/portal/runs/{run_id}/")
     assert b'id="materials"' in closed.content and b'id="log-material"' not in closed.content
