@@ -118,7 +118,7 @@ def run_correct_output(*, run: ProductionRun, actor=None, produced_quantity: int
     run.save()
     record(run, actor=actor, verb=ActivityVerb.CORRECTED, from_status=run.status, note=reason,
            data={"before": before, "after": output.as_data()})
-    payables_follow_correction(run, actor=actor, reason=reason)
+    payables_follow_correction(run, produced_before=before["produced_quantity"], actor=actor, reason=reason)
     if run.parent_run_id:
         parent_totals_refresh(run.parent_run_id, actor=actor, reason=f"Run {run.pk} corrected: {reason}")
     return run

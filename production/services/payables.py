@@ -92,17 +92,21 @@ def payable_on_completion(run: ProductionRun, *, actor) -> Payable | None:
     return payable
 
 
-def payables_follow_correction(run: ProductionRun, *, actor, reason: str) -> None:
-    """The run's good output was corrected (run locked by the caller): what it is owed follows, paid history stays."""
+def payables_follow_correction(run: ProductionRun, *, produced_before: int | None, actor, reason: str) -> None:
+    """The run's good output was corrected (run locked by the caller): what it is owed follows, paid history stays.
+
+    What changes is what the correction changes: the amount due for the good pieces now less the amount due for
+    those before. Not what is due now less what the payables hold, which would undo a staff adjustment (a late
+    delivery's penalty) at any correction, even of the rejects alone."""
     completion = Payable.objects.select_for_update().filter(run=run, kind=PayableKind.COMPLETION).first()
     if completion is None or completion.status == PayableStatus.VOID:
         return  # nothing was owed, or staff decided it is not paid: a correction does not bring it back
-    payables = list(Payable.objects.select_for_update().filter(run=run).due().order_by("id"))
     units = run.produced_quantity or 0
-    difference = amount_due(rate=completion.rate, rate_type=completion.rate_type, units=units) - sum(
-        (p.amount for p in payables), Decimal("0.00"))
+    difference = (amount_due(rate=completion.rate, rate_type=completion.rate_type, units=units)
+                  - amount_due(rate=completion.rate, rate_type=completion.rate_type, units=produced_before or 0))
     if not difference:
         return
+    payables = list(Payable.objects.select_for_update().filter(run=run).due().order_by("id"))
     unpaid = [p for p in payables if p.status != PayableStatus.PAID]
     if unpaid:
         payable = unpaid[-1]

@@ -116,6 +116,34 @@ def test_a_correction_moves_an_unpaid_amount_and_balances_a_paid_one(staff_api, 
     assert sum(Payable.objects.due().values_list("amount", flat=True)) == Decimal("21.00") == 7 * Decimal("3.00")
 
 
+def test_a_correction_keeps_a_staff_adjustment_and_moves_only_by_what_it_changes(staff_api, api_a, coat,
+                                                                                 partner_a, steps):
+    """A late-delivery penalty adjusted on the payable was undone by the next correction, even of the rejects alone
+    (the amount was set back to rate x good pieces, or a paid one got a balance cancelling the penalty)."""
+    run = _made(staff_api, api_a, coat, partner_a, steps, quantity=10, rate="3.00", produced_quantity=8,
+                rejected_quantity=1, shortfall_reason="Lost in transit")  # 24.00
+    (payable,) = Payable.objects.all()
+    staff_api.post(f"/api/admin/payables/{payable.pk}/adjust", {"amount": "20.00", "reason": "Late delivery"},
+                   format="json")
+    correct = staff_url(run["id"], "correct-output")
+    rejects_only = staff_api.post(correct, {"produced_quantity": 8, "rejected_quantity": 2, "reason": "Found it"},
+                                  format="json")
+    assert rejects_only.status_code == 200, rejects_only.json()
+    payable.refresh_from_db()
+    assert payable.amount == Decimal("20.00")  # the good pieces did not change: nor does what is owed
+    staff_api.post(correct, {"produced_quantity": 7, "rejected_quantity": 3, "reason": "One more flaw"},
+                   format="json")
+    payable.refresh_from_db()
+    assert payable.amount == Decimal("17.00")  # one good piece less: 3.00 less, the penalty kept
+
+    staff_api.post(f"/api/admin/payables/{payable.pk}/approve", {}, format="json")
+    staff_api.post(f"/api/admin/payables/{payable.pk}/pay", {"reference": "T-2"}, format="json")
+    recount = staff_api.post(correct, {"produced_quantity": 7, "rejected_quantity": 2, "reason": "Recount",
+                                       "shortfall_reason": "Lost in transit"}, format="json")
+    assert recount.status_code == 200, recount.json()
+    assert not Payable.objects.filter(kind="balance").exists()  # paid, and nothing owed changed: no balance
+
+
 def test_partners_see_only_their_own_payables(staff_api, api_a, api_b, coat, partner_a, partner_b, steps):
     _made(staff_api, api_a, coat, partner_a, steps, quantity=2, rate="1.50")
     _made(staff_api, api_b, coat, partner_b, steps, quantity=2, rate="2.50")
