@@ -32,7 +32,7 @@ COUNTS = [
     ("in_progress", "In progress", {"status__exact": RunStatus.IN_PROGRESS}),
     ("late", "Late", {"due": "late"}),
     ("due_soon", "Due in the next 2 days", {"due": "soon"}),
-    ("completed_last_7_days", "Completed in the last 7 days", {"status__exact": RunStatus.COMPLETED}),
+    ("completed_last_7_days", "Completed in the last 7 days", {"completed": "last_7_days"}),
 ]
 
 

@@ -29,6 +29,7 @@ from production.admin import views as admin_views
 from production.admin.columns import RunColumns
 from production.admin.filters import (
     DueFilter,
+    FinishedFilter,
     ReadyFilter,
     RootFilter,
     in_reassignment_queue,
@@ -53,7 +54,7 @@ class ProductionRunAdmin(AutocompleteFilterMedia, RunColumns, TimelineHistoryMix
     reassignment_queue_display = ["id", "design", "role", "quantity", "previous_partner", "handed_back_because",
                                   "waiting_for"]
     list_display_links = ["id"]
-    list_filter = ["status", DueFilter, "dispatch_state", "run_type", RootFilter, ReadyFilter,
+    list_filter = ["status", DueFilter, FinishedFilter, "dispatch_state", "run_type", RootFilter, ReadyFilter,
                    ("partner", AutocompleteFilter), ("design", AutocompleteFilter)]
     list_select_related = ["design", "partner", "order", "previous_partner"]
     search_fields = ["id__exact", "design__name", "design__code", "partner__name", "order__id__exact",

@@ -4,8 +4,10 @@ from datetime import date, timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 import pytest
 
+from production.models import ProductionRun
 from production.services import Assignment, run_create, run_create_allocated, run_set_due_date, run_start
 from tests.dates.test_reports import finish, sent
 from tests.factories import DesignFactory, PartnerFactory
@@ -42,6 +44,11 @@ def test_counts_open_their_lists_and_the_queries_do_not_grow(staff_client, staff
     _make(staff, partners, 2)
     small, small_queries = _home(staff_client)
     _make(staff, partners, 6)
+    # Completed before the last 7 days: in no count, and its link must not list it (it once listed every
+    # completed run).
+    old, _ = sent(staff, partners[0], quantity=2)
+    finish(old, staff, 2)
+    ProductionRun.objects.filter(pk=old.pk).update(completed_at=timezone.now() - timedelta(days=10))
     response, queries = _home(staff_client)
     assert queries == small_queries, (small_queries, queries)
     counts = {c["key"]: c for c in response.context["counts"]}
@@ -60,7 +67,8 @@ def test_counts_open_their_lists_and_the_queries_do_not_grow(staff_client, staff
     this_week = response.context["weeks"][-1]
     assert (this_week.completed, this_week.late, this_week.late_share) == (8, 2, 25)  # the first of each batch
     sent_to = {row.name: row.runs_sent for row in response.context["scorecards"]}
-    assert set(sent_to) == {p.name for p in partners} and sum(sent_to.values()) == 8 * 4  # late, soon, working, done
+    # late, soon, working, done; and the old completion (sent today, its completion moved back)
+    assert set(sent_to) == {p.name for p in partners} and sum(sent_to.values()) == 8 * 4 + 1
 
 
 def _bulk_runs(n: int, partners, design) -> None:
