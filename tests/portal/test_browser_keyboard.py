@@ -3,6 +3,7 @@ focus back to the top of the page (production/static/production/portal.js)."""
 
 import pytest
 
+from production.services import task_complete
 from tests.factories import CategoryFactory, DispatchedRunFactory
 from tests.portal.browser import PHONE, chromium_browser, login, require_chromium, watch_csp
 
@@ -41,4 +42,33 @@ def test_working_through_the_tasks_by_keyboard_keeps_the_place(live_server, part
         # The last task done: on to the run's completion form.
         expect(page.locator("#complete-run").get_by_label("Good pieces")).to_be_focused()
         assert refused == [], refused
+        context.close()
+
+
+@pytest.mark.browser
+def test_the_focused_button_is_scrolled_into_view_after_a_swap(live_server, partner_a, user_a):
+    """htmx scrolls a boosted page to its top after the swap; a button far down the page kept the focus out of
+    sight (a phone, a run of many tasks)."""
+    require_chromium()
+    run = DispatchedRunFactory(partner=partner_a, category=CategoryFactory(steps=8))
+    tasks = list(run.tasks.order_by("sequence", "id"))
+    for task in tasks[:6]:
+        task_complete(task=task)
+    near_the_end, last = tasks[6:]
+    with chromium_browser() as chromium:
+        from playwright.sync_api import expect
+
+        context = chromium.new_context(viewport=PHONE)
+        page = context.new_page()
+        login(page, live_server.url, user_a.email)
+        page.goto(f"{live_server.url}/portal/runs/{run.pk}/")
+        page.get_by_role("button", name=f"Start {near_the_end.title}").focus()
+        page.keyboard.press("Enter")
+        complete = page.get_by_role("button", name=f"Complete {near_the_end.title}")
+        expect(complete).to_be_focused()
+        expect(complete).to_be_in_viewport()
+        page.keyboard.press("Enter")
+        start_last = page.get_by_role("button", name=f"Start {last.title}")
+        expect(start_last).to_be_focused()
+        expect(start_last).to_be_in_viewport()
         context.close()

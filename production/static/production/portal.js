@@ -23,6 +23,14 @@
       target = target || (messages && messages.parentNode) || document.querySelector("main h1");
       if (target) { target.focus({preventScroll: target.tagName === "H1"}); }
     }
+    // A boosted swap then scrolls to the top of the page (htmx does it right after this event): bring the focused
+    // element back into view, or a keyboard user could not see what Enter presses next.
+    setTimeout(function () {
+      var focused = document.activeElement;
+      if (focused && focused !== document.body && focused.tagName !== "H1") {
+        focused.scrollIntoView({block: "center"});
+      }
+    }, 0);
     var announce = document.getElementById("announce");  // kept across swaps (hx-preserve)
     if (announce) {
       announce.textContent = messages && target !== messages.parentNode ? messages.textContent.trim() : "";
