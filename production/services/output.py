@@ -46,7 +46,7 @@ def output_checked(run: ProductionRun, *, produced_quantity: int | None, rejecte
         require_whole_number(value, field=name, minimum=0, what=name.replace("_", " ").capitalize())
     if produced + rejected > run.quantity:
         raise InvalidInput(
-            f"Produced ({produced}) plus rejected ({rejected}) exceeds the run's quantity ({run.quantity}).",
+            f"Good pieces ({produced}) plus rejected ({rejected}) exceed the run's quantity ({run.quantity}).",
             field="produced_quantity",
         )
     rejection_reason = rejection_reason or ""
@@ -56,7 +56,7 @@ def output_checked(run: ProductionRun, *, produced_quantity: int | None, rejecte
     shortfall_reason = (shortfall_reason or "").strip()
     if shortfall and not shortfall_reason:
         raise InvalidInput(
-            f"{shortfall} of {run.quantity} units are neither produced nor rejected: say why they are missing.",
+            f"{shortfall} of {run.quantity} pieces are neither good nor rejected: say why they are missing.",
             field="shortfall_reason",
         )
     return Output(produced=produced, rejected=rejected, rejection_reason=rejection_reason if rejected else "",

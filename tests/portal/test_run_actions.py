@@ -106,7 +106,7 @@ def test_quantities_over_the_run_quantity_show_the_400_reason(portal_a, run_a):
     assert page.status_code == 400
     assert page["HX-Push-Url"] == f"/portal/runs/{run_a.pk}/"  # a reload shows the run, not a 405
     assert page.context["complete_form"].errors == {
-        "produced_quantity": ["Produced (3) plus rejected (1) exceeds the run's quantity (3)."]}
+        "produced_quantity": ["Good pieces (3) plus rejected (1) exceed the run's quantity (3)."]}
     assert 'value="3"' in page.content.decode()
     run_a.refresh_from_db()
     assert run_a.status == "in_progress"

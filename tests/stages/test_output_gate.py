@@ -27,7 +27,7 @@ def test_units_missing_need_a_reason_named_by_field_and_nothing_is_written(api_a
                           format="json")
     assert response.status_code == 400
     assert response.json() == {"shortfall_reason": [
-        "2 of 10 units are neither produced nor rejected: say why they are missing."]}
+        "2 of 10 pieces are neither good nor rejected: say why they are missing."]}
     blank = api_a.post(partner_url(in_progress.pk, "complete"),
                        {"produced_quantity": 7, "rejected_quantity": 1, "shortfall_reason": "   "}, format="json")
     assert blank.status_code == 400 and "shortfall_reason" in blank.json()
@@ -87,7 +87,7 @@ def test_the_portal_form_keeps_what_was_typed_when_a_reason_is_missing(client, u
                             "notes": "Rush job"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "1 of 10 units are neither produced nor rejected" in page
+    assert "1 of 10 pieces are neither good nor rejected" in page
     assert 'value="7"' in page and 'value="2"' in page and "Rush job" in page
     assert '<option value="fabric_flaw" selected>' in page
     in_progress.refresh_from_db()
