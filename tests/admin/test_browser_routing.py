@@ -20,6 +20,8 @@ def test_setting_up_a_routing_by_name(live_server, staff, partner_a, partner_b, 
         expect(page.locator("h1")).to_have_text("Routing of Linen shirt")
         rows = page.locator("#routing-form tbody tr")
         expect(rows).to_have_count(2)
+        # The partner picker's box is named by its row for a screen reader, not by what it shows alone.
+        expect(page.get_by_role("combobox", name="Partner, row 2", exact=False)).to_have_count(1)
         pick(page, rows.nth(0).locator("select[name$=-partner]"), partner_a.name)
         rows.nth(0).locator("input[name$=-role]").fill("cutting")
         rows.nth(0).locator("input[name$=-rate]").fill("2.50")

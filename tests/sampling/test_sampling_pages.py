@@ -57,7 +57,7 @@ def test_send_review_redo_approve_in_admin(staff_client, jacket, partner_a, user
     assert refused.status_code == 200 and b"a redo needs notes" in refused.content
     assert ProductionRun.objects.get(pk=first.pk).reviewed_at is None
     # The decision's radios are a group whose question a screen reader reads with each of them.
-    assert "<legend>Decision:</legend>" in staff_client.get(review_url).content.decode()
+    assert '<legend class="visually-hidden">Decision</legend>' in staff_client.get(review_url).content.decode()
     no_choice = staff_client.post(review_url, {"notes": "x"}).content.decode()
     assert 'aria-describedby="id_decision_error"' in no_choice and 'id="id_decision_error"' in no_choice
 
