@@ -8,7 +8,7 @@ current state does not allow the action.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import resolve
+from django.urls import Resolver404, resolve
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -71,6 +71,14 @@ def page_not_found(request, exception):
     return render(request, "404.html", {"partner": partner}, status=404)
 
 
+def _answered(path: str) -> bool:
+    """Whether an endpoint answers ``path`` (not this catch-all)."""
+    try:
+        return resolve(path).func is not api_not_found
+    except Resolver404:
+        return False
+
+
 @csrf_exempt  # it changes nothing; an API client's POST must get the answer below, not a CSRF page
 def api_not_found(request, unmatched: str = ""):
     """Any other address under /api/: a JSON 404 whatever ``DEBUG`` says (Django's debug page is HTML).
@@ -79,11 +87,15 @@ def api_not_found(request, unmatched: str = ""):
     method is told the address instead, since a redirect would lose its body (and with ``DEBUG`` on, Django
     refuses to redirect a POST with a 500)."""
     with_slash = f"{request.path}/"
-    if not request.path.endswith("/") and resolve(with_slash).func is not api_not_found:
+    if not request.path.endswith("/") and _answered(with_slash):
         if request.method in ("GET", "HEAD"):
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(f"{with_slash}?{query}" if query else with_slash)
         return JsonResponse({"detail": f"Not found. Did you mean {with_slash} (with a final slash)?",
+                             "code": "not_found"}, status=404)
+    without_slash = request.path.rstrip("/")
+    if without_slash != request.path and _answered(without_slash):  # an action called as ".../place/"
+        return JsonResponse({"detail": f"Not found. Did you mean {without_slash} (without a final slash)?",
                              "code": "not_found"}, status=404)
     return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
 

@@ -25,12 +25,19 @@ def test_a_post_without_the_final_slash_is_told_the_address_and_writes_nothing(d
     assert not Design.objects.exists()
 
 
+def test_an_action_called_with_a_final_slash_is_told_the_address_without(debug, staff_api):
+    response = staff_api.post("/api/admin/production-runs/redispatch/", {}, format="json")
+    assert response.status_code == 404
+    assert response.json()["detail"] == ("Not found. Did you mean /api/admin/production-runs/redispatch "
+                                         "(without a final slash)?")
+
+
 def test_a_get_without_the_final_slash_is_redirected_with_its_query(debug, staff_api):
     response = staff_api.get("/api/admin/designs?status=approved")
     assert (response.status_code, response["Location"]) == (301, "/api/admin/designs/?status=approved")
 
 
-@pytest.mark.parametrize("path", ["/api/nothing-here/", "/api/admin/designs/x/y", "/api/"])
+@pytest.mark.parametrize("path", ["/api/nothing-here/", "/api/admin/designs/x/y", "/api/", "/api//", "/api/%00/"])
 def test_an_unknown_address_is_a_json_404(debug, staff_api, path):
     for method in (staff_api.get, staff_api.post, staff_api.delete):
         response = method(path)
