@@ -39,6 +39,11 @@ def test_fabric_logged_on_a_phone_and_read_against_plan(live_server, staff, part
         portal.get_by_label("Wasted").check()
         portal.fill("#log-material input[name=notes]", "Flaw in roll 2")
         portal.get_by_role("button", name="Log use").click()
+        # More than the run's whole plan in one entry: asked again, what was typed kept.
+        expect(portal.locator("#log-material")).to_contain_text("more than this run's whole plan of Wool melton")
+        expect(portal.locator("#log-material input[name=quantity]")).to_have_value("28.5")
+        portal.get_by_label("Yes, log this much").check()
+        portal.get_by_role("button", name="Log use").click()
         expect(portal.locator(".messages")).to_contain_text("Logged 28.5 m of Wool melton (wasted).")
         expect(card.locator(".plan-bar.over")).to_have_attribute("aria-label", "114% of plan used")
         assert card.locator(".plan-bar").bounding_box()["width"] > 100  # drawn across the card on a phone
