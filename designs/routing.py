@@ -70,8 +70,12 @@ def _templates(raw: dict, where: str) -> tuple[int | None, tuple[int, ...]]:
     return category, template_ids
 
 
-def parse_routing(raw) -> Routing | None:
-    """Validate the JSON shape of a routing; None stays None. Raises InvalidInput."""
+def parse_routing(raw, *, strict: bool = False) -> Routing | None:
+    """Validate the JSON shape of a routing; None stays None. Raises InvalidInput.
+
+    ``strict`` (a routing being written: ``designs.services.routing_check``) also refuses unknown keys in an
+    assignment. Reading a stored routing ignores them: they were stored as sent before 2026-12-08, and such a
+    routing must keep working (gating, the pages) until someone edits it."""
     if raw is None:
         return None
     if not isinstance(raw, dict):
@@ -87,7 +91,7 @@ def parse_routing(raw) -> Routing | None:
         if not isinstance(item, dict) or "partner" not in item or "share" not in item:
             raise InvalidInput(f"routing.assignments[{i}] needs a partner and a share.", field="routing")
         unknown = set(item) - ASSIGNMENT_KEYS
-        if unknown:  # a misspelt key (say "template_id") would otherwise be dropped without a word
+        if unknown and strict:  # a misspelt key (say "template_id") would otherwise be dropped without a word
             raise InvalidInput(f"Unknown keys in routing.assignments[{i}]: {', '.join(sorted(map(str, unknown)))}.",
                                field="routing")
         partner_id = _positive_int(item["partner"], f"routing.assignments[{i}].partner")

@@ -13,7 +13,7 @@ EDITABLE_FIELDS = ("name", "code", "status", "specs", "routing")
 
 def routing_check(raw) -> None:
     """Raise InvalidInput unless ``raw`` is a valid routing naming existing partners (forms show the message)."""
-    routing = parse_routing(raw)
+    routing = parse_routing(raw, strict=True)
     if routing is None:
         return
     wanted = {a.partner_id for a in routing.assignments}

@@ -105,9 +105,9 @@ def plan(run: ProductionRun) -> RoutingPlan:
             f"without a part of 0 ({parts})."
         )
     selection = _selection(routing)
-    for named in dict.fromkeys(s for s in (selection, *(a.selection for a in assignments)) if s is not None):
+    if selection is not None:  # an assignment's own templates are checked by the approval (``approve_locked``)
         try:
-            resolve_templates(named)
+            resolve_templates(selection)
         except DomainError as exc:
             raise NotRoutable(f"The routing's templates cannot be used: {exc.message}") from exc
     return RoutingPlan(assignments=assignments, selection=selection)

@@ -122,7 +122,8 @@ def _template_choices(design: Design) -> list[tuple[str, str]]:
     except InvalidInput:
         return choices
     named = [a.template_ids for a in (routing.assignments if routing else ()) if a.template_ids]
-    names = dict(TaskTemplate.objects.filter(pk__in={pk for ids in named for pk in ids}).values_list("pk", "name"))
+    names = {pk: name if active else f"{name} (inactive)" for pk, name, active in TaskTemplate.objects.filter(
+        pk__in={pk for ids in named for pk in ids}).values_list("pk", "name", "is_active")}
     for ids in dict.fromkeys(named):
         choices.append((f"ids:{','.join(map(str, ids))}",
                         "These templates: " + ", ".join(names.get(pk, f"a deleted template (#{pk})") for pk in ids)))
@@ -155,6 +156,10 @@ def _starting_point(design: Design) -> tuple[list[dict], dict, list[str]]:
         problems.append("The routing's template category was deleted: choose the templates again.")
     if gone - {routing.template_category}:
         problems.append("A row's template category was deleted: choose that row's templates again.")
+    row_ids = {pk for a in routing.assignments for pk in a.template_ids}
+    if row_ids - set(TaskTemplate.objects.active().filter(pk__in=row_ids).values_list("pk", flat=True)):
+        problems.append("A row names a template that is inactive or deleted (marked in its Templates choice): the "
+                        "routing cannot be used until that row's templates are chosen again.")
     return rows, {"category": routing.template_category, "templates": [t for t in named.values() if t.is_active]}, problems
 
 

@@ -187,8 +187,8 @@ def run_allocate(model_admin, request, pk: int):
         rows, by_name = _starting_rows(run, stages=stages, blank=blank)
         if by_name:
             messages.info(request, "The routing gives some rows their templates one by one; here a row offers "
-                                   "categories only. Choose one, or approve the run by routing (run list, action) "
-                                   "to keep the routing's templates.")
+                                   "categories only. Choose one, or leave it and choose the templates when the "
+                                   "run is dispatched.")
         formset = allocation_formset(len(rows))(prefix="rows", initial=rows)
     sections = _sections(formset)
     return render_page(request, model_admin, "admin/production/allocate.html", f"Allocate {run}",

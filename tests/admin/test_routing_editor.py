@@ -83,6 +83,12 @@ def test_a_rows_own_templates_are_kept_shown_and_changed(staff_client, partner_a
     design.refresh_from_db()
     assert design.routing == routing
 
+    cut.is_active = False
+    cut.save()
+    warned = staff_client.get(_url(design)).content.decode()
+    assert f'<option value="ids:{cut.pk}" selected>These templates: Cut (inactive)</option>' in warned
+    assert "A row names a template that is inactive or deleted" in warned
+
     posted = {**_form_as_posted(page), "rows-0-templates": f"category:{stitching.pk}", "rows-1-templates": ""}
     assert staff_client.post(_url(design), posted).status_code == 302
     design.refresh_from_db()

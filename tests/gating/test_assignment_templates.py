@@ -2,6 +2,8 @@
 design routing) ... may also carry the templates it will be dispatched with"): its runs go out with them, the
 others with the routing's. They were once accepted and dropped without a word."""
 
+import json
+
 import pytest
 
 from production.services import run_auto_dispatch, runs_approve_by_routing
@@ -75,3 +77,33 @@ def test_an_assignment_with_bad_template_keys_is_a_400(staff_api, partner_a, ass
         "assignments": [{"partner": partner_a.pk, "share": 1, **assignment}]}}, format="json")
     assert response.status_code == 400
     assert message in response.data["routing"][0]
+
+
+def test_a_routing_stored_with_a_key_now_refused_keeps_working_until_it_is_edited(staff_api, staff_client, policy_on,
+                                                                                 partner_a, cutting):
+    """Unknown assignment keys were stored as sent before they were refused: reading ignores them."""
+    from designs.models import Design
+
+    design = Design.objects.get(pk=_design(staff_api, {"assignments": [{"partner": partner_a.pk, "share": 1}],
+                                                       "template_category": cutting.pk}))
+    legacy = {"assignments": [{"partner": partner_a.pk, "share": 1, "due_date": "2026-12-24"}],
+              "template_category": cutting.pk}
+    Design.objects.filter(pk=design.pk).update(routing=legacy)
+    design.refresh_from_db()
+
+    run = pending_run(design, 2)
+    run_auto_dispatch(run_id=run.pk)
+    (child,) = run.children.all()
+    assert child.status == "sent_to_partner"  # gating still reads it
+
+    renamed = staff_client.post(f"/admin/designs/design/{design.pk}/change/", {
+        "name": "Wool coat II", "code": design.code, "status": design.status, "specs": "",
+        "routing": json.dumps(legacy),
+        **{f"{prefix}-{key}": value for prefix in ("bill_of_materials", "partner_links")
+           for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))}})
+    assert renamed.status_code == 302, renamed.context and renamed.context["adminform"].form.errors
+    design.refresh_from_db()
+    assert (design.name, design.routing) == ("Wool coat II", legacy)
+
+    edited = staff_api.patch(f"/api/admin/designs/{design.pk}/", {"routing": legacy}, format="json")
+    assert edited.status_code == 400 and "Unknown keys in routing.assignments[0]: due_date." in edited.data["routing"][0]
