@@ -113,7 +113,9 @@ def notify_partner_of_review(run_id: int) -> None:
     run = ProductionRun.objects.select_related("design", "partner").filter(pk=run_id, reviewed_at__isnull=False).first()
     if run is None:
         return
-    makers = [run] if run.partner_id else list(run.children.dispatched().select_related("partner"))
+    # The partners who made the sample: a round reviewed at its parent, its completed children (each carries the
+    # review, ``run_review``); a child cancelled on the way made nothing and is not told.
+    makers = [run] if run.partner_id else list(run.children.filter(status=RunStatus.COMPLETED).select_related("partner"))
     redo = ProductionRun.objects.filter(redo_of=run).select_related("partner").first()
     for made in makers:
         if made.partner is None:

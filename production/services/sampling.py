@@ -46,8 +46,9 @@ def review_refusal(run: ProductionRun) -> str | None:
     if run.status != RunStatus.COMPLETED:
         return f"it is {run.get_status_display().lower()}, not completed"
     root_id = run.parent_run_id or run.pk
+    # The root first (a parent's id is below its children's): a review at the parent is carried by its children.
     reviewed = (ProductionRun.objects.filter(Q(pk=root_id) | Q(parent_run_id=root_id), reviewed_at__isnull=False)
-                .values_list("pk", flat=True).first())
+                .order_by("pk").values_list("pk", flat=True).first())
     if reviewed is not None:
         return "it was reviewed already" if reviewed == run.pk else f"its round was reviewed already (run {reviewed})"
     return None

@@ -127,6 +127,11 @@ def test_a_round_reviewed_at_its_parent_is_shown_on_each_completed_child_never_o
     assert review(staff_api, root.pk, decision="approve", notes="Good").status_code == 200
     assert api_a.get(partner_url(made.pk)).json()["review"]["notes"] == "Good"
     assert api_b.get(partner_url(dropped.pk)).json()["review"] is None
+    notify_partner_of_review(root.pk)  # the job: told are the partners whose run shows the review
+    assert list(Notification.objects.filter(title__startswith="Sample approved").values_list(
+        "partner_id", flat=True)) == [partner_a.pk]
+    again = review(staff_api, made.pk, decision="redo", notes="No")
+    assert again.status_code == 409 and f"its round was reviewed already (run {root.pk})" in again.json()["detail"]
 
 
 def test_a_split_round_is_allocated_again(staff_api, partner_a, partner_b, sampling, jacket):
