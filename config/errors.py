@@ -86,18 +86,18 @@ def api_not_found(request, unmatched: str = ""):
     An address missing its final slash: a GET is redirected to it (``APPEND_SLASH``, as before); any other
     method is told the address instead, since a redirect would lose its body (and with ``DEBUG`` on, Django
     refuses to redirect a POST with a 500)."""
-    with_slash = f"{request.path}/"
-    if not request.path.endswith("/") and _answered(with_slash):
+    path = request.path_info  # what the URLs match (``request.path`` adds the script prefix, if any)
+    if not path.endswith("/") and _answered(f"{path}/"):
         if request.method in ("GET", "HEAD"):
-            query = request.META.get("QUERY_STRING", "")
-            return HttpResponsePermanentRedirect(f"{with_slash}?{query}" if query else with_slash)
-        return JsonResponse({"detail": f"Not found. Did you mean {with_slash} (with a final slash)?",
-                             "code": "not_found"}, status=404)
-    without_slash = request.path.rstrip("/")
-    if without_slash != request.path and _answered(without_slash):  # an action called as ".../place/"
-        return JsonResponse({"detail": f"Not found. Did you mean {without_slash} (without a final slash)?",
-                             "code": "not_found"}, status=404)
-    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+        return _not_found(f"Did you mean {request.path}/ (with a final slash)?")
+    if path.rstrip("/") != path and _answered(path.rstrip("/")):  # an action called as ".../place/"
+        return _not_found(f"Did you mean {request.path.rstrip('/')} (without a final slash)?")
+    return _not_found()
+
+
+def _not_found(hint: str = "") -> JsonResponse:
+    return JsonResponse({"detail": f"Not found. {hint}".strip(), "code": "not_found"}, status=404)
 
 
 def bad_request(request, exception):

@@ -48,7 +48,7 @@ api = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script for the CSP to refuse.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
-    re_path(r"^(?P<unmatched>.*)$", api_not_found),  # last: every other /api/ address (config.errors)
+    re_path(r"^(?P<unmatched>(?s:.*))$", api_not_found),  # last: every other /api/ address (config.errors)
 ]
 
 urlpatterns = [

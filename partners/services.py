@@ -47,6 +47,8 @@ def _save_with_derived_handle(partner: Partner, name: str) -> Partner:
                 partner.save()
             return partner
         except IntegrityError:
+            if not Partner.objects.filter(handle=partner.handle).exists():
+                raise  # another rule refused the row: not a race for the handle
             continue
     partner.handle = _unique_handle(name)
     return _save_partner(partner)

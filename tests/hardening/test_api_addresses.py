@@ -37,7 +37,8 @@ def test_a_get_without_the_final_slash_is_redirected_with_its_query(debug, staff
     assert (response.status_code, response["Location"]) == (301, "/api/admin/designs/?status=approved")
 
 
-@pytest.mark.parametrize("path", ["/api/nothing-here/", "/api/admin/designs/x/y", "/api/", "/api//", "/api/%00/"])
+@pytest.mark.parametrize("path", ["/api/nothing-here/", "/api/admin/designs/x/y", "/api/", "/api//", "/api/%00/",
+                                  "/api/a%0Ab/"])
 def test_an_unknown_address_is_a_json_404(debug, staff_api, path):
     for method in (staff_api.get, staff_api.post, staff_api.delete):
         response = method(path)

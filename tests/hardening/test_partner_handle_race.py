@@ -23,6 +23,15 @@ def test_same_name_at_the_same_moment_each_gets_its_own_handle(require_postgres)
     assert handles == sorted(["race-co", *(f"race-co-{n}" for n in range(2, 7))])
 
 
+def test_another_rule_refusing_the_row_is_not_retried_as_a_taken_handle(require_postgres, django_assert_max_num_queries):
+    from django.db import IntegrityError
+
+    with django_assert_max_num_queries(8), pytest.raises(IntegrityError):
+        partner_create(name="Neg Co", email="n@race.example", lead_time_days=-1,
+                       owner={"email": "n-owner@race.example", "password": PASSWORD})
+    assert not Partner.objects.filter(name="Neg Co").exists()
+
+
 def test_a_handle_the_client_chose_and_that_is_taken_is_still_refused(require_postgres):
     from config.errors import InvalidInput
 
