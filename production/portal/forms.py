@@ -35,6 +35,7 @@ class ConsumptionForm(forms.Form):
                             widget=forms.TextInput(attrs={"placeholder": "roll number, why it was wasted…"}))
     # Asked only when one entry is more than the run's whole plan of the material (the page shows the box then).
     confirm_over_plan = forms.BooleanField(required=False, label="Yes, log this much")
+    needs_confirmation = False  # set by clean() when the box is to be shown
 
     def __init__(self, *args, planned=(), **kwargs):
         # Its own ids: the completion form on the same page has a Notes field too (one label, one field).
@@ -56,5 +57,3 @@ class ConsumptionForm(forms.Form):
                                        "it is right, tick “Yes, log this much”.")
             self.needs_confirmation = True
         return data
-
-    needs_confirmation = False

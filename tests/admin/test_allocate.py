@@ -50,6 +50,7 @@ def test_page_offers_active_partners_only_and_the_run_quantity(staff_client, pen
     assert len(response.context["formset"].forms) == 3  # one required row and two blank ones, no JavaScript needed
     # A cell's field is named by its column and row for a screen reader (the header is not its label).
     assert 'aria-label="Quantity, row 2"' in page and 'aria-label="Rate type, row 3"' in page
+    assert "Due: Empty: the run&#x27;s due date, else the partner&#x27;s lead time from sending." in page
 
 
 def test_good_allocation_approves_the_parent_into_children(staff_client, staff, pending, partner_a, partner_b):
