@@ -182,12 +182,18 @@ class ProductionRun(FSMModelMixin, models.Model):
             return "it has child runs: dispatch them one by one"
         if self.is_waiting_for_previous_stage():
             return f"stage {self.stage - 1} is not finished yet"
+        if why := self.partner_refusal():
+            return why
+        if self.status != RunStatus.APPROVED or self.dispatch_state != DispatchState.IDLE:
+            return f"it is {self.status} with dispatch {self.dispatch_state}"
+        return None
+
+    def partner_refusal(self) -> str | None:
+        """Why this run's partner cannot be sent work, or None: starting a dispatch and confirming it both ask."""
         if self.partner_id is None:
             return "it has no partner"
         if not self.partner.is_active:
             return f"its partner {self.partner.name} is inactive"
-        if self.status != RunStatus.APPROVED or self.dispatch_state != DispatchState.IDLE:
-            return f"it is {self.status} with dispatch {self.dispatch_state}"
         return None
 
     def can_dispatch(self) -> bool:

@@ -84,10 +84,14 @@ def dispatch_confirm(*, run: ProductionRun, actor=None, selection: TemplateSelec
     """Resume a waiting dispatch: create the tasks, send the run, notify the partner.
 
     Exactly once: the row lock plus the state check turn a second (or
-    concurrent) confirm into ``not_awaiting_templates``.
+    concurrent) confirm into ``not_awaiting_templates``. A partner deactivated
+    while the dispatch waited is sent nothing (409, as starting it would be).
     """
     run = lock_family(run.pk)
     _require_awaiting(run, "dispatch_confirm")
+    if why := run.partner_refusal():
+        raise InvalidTransition(f"Run {run.pk} cannot be sent: {why}. Reactivate the partner, or cancel the "
+                                "dispatch.")
     templates = resolve_templates(selection)
     return _confirm_locked(run, actor=actor, selection=selection, templates=templates)
 

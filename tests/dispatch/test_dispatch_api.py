@@ -193,6 +193,20 @@ def test_a_run_of_a_partner_deactivated_after_approval_cannot_be_dispatched(staf
     assert ProductionRun.objects.get(pk=child_id).dispatch_state == "idle"
 
 
+def test_a_partner_deactivated_while_the_dispatch_waited_is_sent_nothing(staff_api, awaiting, partner_a, cutting):
+    partner_a.is_active = False
+    partner_a.save()
+    response = _confirm(staff_api, awaiting, {"template_category": cutting.pk})
+    assert response.status_code == 409
+    assert response.data["code"] == "invalid_transition"
+    assert response.data["detail"] == (f"Run {awaiting} cannot be sent: its partner {partner_a.name} is inactive. "
+                                       "Reactivate the partner, or cancel the dispatch.")
+    _assert_nothing_dispatched(awaiting)
+    assert not ProductionRun.objects.get(pk=awaiting).materials.exists()
+    # The way out the message names: the waiting dispatch can still be cancelled.
+    assert staff_api.post(_url(awaiting, "dispatch/cancel"), {}, format="json").status_code == 200
+
+
 def test_a_run_pending_review_cannot_be_dispatched(staff_api, partner_a):
     # No service makes a partnered run that still waits for review (approval is what
     # assigns partners), so the row is made directly: only the status guard is left to refuse.
