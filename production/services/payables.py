@@ -110,12 +110,18 @@ def payables_follow_correction(run: ProductionRun, *, produced_before: int | Non
     unpaid = [p for p in payables if p.status != PayableStatus.PAID]
     if unpaid:
         payable = unpaid[-1]
-        before = payable.amount
-        payable.follow_correction(amount=payable.amount + difference)
+        before, amount = payable.amount, payable.amount + difference
+        # A staff adjustment (a penalty) can leave less than the correction takes away: nothing is owed then, not a
+        # debt of the partner's for work not paid yet (only a balance after payment may be negative).
+        floored = amount < 0 and payable.kind != PayableKind.BALANCE
+        payable.follow_correction(amount=Decimal("0.00") if floored else amount)
         payable.units = units
         payable.save(update_fields=["amount", "units"])
+        note = f"Output corrected: {before} -> {payable.amount}."
+        if floored:
+            note += f" The adjusted amount was less than the {-difference} the correction takes off: nothing is owed."
         _payable_activity(payable, actor=actor, verb=ActivityVerb.PAYABLE_ADJUSTED, before=str(before),
-                          note=f"Output corrected: {before} -> {payable.amount}. {reason}".strip())
+                          note=f"{note} {reason}".strip())
         return
     payable = Payable.objects.create(
         run=run, partner_id=completion.partner_id, kind=PayableKind.BALANCE, currency=completion.currency,

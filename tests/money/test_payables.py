@@ -144,6 +144,26 @@ def test_a_correction_keeps_a_staff_adjustment_and_moves_only_by_what_it_changes
     assert not Payable.objects.filter(kind="balance").exists()  # paid, and nothing owed changed: no balance
 
 
+def test_a_correction_taking_off_more_than_an_adjustment_left_owes_nothing(staff_api, api_a, coat, partner_a,
+                                                                           steps):
+    """10 x 1.00 adjusted to 2.00 (a penalty), then 5 good pieces fewer: 2.00 - 5.00 broke the non-negative
+    check (a 500, and the run's output could not be corrected while the payable stayed adjusted)."""
+    run = _made(staff_api, api_a, coat, partner_a, steps, quantity=10, rate="1.00")
+    (payable,) = Payable.objects.all()
+    staff_api.post(f"/api/admin/payables/{payable.pk}/adjust", {"amount": "2.00", "reason": "Late delivery"},
+                   format="json")
+    corrected = staff_api.post(staff_url(run["id"], "correct-output"),
+                               {"produced_quantity": 5, "rejected_quantity": 5, "reason": "Recount",
+                                "rejection_reason": "fabric_flaw"}, format="json")
+    assert corrected.status_code == 200, corrected.json()
+    payable.refresh_from_db()
+    assert (payable.amount, payable.units, payable.status) == (Decimal("0.00"), 5, "open")
+    assert ProductionRun.objects.get(pk=run["id"]).produced_quantity == 5
+    note = payable.run.activities.filter(verb=ActivityVerb.PAYABLE_ADJUSTED).latest("id").note
+    assert note == ("Output corrected: 2.00 -> 0.00. The adjusted amount was less than the 5.00 the correction "
+                    "takes off: nothing is owed. Recount")
+
+
 def test_partners_see_only_their_own_payables(staff_api, api_a, api_b, coat, partner_a, partner_b, steps):
     _made(staff_api, api_a, coat, partner_a, steps, quantity=2, rate="1.50")
     _made(staff_api, api_b, coat, partner_b, steps, quantity=2, rate="2.50")
