@@ -64,13 +64,17 @@ def _dispatch_again(run: ProductionRun, *, actor, template_ids: list[int]) -> No
 
 
 def _redo(run: ProductionRun, *, actor, notes: str) -> ProductionRun:
-    """The next round: the same design, quantity and partner (or allocation), dispatched with the same templates."""
-    children = list(run.children.order_by("stage", "id"))
-    made_by = [c for c in children if c.status != RunStatus.CANCELLED] if children else [run]
+    """The next round: the same design, quantity and partner (or allocation), dispatched with the same templates.
+
+    The round is the reviewed run's whole round: reviewed at one child of a split round, every partner of it
+    makes its share again, as when the round is reviewed at its parent."""
+    root = run.parent_run if run.parent_run_id else run  # locked with ``run`` (``lock_family``)
+    children = list(root.children.order_by("stage", "id"))
+    made_by = [c for c in children if c.status != RunStatus.CANCELLED] if children else [root]
     redo = run_create(
-        design=run.design, quantity=run.quantity, actor=actor, run_type=SAMPLE, redo_of=run,
+        design=root.design, quantity=root.quantity, actor=actor, run_type=SAMPLE, redo_of=run,
         metadata={"source": "redo", "redo_of": run.pk}, note=f"Redo of run {run.pk}: {notes}",
-        order_id=run.order_id, product_id=run.product_id, variant_id=run.variant_id,
+        order_id=root.order_id, product_id=root.product_id, variant_id=root.variant_id,
         **({"partner_id": made_by[0].partner_id, "role": made_by[0].role, "rate": made_by[0].rate,
             "rate_type": made_by[0].rate_type} if len(made_by) == 1 else {}),
     )

@@ -134,7 +134,10 @@ def test_a_round_reviewed_at_its_parent_is_shown_on_each_completed_child_never_o
     assert again.status_code == 409 and f"its round was reviewed already (run {root.pk})" in again.json()["detail"]
 
 
-def test_a_split_round_is_allocated_again(staff_api, partner_a, partner_b, sampling, jacket):
+@pytest.mark.parametrize("reviewed_at", ["parent", "last child"])
+def test_a_split_round_is_allocated_again(staff_api, partner_a, partner_b, sampling, jacket, reviewed_at):
+    """Reviewed at one child, only that child's partner got a redo (of its share, as a round of its own), and the
+    round was closed: the other partner's part was never made again."""
     created = staff_api.post(f"/api/admin/designs/{jacket.pk}/production-runs/", {
         "quantity": 2, "run_type": "sample", "assignments": [
             {"partner": partner_a.pk, "role": "cutting", "quantity": 2, "template_category": sampling.pk},
@@ -154,9 +157,10 @@ def test_a_split_round_is_allocated_again(staff_api, partner_a, partner_b, sampl
         services.run_complete(run=ProductionRun.objects.get(pk=child.pk))
     assert ProductionRun.objects.get(pk=root.pk).status == "completed"
 
-    redo = review(staff_api, root.pk, decision="redo", notes="Both again").json()["redo"]
+    reviewed = root if reviewed_at == "parent" else stitch
+    redo = review(staff_api, reviewed.pk, decision="redo", notes="Both again").json()["redo"]
     new_root = ProductionRun.objects.get(pk=redo["id"])
-    assert new_root.redo_of_id == root.pk and new_root.partner_id is None
+    assert (new_root.redo_of_id, new_root.partner_id, new_root.quantity) == (reviewed.pk, None, 2)
     plan = [(c.partner_id, c.role, c.stage, c.quantity, c.status) for c in new_root.children.order_by("stage")]
     assert plan == [(partner_a.pk, "cutting", 1, 2, "sent_to_partner"), (partner_b.pk, "stitching", 2, 2, "approved")]
 
