@@ -127,6 +127,12 @@ class OrderAdmin(ServiceAdminMixin, admin.ModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        # Only a draft is deleted: a placed order is its runs' provenance (the bulk action asks this of each order).
+        if obj is not None and obj.status != Order.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         pass  # the order and its lines are written together by the service, in save_related
 

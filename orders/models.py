@@ -5,7 +5,9 @@ from django.db.models.functions import Coalesce
 
 class Product(models.Model):
     title = models.CharField(max_length=300)
-    design = models.ForeignKey("designs.Design", null=True, blank=True, on_delete=models.SET_NULL, related_name="products")
+    # PROTECT: a design sold as a product is retired by its status (rejected, superseded), not deleted; deleted, the
+    # product's orders would silently make no runs.
+    design = models.ForeignKey("designs.Design", null=True, blank=True, on_delete=models.PROTECT, related_name="products")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -20,7 +22,7 @@ class ProductVariant(models.Model):
     sku = models.CharField(max_length=100, unique=True)
     title = models.CharField(max_length=300, blank=True, default="")
     design = models.ForeignKey(
-        "designs.Design", null=True, blank=True, on_delete=models.SET_NULL, related_name="variants",
+        "designs.Design", null=True, blank=True, on_delete=models.PROTECT, related_name="variants",
         help_text="When set, wins over the product's design.",
     )
 

@@ -136,3 +136,21 @@ def test_a_routing_that_no_longer_parses_says_why_instead_of_failing(staff_clien
     response = staff_client.get(reverse("admin:designs_design_change", args=[design.pk]))
     assert response.status_code == 200
     assert "This routing can no longer be used: routing.assignments must be a list." in response.content.decode()
+
+
+def test_a_design_sold_as_a_product_is_not_deleted(staff_client):
+    """Deleted, it took its history and left its products without a design: their orders made no runs."""
+    from tests.factories import ProductFactory, VariantFactory
+    product = ProductFactory()
+    variant_design = VariantFactory(product=ProductFactory(design=None), design=DesignFactory()).design
+    for design in (product.design, variant_design):
+        page = staff_client.get(reverse("admin:designs_design_delete", args=[design.pk]))
+        assert page.status_code == 200
+        assert "would require deleting the following protected related objects" in page.content.decode()
+        staff_client.post(reverse("admin:designs_design_delete", args=[design.pk]), {"post": "yes"})
+        assert Design.objects.filter(pk=design.pk).exists()
+    product.refresh_from_db()
+    assert product.design is not None
+    unused = DesignFactory()
+    staff_client.post(reverse("admin:designs_design_delete", args=[unused.pk]), {"post": "yes"})
+    assert not Design.objects.filter(pk=unused.pk).exists()  # a design made by mistake still can be
