@@ -16,6 +16,7 @@ from config.numbers import counted
 from partners.models import Partner
 from partners.services import partner_notify
 from production.models import Alert, ProductionRun, ReviewDecision, RunStatus
+from tasks.models import Task
 
 
 def queue_dispatch_notification(run_id: int) -> None:
@@ -56,16 +57,20 @@ def notify_partner_of_dispatch(run_id: int) -> None:
     run = (ProductionRun.objects.dispatched().select_related("partner", "design")
            .filter(pk=run_id, status__in=[RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS])
            .first())
-    if run is None or run.partner is None:
+    if run is None or run.partner is None or not run.partner.is_active:  # deactivated since: its users cannot log in
         return
-    tasks = run.tasks.filter(partner_id=run.partner_id).count()  # not a previous partner's cancelled ones
+    # This sending's tasks: not a previous partner's, nor this partner's cancelled ones of an earlier sending.
+    tasks = run.tasks.filter(partner_id=run.partner_id).exclude(status=Task.Status.CANCELLED).count()
     again = run.previous_partner_id == run.partner_id
+    kind = "sample run" if run.run_type == ProductionRun.RunType.SAMPLE else "production run"
+    answer = ("It is accepted for you (you accept every run you are sent): start it in the production hub."
+              if run.accepted_at else "Please accept it, or decline it with a reason, in the production hub.")
     partner_notify(
         partner=run.partner,
         key=dispatch_key(run),
-        title=f"New production run #{run.pk}: {run.quantity} × {run.design.name}{_role(run)}",
-        body=f"Production run #{run.pk} for {run.design.name} has been sent to you{' again' if again else ''} with {counted(tasks, 'task')}. "
-             "Please accept it, or decline it with a reason, in the production hub.",
+        title=f"New {kind} #{run.pk}: {run.quantity} × {run.design.name}{_role(run)}",
+        body=f"{kind.capitalize()} #{run.pk} for {run.design.name} has been sent to you{' again' if again else ''} "
+             f"with {counted(tasks, 'task')}. {answer}",
         link=reverse("portal:run-detail", args=[run.pk]),
     )
 
@@ -96,8 +101,8 @@ def notify_partner_of_withdrawal(run_id: int, partner_id: int, sent_at: str, why
     the run now lead nowhere, and without this the run just vanished from its hub."""
     run = ProductionRun.objects.select_related("design").filter(pk=run_id).first()
     partner = Partner.objects.filter(pk=partner_id).first()
-    if run is None or partner is None:
-        return
+    if run is None or partner is None or run.partner_id == partner_id:
+        return  # or the run was sent back to this partner before the job ran: it is theirs again
     partner_notify(
         partner=partner,
         key=f"run-withdrawn:{run.pk}:{sent_at}",
@@ -128,11 +133,22 @@ def notify_partner_of_review(run_id: int) -> None:
         else:
             title = f"Sample to redo: {run.design.name} (run #{made.pk})"
             body = f"The brand asks you to make the sample of {run.design.name} (run #{made.pk}) again.{notes}"
-            sent_again = redo is not None and redo.partner_id == made.partner_id
-            if sent_again:
-                body += f"\n\nThe next round is run #{redo.pk}, sent to you with the same tasks."
-            link = reverse("portal:run-detail", args=[redo.pk if sent_again else made.pk])
+            mine = _next_round_of(redo, made.partner_id)
+            if mine is not None and mine.sent_at is not None:
+                body += f"\n\nThe next round is run #{mine.pk}, sent to you with the same tasks."
+            elif mine is not None:  # not sent yet: a later stage, or templates retired since that staff choose again
+                body += "\n\nThe next round will be sent to you."
+            link = reverse("portal:run-detail", args=[mine.pk if mine is not None and mine.sent_at else made.pk])
         partner_notify(partner=made.partner, key=f"run-reviewed:{run.pk}:{made.pk}", title=title, body=body, link=link)
+
+
+def _next_round_of(redo: ProductionRun | None, partner_id: int) -> ProductionRun | None:
+    """The partner's run of the next round: the redo itself, or its first child for that partner (a split round)."""
+    if redo is None:
+        return None
+    if redo.partner_id == partner_id:
+        return redo
+    return redo.children.filter(partner_id=partner_id).order_by("stage", "id").first()
 
 
 def email_alert(alert_id: int) -> None:

@@ -45,7 +45,8 @@ class Escalate:
 
 
 def phase_of(run: ProductionRun) -> str | None:
-    if run.partner_id is None:
+    # A deactivated partner's users cannot log in to answer: nobody is chased (staff took it off the work).
+    if run.partner_id is None or not run.partner.is_active:
         return None
     if run.status == RunStatus.SENT_TO_PARTNER:
         return START if run.accepted_at else ACCEPT
@@ -107,7 +108,7 @@ def due_runs(policy: ProductionPolicy, now: datetime) -> QuerySet[ProductionRun]
     )
     return (
         ProductionRun.objects.filter(status__in=[RunStatus.SENT_TO_PARTNER, RunStatus.IN_PROGRESS],
-                                     partner__isnull=False)
+                                     partner__is_active=True)
         .annotate(ladder_phase=phase, ladder_start=start)
         .annotate(ladder_since=since)
         .filter(Q(ladder_phase=ACCEPT, ladder_since__lte=now - _hours(policy, ACCEPT))

@@ -64,8 +64,8 @@ def output_checked(run: ProductionRun, *, produced_quantity: int | None, rejecte
 
 
 def _who(run: ProductionRun) -> str:
-    partner = run.partner.name if run.partner_id else "no partner"
-    return f"{run} ({partner})"
+    role = f" ({run.role})" if run.role else ""
+    return f"Run #{run.pk}{role} at {run.partner.name}" if run.partner_id else f"Run #{run.pk}{role}, no partner"
 
 
 def output_alerts(run: ProductionRun, output: Output) -> None:

@@ -32,6 +32,7 @@ from production.models import (
 from production.services._base import record
 from production.services.inbox import alert_raise
 from production.services.partner_response import hand_back_locked
+from tasks.models import Task
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,14 @@ EXPECTED = {
     reminders.START: "You accepted it: please start it",
     reminders.IDLE: "No task has moved for a while: please carry on, or tell us what is blocking you",
 }
+# An idle run whose tasks are all done waits for its completion (the counts of good and rejected pieces), not work.
+TASKS_DONE = "Its tasks are all done: please complete it with its counts of good and rejected pieces"
+
+
+def _expected(run: ProductionRun, phase: str) -> str:
+    if phase == reminders.IDLE and not run.tasks.filter(status__in=Task.OPEN).exists():
+        return TASKS_DONE
+    return EXPECTED[phase]
 
 
 @dataclass
@@ -61,20 +70,22 @@ def _lock(run_id: int) -> ProductionRun | None:
 
 def _remind(run: ProductionRun, step: reminders.Remind, now) -> None:
     start = reminders.phase_start(run, step.phase)
+    expected = _expected(run, step.phase)
+    kind = "sample run" if run.run_type == ProductionRun.RunType.SAMPLE else "production run"
     with transaction.atomic():  # a failed email rolls back the notification: nothing counts
         partner_notify(
             partner=run.partner,
             key=f"run-reminder:{run.pk}:{step.phase}:{start:%Y%m%dT%H%M%S%f}:{step.round}:{step.number}",
-            title=f"Reminder: production run #{run.pk} ({run.quantity} × {run.design.name})",
-            body=f"{EXPECTED[step.phase]}: production run #{run.pk}, {run.quantity} × {run.design.name}"
-                 f"{' (' + run.role + ')' if run.role else ''}.",
+            title=f"Reminder: {kind} #{run.pk} ({run.quantity} × {run.design.name})",
+            body=f"{kind.capitalize()} #{run.pk}, {run.quantity} × {run.design.name}"
+                 f"{' (' + run.role + ')' if run.role else ''}. {expected}.",
             link=reverse("portal:run-detail", args=[run.pk]),
         )
     run.reminder_phase, run.reminder_round, run.reminder_count = step.phase, step.round, step.number
     run.last_reminded_at = now
     run.save(update_fields=["reminder_phase", "reminder_round", "reminder_count", "last_reminded_at", "updated_at"])
     record(run, actor=None, verb=ActivityVerb.REMINDED, from_status=run.status,
-           note=f"{EXPECTED[step.phase]} (reminder {step.number}, round {step.round + 1}).",
+           note=f"{expected} (reminder {step.number}, round {step.round + 1}).",
            data={"phase": step.phase, "round": step.round, "number": step.number})
 
 
@@ -91,12 +102,17 @@ def _park(run: ProductionRun) -> None:
 def _escalate(run: ProductionRun, step: reminders.Escalate) -> None:
     run.escalated_phase = step.phase
     run.save(update_fields=["escalated_phase", "updated_at"])
-    what = "has not started it" if step.phase == reminders.START else "has not moved a task"
+    if step.phase == reminders.START:
+        what = "accepted {run} but has not started it"
+    elif _expected(run, step.phase) == TASKS_DONE:
+        what = "did every task of {run} but has not completed it"
+    else:
+        what = "accepted {run} but has not moved a task"
     record(run, actor=None, verb=ActivityVerb.ESCALATED, from_status=run.status,
-           note=f"{run.partner.name} accepted the run but {what} after {run.reminder_count} reminders.")
+           note=f"{run.partner.name} {what.format(run='the run')} after {run.reminder_count} reminders.")
     alert_raise(kind=AlertKind.ESCALATED, run=run, partner=run.partner,
-                message=f"{run.partner.name} accepted run #{run.pk} ({run.quantity} × {run.design.name}) but "
-                        f"{what} after {run.reminder_count} reminders. The run stays with them.")
+                message=f"{run.partner.name} {what.format(run=f'run #{run.pk} ({run.quantity} × {run.design.name})')} "
+                        f"after {run.reminder_count} reminders. The run stays with them.")
 
 
 def _realert_parked(policy_now, result: CheckResult) -> None:
@@ -114,9 +130,11 @@ def _realert_parked(policy_now, result: CheckResult) -> None:
             told = run.alerts.filter(kind__in=[AlertKind.DECLINED, AlertKind.PARKED]).aggregate(at=Max("created_at"))
             if told["at"] is not None and told["at"] > cutoff:
                 continue  # another check told them a moment ago
-            alert_raise(kind=AlertKind.PARKED, run=run, partner=run.previous_partner,
+            # Told as it was handed back: declined by its partner, or parked when nobody answered.
+            declined = run.decline_reason != DeclineReason.NO_RESPONSE
+            alert_raise(kind=AlertKind.DECLINED if declined else AlertKind.PARKED, run=run, partner=run.previous_partner,
                         message=f"Run #{run.pk} ({run.quantity} × {run.design.name}) has been waiting for "
-                                f"reassignment since {run.declined_at:%Y-%m-%d} "
+                                f"reassignment since {timezone.localdate(run.declined_at):%-d %b %Y} "
                                 f"({run.get_decline_reason_display().lower()}).")
             result.realerted += 1
 

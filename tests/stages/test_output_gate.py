@@ -56,6 +56,8 @@ def test_shortfall_and_rejects_are_recorded_and_staff_alerted(api_a, staff_api, 
     assert sorted(a["kind"] for a in inbox) == ["rejects", "shortfall"]
     messages = {a["kind"]: a["message"] for a in inbox}
     assert "1 of 10 units missing. One piece stolen from the van" in messages["shortfall"]
+    run = in_progress
+    assert messages["shortfall"].startswith(f"Run #{run.pk} ({run.role}) at {run.partner.name}: ")  # was "Run #5 cutting (...)"
     assert "3 of 10 units rejected (Colour mismatch)" in messages["rejects"]
     assert all(a["run"] == in_progress.pk for a in inbox)
     assert len([m for m in mail.outbox if "ops@brand.example" in m.to]) == 2
