@@ -11,7 +11,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from config.api import (
@@ -24,7 +23,7 @@ from config.api import (
 )
 from config.parsers import StrictJSONParser
 from partners.auth import token_create
-from partners.backends import client_ip
+from partners.backends import AuthThrottle
 from partners.models import Partner, PartnerMembership
 from partners.permissions import IsPartnerUser, IsStaff
 from partners.services import LOGIN_EMAIL_MAX_LENGTH, partner_create, partner_update
@@ -142,38 +141,6 @@ class PartnerMe(APIView):
     )
     def get(self, request):
         return Response(PartnerOutput(_partners().get(pk=request.partner.pk)).data)
-
-
-class AuthThrottle(AnonRateThrottle):
-    """Failed logins per client IP (``AUTH_RATE_LIMIT``), whatever usernames they try.
-
-    Only failures count, so guessing passwords across many usernames is stopped while an
-    office of people behind one address logging in correctly never is.
-    """
-
-    scope = "auth"
-
-    def get_ident(self, request) -> str:
-        return client_ip(request)
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-    def allow_request(self, request, view) -> bool:
-        """Check only: a request is counted by ``record_failure``, once it failed."""
-        if self.rate is None:
-            return True
-        self.key = self.get_cache_key(request, view)
-        self.history = self.cache.get(self.key, [])
-        self.now = self.timer()
-        while self.history and self.history[-1] <= self.now - self.duration:
-            self.history.pop()
-        return len(self.history) < self.num_requests
-
-    def record_failure(self) -> None:
-        if self.rate is not None:
-            self.history.insert(0, self.now)
-            self.cache.set(self.key, self.history, self.duration)
 
 
 class TokenLoginInput(StrictObject, AuthTokenSerializer):

@@ -15,7 +15,7 @@ def _console_free_email(settings):
 @pytest.fixture(autouse=True)
 def _generous_login_rate(monkeypatch):
     """Tests log in far more often than a person; the rate-limit test sets its own small rate."""
-    from partners.api import AuthThrottle
+    from partners.backends import AuthThrottle
 
     monkeypatch.setattr(AuthThrottle, "THROTTLE_RATES", {"auth": "100000/min"})
 

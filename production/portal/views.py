@@ -25,6 +25,7 @@ from config.money import currency
 from designs.models import DesignPartner
 from designs.selectors import designs_for_partner
 from designs.specs import spec_rows
+from partners.backends import AuthThrottle
 from partners.selectors import notifications_for_partner, partner_for_user, scope_to_partner
 from production import selectors, services
 from production.forms import RunCompleteForm, focus_first_error
@@ -52,11 +53,24 @@ class PortalLoginForm(AuthenticationForm):
 
 
 class PortalLoginView(auth_views.LoginView):
-    """Django's login form (email as ``username``); axes counts the failures."""
+    """Django's login form (email as ``username``). Axes counts the failures of a username from an address; the
+    token endpoint's ``AuthThrottle`` counts those of an address whatever the usernames (guessing one password
+    across many accounts), here as there."""
 
     template_name = "portal/login.html"
     form_class = PortalLoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        throttle = AuthThrottle()
+        if not throttle.allow_request(request, self):
+            return render(request, "portal/locked_out.html",
+                          {"from_address": True, "wait_minutes": max(round((throttle.wait() or 60) / 60), 1)},
+                          status=429)
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 200:  # the form came back with its errors: a failed login
+            throttle.record_failure()
+        return response
 
 
 class PortalLogoutView(auth_views.LogoutView):

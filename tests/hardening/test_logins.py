@@ -3,7 +3,7 @@
 from django.test import Client
 import pytest
 
-from partners.api import AuthThrottle
+from partners.backends import AuthThrottle
 from partners.services import partner_update
 from tests.factories import PASSWORD
 
@@ -29,6 +29,25 @@ def test_the_lockout_counts_every_letter_case_of_a_username(settings, user_a):
     # The portal refuses it too.
     portal = Client().post("/portal/login/", {"username": "OWNER@atelier-a.example", "password": PASSWORD})
     assert portal.status_code in (403, 429) and "portal/locked_out.html" in [t.name for t in portal.templates]
+
+
+def test_a_look_alike_letter_is_no_new_username_for_the_lockout(settings, user_a):
+    """PostgreSQL's case-insensitive match takes "ſ" (long s) for "s" and "ı" (dotless i) for "i": each such
+    spelling reached the account with its own five attempts, in the API and the portal alike."""
+    assert user_a.email == "owner@atelier-a.example"
+    settings.AXES_FAILURE_LIMIT = 5
+    client = Client()
+    for _ in range(5):
+        _token(client, user_a.email, "wrong")
+    assert _token(client, user_a.email, PASSWORD).status_code == 429
+    # A full-width "ｏ" folds to "o" (NFKC, as "ſ" to "s"): the same account, and locked.
+    assert _token(client, "ｏwner@atelier-a.example", PASSWORD).status_code == 429
+    portal = Client().post("/portal/login/", {"username": "ｏwner@atelier-a.example", "password": PASSWORD})
+    assert "portal/locked_out.html" in [t.name for t in portal.templates]
+    # "ı" does not fold: another address, so no account (it was a token, unlocked, and a session).
+    assert _token(client, "owner@atelıer-a.example", PASSWORD).status_code == 400
+    portal = Client().post("/portal/login/", {"username": "owner@atelıer-a.example", "password": PASSWORD})
+    assert portal.status_code == 200 and "_auth_user_id" not in portal.client.session
 
 
 def test_a_successful_token_login_starts_the_count_again(settings, user_a):
@@ -62,6 +81,25 @@ def test_the_token_endpoint_limits_failed_attempts_per_address(monkeypatch, user
     answers = [_token(client, f"user{i}@nowhere.example", "x").status_code for i in range(7)]
     assert answers == [400] * 5 + [429] * 2
     assert _token(client, user_a.email, PASSWORD).status_code == 429  # even a right one, until it cools off
+
+
+def test_the_portal_login_limits_failed_attempts_per_address_too(monkeypatch, user_a):
+    """One password tried across many accounts at the portal's page went unlimited (60 of 60 answered): the limit
+    was the token endpoint's only. Both count into the same allowance of the address."""
+    monkeypatch.setattr(AuthThrottle, "THROTTLE_RATES", {"auth": "5/min"})
+    client = Client()
+    answers = [client.post("/portal/login/", {"username": f"user{i}@nowhere.example", "password": "x"}).status_code
+               for i in range(3)]
+    answers += [_token(client, f"user{i}@nowhere.example", "x").status_code for i in range(3, 5)]
+    assert answers == [200, 200, 200, 400, 400]
+    refused = client.post("/portal/login/", {"username": user_a.email, "password": PASSWORD})  # even a right one
+    assert refused.status_code == 429
+    assert "Too many wrong emails or passwords were tried from this address. Try again in 1" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another address is not refused, and a right password there is never counted.
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    assert {other.post("/portal/login/", {"username": user_a.email, "password": PASSWORD}).status_code
+            for _ in range(7)} == {302}
 
 
 def test_successful_logins_from_one_address_are_never_limited(monkeypatch, user_a):
