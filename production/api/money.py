@@ -163,8 +163,8 @@ class PayablePay(PayAction):
 class PayableVoid(PayAction):
     input_class = ReasonInput
 
-    @extend_schema(summary="Void a payable", description="`open` or `approved` -> `void`, with the `reason`; "
-                   "409 for a paid or void payable.", request=ReasonInput, responses={200: PayableOutput, 409: Conflict})
+    @extend_schema(summary="Void a payable", description="`open` or `approved` -> `void`, with the `reason` "
+                   "(the payable's `note`, which its partner reads too); 409 for a paid or void payable.", request=ReasonInput, responses={200: PayableOutput, 409: Conflict})
     def post(self, request, pk):
         return self.act(request, pk, services.payable_void)
 
@@ -173,7 +173,8 @@ class PayableAdjust(PayAction):
     input_class = AdjustInput
 
     @extend_schema(summary="Adjust an open payable's amount", description="With the `reason` (kept on the run's "
-                   "timeline with before and after); 409 unless the payable is `open`.",
+                   "timeline with before and after, and as the payable's `note`, which its partner reads too); 409 "
+                   "unless the payable is `open`.",
                    request=AdjustInput, responses={200: PayableOutput, 409: Conflict})
     def post(self, request, pk):
         return self.act(request, pk, services.payable_adjust)

@@ -111,6 +111,10 @@ def test_payments_page_shows_the_partners_own(partner_a, partner_b, user_a, staf
     assert [(label, amount) for label, _, amount in page.context["totals"]] == [
         ("Open", Decimal("10.00")), ("Approved", Decimal("2.00")), ("Paid", 0)]
     assert html.count("data-payable=") == 2 and "Payments" in html
+    # Staff's reason for an adjustment is the partner's to read, here as in the API (docs/api.md).
+    services.payable_adjust(payable=Payable.objects.filter(partner=partner_a, status="open").get(), amount="9.00",
+                            reason="One piece late: 1.00 less, as agreed", actor=staff)
+    assert "One piece late: 1.00 less, as agreed" in portal.get("/portal/payments/").content.decode()
 
 
 def test_a_payables_page_is_read_only(staff_client, staff, partner_a):
