@@ -158,7 +158,6 @@ BUSINESS_RULES = {
     ("post", "/api/admin/production-runs/{id}/reassign"): [
         (400, "partner", r"^Unknown partner \d+\.$", "the partner exists"),
         (400, "partner", r" is inactive\.$", "the partner is active"),
-        (400, "partner", r" already has the role .* in this allocation\.$", "a partner takes a role once per allocation"),
         (400, "dispatch", r"^This run was never dispatched with templates", "a run dispatched again has templates"),
     ],
     ("post", "/api/admin/production-runs/{id}/complete"): _COMPLETE,

@@ -31,9 +31,11 @@ RUN_CONSTRAINTS = [
     # A parent is created before its children: lock_family locks a family in id order, parent first.
     models.CheckConstraint(condition=Q(parent_run__isnull=True) | Q(parent_run__lt=F("id")),
                            name="parent_run_before_child"),
+    # An allocation gives a partner a role once per stage. A run handed on later (it has a previous partner) may go
+    # to a partner who has that role already: declined cutting goes to the other cutter, as a second batch.
     models.UniqueConstraint(
         fields=["parent_run", "stage", "partner", "role"],
-        condition=Q(parent_run__isnull=False),
+        condition=Q(parent_run__isnull=False, previous_partner__isnull=True),
         name="child_run_unique_partner_role",
     ),
     models.CheckConstraint(

@@ -8,7 +8,7 @@ redispatch: staff send parked runs back to their previous partner for a second c
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from config.errors import InvalidInput, InvalidTransition
@@ -111,12 +111,9 @@ def run_reassign(*, run: ProductionRun, partner_id: int, actor=None, dispatch: b
     cancelled = cancel_open_tasks(run, now=now)
     apply(run, "reassign", partner=partner)
     apply(run, "dispatch_reset")
-    try:
-        with transaction.atomic():
-            run.save()
-    except IntegrityError as exc:  # child_run_unique_partner_role
-        raise InvalidInput(f"{partner.name} already has the role {run.role!r} in this allocation.",
-                           field="partner") from exc
+    # A partner who has this role in the allocation already may take it: a second batch (``previous_partner`` is
+    # set, so ``child_run_unique_partner_role`` leaves it out).
+    run.save()
     record(run, actor=actor, verb=ActivityVerb.REASSIGNED, from_status=from_status, note=note,
            data={"from_partner": old_partner_id, "to_partner": partner.pk, "cancelled_tasks": cancelled})
     if dispatch:

@@ -14,6 +14,8 @@ Every decision is on the run's timeline and in the design's history, and the
 partner is told, with the notes.
 """
 
+from dataclasses import replace
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -82,13 +84,19 @@ def _redo(run: ProductionRun, *, actor, notes: str) -> ProductionRun:
         run_approve(run=redo, actor=actor)
         _dispatch_again(redo, actor=actor, template_ids=made_by[0].template_ids)
         return ProductionRun.objects.get(pk=redo.pk)
-    # Several partners (stages, roles): the same allocation again, each child with its templates.
-    _, new_children = run_approve(run=redo, actor=actor, assignments=[
-        Assignment(partner_id=c.partner_id or c.previous_partner_id, quantity=c.planned_quantity or c.quantity,
-                   role=c.role, stage=c.stage, rate=c.rate, rate_type=c.rate_type,
-                   selection=TemplateSelection(ids=tuple(c.template_ids)) if c.template_ids else None)
-        for c in children
-    ])
+    # Several partners (stages, roles): the same allocation again, each child with its templates. A partner that
+    # took a second batch of its role (a reassigned run) gets the two as one share: an allocation names it once.
+    shares: dict[tuple, Assignment] = {}
+    for c in children:
+        partner_id, quantity = c.partner_id or c.previous_partner_id, c.planned_quantity or c.quantity
+        key = (partner_id, c.role, c.stage)
+        if key in shares:
+            shares[key] = replace(shares[key], quantity=shares[key].quantity + quantity)
+            continue
+        shares[key] = Assignment(partner_id=partner_id, quantity=quantity, role=c.role, stage=c.stage, rate=c.rate,
+                                 rate_type=c.rate_type,
+                                 selection=TemplateSelection(ids=tuple(c.template_ids)) if c.template_ids else None)
+    _, new_children = run_approve(run=redo, actor=actor, assignments=list(shares.values()))
     for child in new_children:
         if child.stage == 1:
             dispatch_start(run=child, actor=actor)

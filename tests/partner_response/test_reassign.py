@@ -203,3 +203,33 @@ def test_a_run_sent_back_to_its_partner_lists_only_the_new_tasks(staff, partner_
     client.force_login(user_a)
     page = client.get(f"/portal/runs/{run.pk}/").content.decode()
     assert page.count("Cancelled") == 0
+
+
+def test_declined_work_goes_to_the_partner_who_has_that_role_already(staff_api, staff, partner_a, partner_b,
+                                                                      category, api_b):
+    """Cutting split between A (30) and B (20): B declines, and A, who cut its own 30, takes B's 20 as a second batch.
+    The unique (parent, stage, partner, role) of an allocation refused it: with two workshops, a dead end."""
+    from designs.models import Design
+    from production.assignments import Assignment
+    from tasks.selectors import TemplateSelection
+    from tests.factories import DesignFactory
+
+    _, (a_part, b_part) = services.run_create_allocated(
+        design=DesignFactory(status=Design.Status.APPROVED), quantity=50, actor=staff, assignments=[
+            Assignment(partner_id=partner_a.pk, role="cutting", quantity=30),
+            Assignment(partner_id=partner_b.pk, role="cutting", quantity=20)])
+    for part in (a_part, b_part):
+        services.dispatch_start(run=part, actor=staff, selection=TemplateSelection(category_id=category.pk))
+    _declined(ProductionRun.objects.get(pk=b_part.pk), partner_b)
+    response = staff_api.post(staff_url(b_part, "reassign"), {"partner": partner_a.pk, "dispatch": True},
+                              format="json")
+    assert response.status_code == 200, response.data
+    assert (response.data["partner"], response.data["previous_partner"], response.data["status"]) == (
+        partner_a.pk, partner_b.pk, "sent_to_partner")
+    assert sorted(ProductionRun.objects.filter(partner=partner_a, role="cutting").values_list("quantity", flat=True)) \
+        == [20, 30]
+    # An allocation still gives a partner a role once a stage.
+    again = staff_api.post(f"/api/admin/designs/{a_part.design_id}/production-runs/", {"quantity": 4, "assignments": [
+        {"partner": partner_a.pk, "role": "cutting", "quantity": 2},
+        {"partner": partner_a.pk, "role": "cutting", "quantity": 2}]}, format="json")
+    assert again.status_code == 400 and "appears twice in the role" in str(again.json())

@@ -165,6 +165,31 @@ def test_a_split_round_is_allocated_again(staff_api, partner_a, partner_b, sampl
     assert plan == [(partner_a.pk, "cutting", 1, 2, "sent_to_partner"), (partner_b.pk, "stitching", 2, 2, "approved")]
 
 
+def test_a_round_where_a_partner_took_a_second_batch_is_redone_with_one_share(staff_api, partner_a, partner_b,
+                                                                               sampling, jacket):
+    """B declined its share and A took it as a second batch of the same role: the redo named A twice in one
+    allocation, which an allocation refuses (the whole review was a 400)."""
+    created = staff_api.post(f"/api/admin/designs/{jacket.pk}/production-runs/", {
+        "quantity": 4, "run_type": "sample", "assignments": [
+            {"partner": partner_a.pk, "role": "sampling", "quantity": 2},
+            {"partner": partner_b.pk, "role": "sampling", "quantity": 2}]}, format="json").json()
+    root = ProductionRun.objects.get(pk=created["run"]["id"])
+    a_part, b_part = root.children.order_by("id")
+    for child in (a_part, b_part):
+        services.dispatch_start(run=child, selection=TemplateSelection(category_id=sampling.pk))
+    services.run_decline(run=ProductionRun.objects.get(pk=b_part.pk), partner=partner_b, reason="capacity")
+    services.run_reassign(run=ProductionRun.objects.get(pk=b_part.pk), partner_id=partner_a.pk, dispatch=True)
+    for child in root.children.all():
+        services.run_start(run=child)
+        for task in child.tasks.filter(partner=partner_a):
+            services.task_complete(task=task)
+        services.run_complete(run=ProductionRun.objects.get(pk=child.pk))
+    answer = review(staff_api, root.pk, decision="redo", notes="Both again")
+    assert answer.status_code == 200, answer.json()
+    new_root = ProductionRun.objects.get(pk=answer.json()["redo"]["id"])
+    assert [(c.partner_id, c.role, c.quantity) for c in new_root.children.all()] == [(partner_a.pk, "sampling", 4)]
+
+
 def test_a_redo_whose_templates_were_retired_waits_for_templates(staff_api, api_a, first_round, sampling):
     _, child_id = first_round
     work_through(api_a, child_id)
