@@ -15,7 +15,8 @@ def run_remake(*, run: ProductionRun, actor=None, quantity: int | None = None, n
     """From a completed or cancelled root run with fewer good units than ordered: a new run in review.
 
     The remake has the same design, order, product and variant (never the line
-    item: that stays the original's), ``remake_of`` the original, and
+    item: that stays the original's), ``remake_of`` the original, the original's
+    due date (the order's promise still stands: staff may move it), and
     ``metadata.source = "remake"``; by default it is for the missing units.
     """
     run = lock(run.pk)
@@ -31,7 +32,7 @@ def run_remake(*, run: ProductionRun, actor=None, quantity: int | None = None, n
     remake = run_create(
         design=run.design, quantity=quantity, actor=actor, run_type=run.run_type, note=note or f"Remake of {run}.",
         metadata={"source": "remake", "remake_of": run.pk}, order_id=run.order_id, product_id=run.product_id,
-        variant_id=run.variant_id, remake_of=run,
+        variant_id=run.variant_id, remake_of=run, due_date=run.due_date,  # the same promise to the customer
     )
     record(run, actor=actor, verb=ActivityVerb.REMAKE_CREATED, from_status=run.status,
            note=f"Run {remake.pk} remakes {counted(quantity, 'unit')}. {note}".strip(),

@@ -1,5 +1,7 @@
 """Remake: a new root run for the units a finished run did not deliver, linked both ways."""
 
+from datetime import date
+
 import pytest
 
 from production import services
@@ -21,12 +23,15 @@ def test_remake_of_a_run_with_rejects_is_a_new_run_in_review(staff_api, partner_
     child = DispatchedRunFactory(partner=partner_a, quantity=10, actor=staff)
     _finish(child, produced_quantity=8, rejected_quantity=2)
     root = child.parent_run
+    root.due_date = date(2026, 12, 20)
+    root.save(update_fields=["due_date"])
     response = staff_api.post(staff_url(root.pk, "remake"), {"note": "Customer still wants 10"}, format="json")
     assert response.status_code == 201, response.json()
     remake = response.json()
     assert (remake["quantity"], remake["status"], remake["remake_of"]) == (2, "pending_review", root.pk)
     assert remake["design"] == root.design_id and remake["order_line_item"] is None
     assert remake["metadata"]["source"] == "remake"
+    assert remake["due_date"] == "2026-12-20"  # the order's promise: it had none, so it could never be late
     assert staff_api.get(staff_url(root.pk, "ledger")).json()["remakes"] == [remake["id"]]
     assert root.activities.get(verb="remake_created").data == {"remake": remake["id"], "quantity": 2}
     more = staff_api.post(staff_url(root.pk, "remake"), {"quantity": 5}, format="json")
