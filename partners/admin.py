@@ -6,6 +6,8 @@ page asks for the owner's email and password; people join a partner through
 ``partner_user_remove``, which also ends their login.
 """
 
+import json
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
@@ -26,7 +28,31 @@ from partners.services import (
 )
 
 
+class RolesField(forms.CharField):
+    """Roles as people write them, "cutting, stitching" (a JSON list, as the box took before, is read too)."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        if text.startswith(("[", "{")):  # JSON, as the box took before: a list of words only
+            try:
+                roles = json.loads(text)
+            except ValueError:
+                roles = None
+            if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+                raise forms.ValidationError("Write the roles as words separated by commas, e.g. cutting, stitching.")
+            return [r.strip() for r in roles if r.strip()]
+        return [word.strip() for word in text.split(",") if word.strip()]
+
+    def has_changed(self, initial, data):
+        return sorted(initial or []) != sorted(self.to_python(data))
+
+
 class PartnerForm(forms.ModelForm):
+    roles = RolesField(required=False, help_text="The roles this partner takes, separated by commas: e.g. cutting, "
+                                                 "stitching.")
     # Optional on the form (a page or script from before it sends none): empty means the usual 14 days.
     lead_time_days = forms.IntegerField(
         required=False, min_value=0, max_value=365, initial=14, label="Lead time (days)",
@@ -40,21 +66,12 @@ class PartnerForm(forms.ModelForm):
         days = self.cleaned_data["lead_time_days"]
         return Partner._meta.get_field("lead_time_days").default if days is None else days
 
-    def clean_roles(self):
-        # An emptied JSON box means "no roles", not NULL (the column is NOT NULL).
-        roles = self.cleaned_data["roles"]
-        if roles is None:
-            return []
-        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
-            raise forms.ValidationError('Roles are a JSON list of words, e.g. ["cutting", "stitching"].')
-        return roles
-
 
 class PartnerAddForm(PartnerForm):
     """A partner is never without someone who can log in: its owner comes with it."""
 
     owner_email = forms.EmailField(max_length=LOGIN_EMAIL_MAX_LENGTH, help_text="The owner logs in to the portal with this address.")
-    owner_password = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    owner_password = forms.CharField(widget=forms.PasswordInput)  # never sent back in a page with errors
     owner_first_name = forms.CharField(required=False, max_length=150)
     owner_last_name = forms.CharField(required=False, max_length=150)
 
@@ -72,7 +89,7 @@ class PartnerMembershipInline(ViewOnlyInlineMixin, admin.TabularInline):
 class PartnerAdmin(ServiceAdminMixin, admin.ModelAdmin):
     form = PartnerForm
     add_form = PartnerAddForm
-    list_display = ["name", "handle", "email", "roles", "is_active", "member_count", "created_at"]
+    list_display = ["name", "handle", "email", "roles_in_words", "is_active", "member_count", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "handle", "email"]
     prepopulated_fields = {"handle": ["name"]}
@@ -96,6 +113,10 @@ class PartnerAdmin(ServiceAdminMixin, admin.ModelAdmin):
         # An aggregate drops Meta.ordering: say it again, or the partner search would page in no stable order.
         return super().get_queryset(request).annotate(member_count=Count("memberships")).order_by("name", "id")
 
+    @admin.display(description="roles")
+    def roles_in_words(self, obj):
+        return ", ".join(obj.roles) or "—"
+
     @admin.display(description="members", ordering="member_count")
     def member_count(self, obj):
         return obj.member_count
@@ -118,7 +139,7 @@ class PartnerUserAddForm(forms.ModelForm):
     """A new partner user: the login (email + password) and the membership, made together by the service."""
 
     email = forms.EmailField(max_length=LOGIN_EMAIL_MAX_LENGTH, help_text="The person logs in to the portal with this address.")
-    password = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    password = forms.CharField(widget=forms.PasswordInput)  # never sent back in a page with errors
     first_name = forms.CharField(required=False, max_length=150)
     last_name = forms.CharField(required=False, max_length=150)
 

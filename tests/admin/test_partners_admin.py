@@ -54,6 +54,25 @@ def test_changing_a_partner_goes_through_partner_update(staff_client, partner_a)
     assert (partner_a.email, partner_a.roles) == ("orders@atelier-a.example", ["cutting", "stitching"])
 
 
+def test_partner_roles_are_written_and_shown_as_words(staff_client):
+    """The box took only JSON ("Enter a valid JSON." for "cutting, stitching", as its help text wrote them)."""
+    response = staff_client.post(reverse("admin:partners_partner_add"),
+                                 _partner_form(roles=" stitching, cutting ,, "))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    partner = Partner.objects.get(handle="loom-house")
+    assert partner.roles == ["cutting", "stitching"]
+    page = staff_client.get(reverse("admin:partners_partner_change", args=[partner.pk])).content.decode()
+    assert 'value="cutting, stitching"' in page
+    listed = staff_client.get(reverse("admin:partners_partner_changelist")).content.decode()
+    assert "cutting, stitching" in listed and "[&quot;cutting&quot;" not in listed
+
+
+def test_a_refused_partner_page_does_not_send_the_owners_password_back(staff_client):
+    response = staff_client.post(reverse("admin:partners_partner_add"), _partner_form(email="not an address"))
+    assert response.status_code == 200 and "email" in response.context["adminform"].form.errors
+    assert PASSWORD not in response.content.decode()
+
+
 def test_partner_roles_must_be_a_list_of_words(staff_client):
     response = staff_client.post(reverse("admin:partners_partner_add"), _partner_form(roles='{"a": 1}'))
     assert response.status_code == 200
