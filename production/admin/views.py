@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django_fsm import can_proceed
 
 from config.errors import DomainError, InvalidInput
-from config.money import currency
+from config.money import RateType, currency
 from config.numbers import MAX_STAGE, counted, parse_whole_number
 from designs.models import Design
 from partners.models import Partner
@@ -180,6 +180,7 @@ def run_allocate(model_admin, request, pk: int):
             else:
                 messages.success(request, f"{run} approved into {counted(len(children), 'child run')}. "
                                           "Dispatch the first stage's runs next (listed below).")
+                _warn_unpriced(request, children)
                 return redirect(run_url(run))
         else:
             messages.error(request, "Please correct the rows below.")
@@ -194,6 +195,15 @@ def run_allocate(model_admin, request, pk: int):
     return render_page(request, model_admin, "admin/production/allocate.html", f"Allocate {run}",
                    run=run, original=run, formset=formset, sections=sections, more_rows=min(blank + 2, 20),
                    stages=len(sections), currency=currency(), role_suggestions=role_suggestions(run.design))
+
+
+def _warn_unpriced(request, runs) -> None:
+    """A run sent without a rate completes without a payable: said when it is given out, not found at the end."""
+    unpriced = [r for r in runs if r.rate is None and r.partner_id is not None and r.status != RunStatus.CANCELLED]
+    if unpriced:
+        messages.warning(request, f"No rate is agreed for {', '.join(f'{r} ({r.partner})' for r in unpriced)}: "
+                                  "it will not be paid through the ledger. Set one with “Change rate…” on its page "
+                                  "before the partner accepts, or on the design's partner link for next time.")
 
 
 # --- create -------------------------------------------------------------------------------
@@ -247,6 +257,11 @@ def run_reassign(model_admin, request, pk: int):
         else:
             sent = "and sent to them" if data["dispatch"] else "(approved: dispatch it when ready)"
             messages.success(request, f"{run} reassigned to {run.partner} {sent}.")
+            if run.rate is not None:  # a reassigned run keeps its rate: say so, the new partner's may differ
+                messages.info(request, f"It keeps its rate, {run.rate} {currency()} "
+                                       f"({RateType(run.rate_type).label.lower()}): change it with “Change rate…” "
+                                       f"before {run.partner} accepts, if theirs differs.")
+            _warn_unpriced(request, [run])
             return redirect(run_url(run))
     return render_page(request, model_admin, "admin/production/reassign.html", f"Reassign {run}",
                    run=run, original=run, form=form)

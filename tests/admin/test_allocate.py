@@ -69,6 +69,18 @@ def test_good_allocation_approves_the_parent_into_children(staff_client, staff, 
     assert (approved.actor, approved.note) == (staff, "Split for speed")
 
 
+def test_a_run_given_out_without_a_rate_is_said_at_once(staff_client, pending, partner_a, partner_b):
+    """The only word of it came after completion, on the cost panel: the run had been made unpaid."""
+    data = _rows((partner_a, "cutting", 3), (partner_b, "stitching", 2))
+    data["rows-0-rate"] = "2.50"
+    response = staff_client.post(_url(pending), data)
+    assert response.status_code == 302
+    unpriced = ProductionRun.objects.get(parent_run=pending, partner=partner_b)
+    assert messages_of(response)[1] == (
+        f"No rate is agreed for {unpriced} ({partner_b.name}): it will not be paid through the ledger. Set one with "
+        "“Change rate…” on its page before the partner accepts, or on the design's partner link for next time.")
+
+
 def test_bad_total_is_refused_with_the_service_message_and_writes_nothing(staff_client, pending, partner_a, partner_b):
     activities = ProductionRunActivity.objects.count()
     response = staff_client.post(_url(pending), _rows((partner_a, "cutting", 3), (partner_b, "stitching", 3)))

@@ -43,8 +43,21 @@ def test_reassign_page_sends_the_run_to_another_partner(staff_client, declined, 
     response = staff_client.post(url, {"partner": partner_b.pk, "dispatch": "on", "note": "B has room"}, follow=True)
     declined.refresh_from_db()
     assert (declined.status, declined.partner_id) == ("sent_to_partner", partner_b.pk)
-    assert messages_of(response) == [f"{declined} reassigned to {partner_b.name} and sent to them."]
+    assert messages_of(response) == [
+        f"{declined} reassigned to {partner_b.name} and sent to them.",
+        f"No rate is agreed for {declined} ({partner_b.name}): it will not be paid through the ledger. Set one with "
+        "“Change rate…” on its page before the partner accepts, or on the design's partner link for next time."]
     assert declined.activities.get(verb="reassigned").note == "B has room"
+
+
+def test_a_reassigned_run_says_it_keeps_its_rate(staff_client, declined, partner_b):
+    """The previous partner's rate went along silently: the new one may have agreed another."""
+    ProductionRun.objects.filter(pk=declined.pk).update(rate="6.50")
+    url = reverse("admin:production_productionrun_reassign", args=[declined.pk])
+    response = staff_client.post(url, {"partner": partner_b.pk, "note": ""}, follow=True)
+    assert messages_of(response)[1] == (
+        f"It keeps its rate, 6.50 EUR (per good piece): change it with “Change rate…” before {partner_b.name} "
+        "accepts, if theirs differs.")
 
 
 def test_reassign_page_refuses_a_run_that_cannot_be_reassigned(staff_client, allocated):
