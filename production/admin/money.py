@@ -179,7 +179,9 @@ def csv_response(queryset) -> HttpResponse:
 
 
 def can_set_rate(run) -> bool:
-    return rate_refusal(run) is None
+    # A run without a partner is paid through the runs it is split into: their rates come from Allocate (or the
+    # design's partner links), so a rate set here would change nothing anyone is paid. The API still takes it.
+    return run.partner_id is not None and rate_refusal(run) is None
 
 
 def set_rate(model_admin, request, pk: int):

@@ -47,6 +47,10 @@ def test_allocate_takes_a_rate_per_row(staff_client, staff, partner_a, partner_b
     fresh = services.run_create(design=DesignFactory(), quantity=2, actor=staff)
     page = staff_client.get(f"/admin/production/productionrun/{fresh.pk}/allocate/")
     assert b"Rate (EUR)" in page.content and b'name="rows-0-rate"' in page.content
+    # Its own rate would pay nobody (a split takes each row's): the page offers none, and the address refuses.
+    assert b"Change rate" not in staff_client.get(f"/admin/production/productionrun/{fresh.pk}/change/").content
+    refused = staff_client.post(f"/admin/production/productionrun/{fresh.pk}/rate/", {"rate": "3", "rate_type": "total"})
+    assert refused.status_code == 302 and ProductionRun.objects.get(pk=fresh.pk).rate is None
 
 
 def test_change_rate_page_until_accepted(staff_client, staff, partner_a):
