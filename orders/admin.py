@@ -128,10 +128,9 @@ class OrderAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        # Only a draft is deleted: a placed order is its runs' provenance (the bulk action asks this of each order).
-        if obj is not None and obj.status != Order.Status.DRAFT:
-            return False
-        return super().has_delete_permission(request, obj)
+        # Never deleted: a placed order is its runs' provenance, and a draft is cancelled ("Cancel orders"). Deleting
+        # was offered and always refused (an order's lines are view-only), so the list no longer offers it.
+        return False
 
     def save_model(self, request, obj, form, change):
         pass  # the order and its lines are written together by the service, in save_related

@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from config.numbers import counted
 from config.service_admin import ViewOnlyAdminMixin
 from production import services
 from production.models import Alert, ProductionPolicy, ProductionRunActivity, RunStatus
@@ -139,8 +140,19 @@ class AlertAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     def read(self, alert):
         return alert.read_at is not None
 
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Staff inbox", **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Opening an alert reads it, as a partner's notification is read by opening it (for who may mark it read).
+        alert = self.get_object(request, object_id)
+        if alert is not None and request.method == "GET" and request.user.has_perm("production.change_alert"):
+            services.alert_mark_read(alert=alert, actor=request.user)
+        return super().change_view(request, object_id, form_url, {"title": "Alert", **(extra_context or {})})
+
     @admin.action(description="Mark selected alerts as read", permissions=["change"])
     def mark_read(self, request, queryset):
-        for alert in queryset:
+        alerts = list(queryset)
+        for alert in alerts:
             services.alert_mark_read(alert=alert, actor=request.user)
-        self.message_user(request, f"{queryset.count()} alert(s) marked as read.", messages.SUCCESS)
+        self.message_user(request, f"{counted(len(alerts), 'alert')} marked as read.", messages.SUCCESS)

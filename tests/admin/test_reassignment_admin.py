@@ -98,6 +98,17 @@ def test_admin_home_counts_unread_alerts_and_the_inbox_marks_them_read(staff_cli
     assert 'id="unread-alerts"' not in staff_client.get(reverse("admin:index")).content.decode()
 
 
+def test_the_inbox_is_titled_as_such_and_opening_an_alert_reads_it(staff_client, staff, declined):
+    """It was "Select alert to change", and an alert opened stayed unread (no way to mark it from its page)."""
+    inbox = staff_client.get(reverse("admin:production_alert_changelist"))
+    assert "<h1>Staff inbox</h1>" in inbox.content.decode()
+    alert = Alert.objects.get()
+    assert alert.read_at is None
+    assert staff_client.get(reverse("admin:production_alert_change", args=[alert.pk])).status_code == 200
+    alert.refresh_from_db()
+    assert (alert.read_at is not None, alert.read_by) == (True, staff)
+
+
 def test_confirming_templates_for_a_reassigned_run_counts_only_the_new_tasks(staff_client, staff, declined, partner_b):
     services.run_reassign(run=declined, partner_id=partner_b.pk, actor=staff)
     services.dispatch_start(run=declined, actor=staff)
