@@ -252,6 +252,8 @@ def server_env(conn_max_age: str) -> dict:
         # The same key as the workers when one is set: jobs are signed with it.
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",  # the bench sends no mail
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "ORDER_WEBHOOK_SECRET": os.environ.get("ORDER_WEBHOOK_SECRET") or secrets.token_urlsafe(32),
         "LOG_LEVEL": "WARNING",

@@ -176,6 +176,11 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; a hanging SMTP server must not hold a job forever
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "production@localhost")
+if not DEBUG and "EMAIL_BACKEND" not in os.environ:
+    # The default prints mail to the console, and a partner's notification is then marked sent: say how mail goes
+    # (SMTP: django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST...; the console one, named, is allowed).
+    raise ImproperlyConfigured("EMAIL_BACKEND must be set when DJANGO_DEBUG is off (the default only prints mail "
+                               "to the console)")
 
 # --- Order webhook ------------------------------------------------------------
 ORDER_WEBHOOK_SECRET = os.environ.get("ORDER_WEBHOOK_SECRET", "dev-webhook-secret" if DEBUG else "")
@@ -305,11 +310,14 @@ LOGGING = {
 
 # Base URL used in emails (links back to the portal).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+if not DEBUG and "SITE_URL" not in os.environ:
+    raise ImproperlyConfigured("SITE_URL must be set when DJANGO_DEBUG is off (the links in emails point at it)")
 
 # Money: one currency per installation (ISO 4217), returned as `currency` wherever an amount is.
 CURRENCY = os.environ.get("CURRENCY", "EUR")
 
-# Operations staff: each staff alert (declined, parked, escalated, ...) is also emailed here when set.
+# Operations staff: each staff alert (declined, parked, escalated, ...) is also emailed here when set (addresses
+# separated by commas). Without it alerts are in the admin's Staff inbox only.
 OPS_EMAIL = os.environ.get("OPS_EMAIL", "")
 # How often the reminder ladder's schedule runs (django-q2; set on migrate).
 REMINDER_INTERVAL_MINUTES = env_int("REMINDER_INTERVAL_MINUTES", 15)

@@ -161,6 +161,7 @@ def email_alert(alert_id: int) -> None:
         if alert.run_id:
             path = reverse("admin:production_productionrun_change", args=[alert.run_id])
             link = f"\n\n{settings.SITE_URL.rstrip('/')}{path}"
-        send_mail(f"[Production] {alert.get_kind_display()}", f"{alert.message}{link}", None, [settings.OPS_EMAIL])
+        recipients = [address.strip() for address in settings.OPS_EMAIL.split(",") if address.strip()]
+        send_mail(f"[Production] {alert.get_kind_display()}", f"{alert.message}{link}", None, recipients)
         alert.emailed_at = timezone.now()
         alert.save(update_fields=["emailed_at"])

@@ -13,13 +13,20 @@ STRONG_WEBHOOK = "w" * 8 + "3xQ9mZ2pL7vR4nT8yB6cF1hJ5dS0gA"  # 38 characters
 
 def _start(**env) -> subprocess.CompletedProcess:
     environ = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "production.example",
-               "DJANGO_SETTINGS_MODULE": "config.settings", **env}
+               "DJANGO_SETTINGS_MODULE": "config.settings", "SITE_URL": "https://production.example",
+               "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", **env}
+    environ = {name: value for name, value in environ.items() if value is not None}  # None: left unset
     return subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=environ,
                           cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60)
 
 
 @pytest.mark.parametrize("env, complaint", [
     ({"DJANGO_SECRET_KEY": "short", "ORDER_WEBHOOK_SECRET": STRONG_WEBHOOK}, "DJANGO_SECRET_KEY is too weak"),
+    # Mail printed to the console (and the partner's notification marked sent), links to localhost.
+    ({"DJANGO_SECRET_KEY": STRONG_KEY, "ORDER_WEBHOOK_SECRET": STRONG_WEBHOOK, "EMAIL_BACKEND": None},
+     "EMAIL_BACKEND must be set when DJANGO_DEBUG is off"),
+    ({"DJANGO_SECRET_KEY": STRONG_KEY, "ORDER_WEBHOOK_SECRET": STRONG_WEBHOOK, "SITE_URL": None},
+     "SITE_URL must be set when DJANGO_DEBUG is off"),
     ({"DJANGO_SECRET_KEY": "a" * 60, "ORDER_WEBHOOK_SECRET": STRONG_WEBHOOK}, "DJANGO_SECRET_KEY is too weak"),
     ({"DJANGO_SECRET_KEY": STRONG_KEY, "ORDER_WEBHOOK_SECRET": "x"}, "ORDER_WEBHOOK_SECRET must be at least 32"),
 ])

@@ -138,3 +138,13 @@ def test_a_declined_run_is_brought_back_to_staff_as_declined_on_the_local_day(se
     sent = mail.outbox[-1]
     assert sent.subject == "[Production] Declined by the partner"  # it said "Parked: nobody answered"
     assert "waiting for reassignment since 1 Mar 2026 (no capacity)." in sent.body  # it said 2026-03-02, in UTC
+
+
+def test_an_alert_goes_to_every_address_of_ops_email(settings, staff, partner_a):
+    """"a@x, b@y" was one recipient, an address no server takes."""
+    settings.OPS_EMAIL = "ops@brand.example, lead@brand.example,"
+    run = DispatchedRunFactory(partner=partner_a, actor=staff)
+    services.run_decline(run=run, partner=partner_a, reason="capacity")
+    email_alert(Alert.objects.get().pk)
+    (sent,) = mail.outbox
+    assert sent.to == ["ops@brand.example", "lead@brand.example"]
