@@ -39,7 +39,7 @@ def _not_routable_now(run: ProductionRun | None) -> str | None:
     if run.parent_run_id is not None:
         return "Child runs follow their parent; they are not routed."
     if run.status != RunStatus.PENDING_REVIEW:
-        return f"Run {run.pk} is {run.status}, not pending review."
+        return f"Run {run.pk} is {run.get_status_display().lower()}, not pending review."
     return None
 
 

@@ -70,7 +70,7 @@ def run_complete(*, run: ProductionRun, actor=None, produced_quantity: int | Non
 def _task_transition(task: Task, transition: str, verb: ActivityVerb, *, actor) -> Task:
     run, task = lock_task(task.pk)
     if not run.accepts_task_work():
-        raise InvalidTransition(f"Run {run.pk} is {run.status}; its tasks cannot change.")
+        raise InvalidTransition(f"Run {run.pk} is {run.get_status_display().lower()}; its tasks cannot change.")
     try:
         getattr(task, transition)(at=timezone.now())
     except TransitionNotAllowed as exc:

@@ -82,6 +82,11 @@ def test_approve_by_routing_approves_routable_runs_and_reports_the_others(staff_
         f"Approved by routing: {routable}",
         f"Run #{not_ready.pk} not approved: Design 'Draft coat' is approved, not ready for commerce.",
     ]
+    services.run_start(run=children[0])  # the root follows: in progress
+    again = staff_client.post(CHANGELIST, {"action": "approve_by_routing", "_selected_action": [routable.pk]},
+                              follow=True)
+    assert messages_of(again) == [  # the status in words: it said "is in_progress"
+        f"Run #{routable.pk} not approved: Run {routable.pk} is in progress, not pending review."]
 
 
 def test_the_review_queue_says_why_for_order_runs_and_after_a_refused_approve_by_routing(staff_client, staff):
