@@ -162,11 +162,11 @@ class ProductionRunAdmin(AutocompleteFilterMedia, RunColumns, TimelineHistoryMix
         redo = ProductionRun.objects.filter(redo_of=run).only("id").first()
         return format_html('<a href="{}">{}</a>', admin_views.run_url(redo), redo) if redo else "—"
 
-    @admin.display(description="why not dispatched automatically")
+    @admin.display(description="why not dispatched automatically (when last checked)")
     def why_waiting(self, run):
         return getattr(run, "latest_skip_reason", None) or "—"
 
-    @admin.display(description="why not dispatched automatically")
+    @admin.display(description="why not dispatched automatically (when last checked)")
     def review_reason(self, run):
         if run.status != RunStatus.PENDING_REVIEW:
             return "—"
