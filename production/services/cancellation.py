@@ -33,7 +33,7 @@ def run_cancel(*, run: ProductionRun, actor=None, reason: str = "") -> Productio
     now = timezone.now()
     for child in ProductionRun.objects.select_for_update().filter(parent_run=run).exclude(status__in=TERMINAL).order_by("id"):
         _cancel_locked(child, actor=actor, note=f"Parent run {run.pk} cancelled. {reason}".strip(), now=now)
-    stages_release(run, actor=actor, dispatch=False)  # later stages' units end as missing, still accounted for
+    stages_release(run, dispatch=False)  # later stages' units end as missing, still accounted for
     _cancel_locked(run, actor=actor, note=reason, now=now)
     if run.parent_run_id:
         parent_follow_children(run.parent_run_id, actor=actor)

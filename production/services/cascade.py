@@ -19,7 +19,7 @@ def parent_follow_children(parent_id: int, *, actor) -> None:
     parent = lock(parent_id)
     if parent.is_terminal:
         return
-    children = stages_release(parent, actor=actor)
+    children = stages_release(parent)
     statuses = [c.status for c in children]
     now = timezone.now()
     from_status = parent.status

@@ -62,7 +62,7 @@ def _shares(rows: list[ProductionRun], good: int) -> list[int]:
     return [parts.get(c.pk, 0) for c in rows]
 
 
-def _release(stage: int, rows: list[ProductionRun], good: int, *, actor, dispatch: bool) -> None:
+def _release(stage: int, rows: list[ProductionRun], good: int, *, dispatch: bool) -> None:
     now = timezone.now()
     source = f"Stage {stage - 1} finished with {counted(good, 'good unit')}"
     for child, share in zip(rows, _shares(rows, good), strict=True):
@@ -70,7 +70,7 @@ def _release(stage: int, rows: list[ProductionRun], good: int, *, actor, dispatc
         child.quantity, child.released_at = share, now
         if child.status == RunStatus.CANCELLED:
             child.save(update_fields=["quantity", "released_at", "updated_at"])
-            record(child, actor=actor, verb=ActivityVerb.RELEASED, from_status=child.status,
+            record(child, actor=None, verb=ActivityVerb.RELEASED, from_status=child.status,
                    note=f"{source}: {share} of them counted as missing (this run was cancelled).",
                    data={"quantity": share, "good": good})
             continue
@@ -78,11 +78,11 @@ def _release(stage: int, rows: list[ProductionRun], good: int, *, actor, dispatc
             from_status = child.status
             apply(child, "cancel", at=now)
             child.save()
-            record(child, actor=actor, verb=ActivityVerb.CANCELLED, from_status=from_status,
+            record(child, actor=None, verb=ActivityVerb.CANCELLED, from_status=from_status,
                    note=f"{source}: this run's share is 0.", data={"good": good})
             continue
         child.save(update_fields=["quantity", "released_at", "updated_at"])
-        record(child, actor=actor, verb=ActivityVerb.RELEASED, from_status=child.status,
+        record(child, actor=None, verb=ActivityVerb.RELEASED, from_status=child.status,
                note=f"{source}: this run receives {share}.", data={"quantity": share, "good": good})
         if dispatch and child.planned_templates:
             _dispatch_released(child)
@@ -101,16 +101,18 @@ def _dispatch_released(child: ProductionRun) -> None:
                note=f"Released, but not dispatched automatically: {exc.message} Dispatch it from its page.")
 
 
-def stages_release(parent: ProductionRun, *, actor, dispatch: bool = True) -> list[ProductionRun]:
+def stages_release(parent: ProductionRun, *, dispatch: bool = True) -> list[ProductionRun]:
     """Release every stage whose previous stage is finished; return the parent's children as they now are.
 
     The caller holds the parent's lock. ``dispatch=False`` (the parent is being
-    cancelled) only hands the units on, so they are accounted for.
+    cancelled) only hands the units on, so they are accounted for. The system
+    releases (no actor on the timeline): not the upstream partner whose completion
+    finished the stage, nor staff cancelling the parent.
     """
     children = list(ProductionRun.objects.filter(parent_run=parent))
     stages = _by_stage(children)
     while (stage := _next_to_release(stages)) is not None:
-        _release(stage, stages[stage], good_output(stages[stage - 1]), actor=actor, dispatch=dispatch)
+        _release(stage, stages[stage], good_output(stages[stage - 1]), dispatch=dispatch)
         children = list(ProductionRun.objects.filter(parent_run=parent))
         stages = _by_stage(children)
     return children

@@ -110,6 +110,7 @@ def test_a_later_stage_waits_then_is_released_by_largest_remainder(staff_api, th
     assert sent.status_code == 200 and sent.json()["quantity"] == 4
     released = ProductionRunActivity.objects.get(run_id=st2["id"], verb="released")
     assert released.note == "Stage 1 finished with 7 good units: this run receives 3."
+    assert released.actor is None  # the system released it, not the partner who finished stage 1
 
 
 def test_a_zero_share_is_cancelled_with_the_reason(staff_api, three):
