@@ -20,7 +20,7 @@ def _allocate(staff_api, quantity, *rows):
     return staff_api.post(f"/api/admin/designs/{design.pk}/production-runs/", body, format="json")
 
 
-def _complete(run_id, produced, rejected=0, shortfall_reason=""):
+def _complete(run_id, produced, rejected=0, shortfall_reason="", actor=None):
     """Dispatch (with its named templates), start and complete a child by the services, as its partner would."""
     run = ProductionRun.objects.get(pk=run_id)
     if run.status == "approved":
@@ -32,7 +32,7 @@ def _complete(run_id, produced, rejected=0, shortfall_reason=""):
     if run.status == "sent_to_partner":
         services.run_start(run=run)
     return services.run_complete(run=run, produced_quantity=produced, rejected_quantity=rejected,
-                                 shortfall_reason=shortfall_reason)
+                                 shortfall_reason=shortfall_reason, actor=actor)
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_dispatch_with_an_empty_body_uses_the_templates_named_at_allocation(staf
     assert sent.json()["status"] == "sent_to_partner" and len(sent.json()["tasks"]) == 2
 
 
-def test_a_later_stage_waits_then_is_released_by_largest_remainder(staff_api, three, cutting):
+def test_a_later_stage_waits_then_is_released_by_largest_remainder(staff_api, three, cutting, user_a):
     response = _allocate(staff_api, 10, (three[0], "cutting", 10, 1, {}),
                          (three[1], "stitching", 5, 2, {}), (three[2], "stitching", 5, 2, {}))
     root, (cut, st1, st2) = response.json()["run"], response.json()["children"]
@@ -98,7 +98,7 @@ def test_a_later_stage_waits_then_is_released_by_largest_remainder(staff_api, th
     ledger = staff_api.get(staff_url(root["id"], "ledger")).json()
     assert [(s["received"], s["open"]) for s in ledger["stages"]] == [(10, 10), (0, 0)]
 
-    _complete(cut["id"], produced=7, rejected=3)
+    _complete(cut["id"], produced=7, rejected=3, actor=user_a)  # the cutter's login completes it
     runs = {r.pk: r for r in ProductionRun.objects.filter(pk__in=[st1["id"], st2["id"]])}
     # 7 at 50/50: 3.5 each, the tie goes to the earlier child.
     assert (runs[st1["id"]].quantity, runs[st2["id"]].quantity) == (4, 3)
