@@ -80,9 +80,20 @@ def test_dispatch_then_cancel_dispatch_buttons(staff_client, allocated):
     assert any("waiting for its templates" in m for m in messages_of(response))
     assert response.context["awaiting_templates"]
 
+    assert "<strong>Approved · waiting for templates</strong>" in response.content.decode()
+
     _transition(staff_client, child_a, "dispatch-cancel")
     child_a.refresh_from_db()
     assert child_a.dispatch_state == "idle"
+
+
+def test_a_handed_back_run_is_not_said_dispatched(staff_client, staff, allocated, partner_a):
+    """It read "Awaiting reassignment · dispatched": the dispatch state of the sending the partner declined."""
+    _, (child_a, _) = allocated
+    services.dispatch_start(run=child_a, actor=staff, selection=TemplateSelection(category_id=CategoryFactory(steps=1).pk))
+    services.run_decline(run=ProductionRun.objects.get(pk=child_a.pk), partner=partner_a, reason="capacity")
+    page = staff_client.get(run_url(child_a)).content.decode()
+    assert "<strong>Awaiting reassignment</strong>" in page
 
 
 def test_dispatching_a_parent_shows_the_reason_instead_of_failing(staff_client, allocated):
