@@ -5,7 +5,7 @@ the model's one visibility rule (``sent_q``: a run once sent), so another
 partner's id, or a run not yet sent, is simply not found.
 """
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from partners.models import Partner
@@ -117,3 +117,10 @@ def previous_round(run: ProductionRun) -> ProductionRun | None:
 def sample_rounds(design) -> QuerySet[ProductionRun]:
     """A design's sample runs, oldest first: the rounds of its sampling loop (a split round's parent and children)."""
     return runs_for_staff().filter(design=design, run_type=ProductionRun.RunType.SAMPLE).order_by("created_at", "id")
+
+
+def run_tasks_for_staff(run: ProductionRun) -> list[Task]:
+    """A run's tasks on its admin page: the live ones in their order, then the cancelled ones (a previous partner's
+    sending, after a reassignment), so the partner's work is not mixed with what it replaced."""
+    cancelled_last = Case(When(status=Task.Status.CANCELLED, then=Value(1)), default=Value(0))
+    return list(run.tasks.select_related("template", "partner").order_by(cancelled_last, "sequence", "id"))

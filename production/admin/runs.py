@@ -286,7 +286,8 @@ class ProductionRunAdmin(AutocompleteFilterMedia, RunColumns, TimelineHistoryMix
             "can_reassign": can_proceed(run.reassign),
             "confirm_url": admin_views.confirm_templates_url(run),
             "children": children,
-            "tasks": run.tasks.select_related("template").order_by("sequence", "id"),
+            "tasks": (tasks := selectors.run_tasks_for_staff(run)),
+            "tasks_of_several_partners": len({t.partner_id for t in tasks}) > 1,
             "activities": run.activities.select_related("actor").order_by("created_at", "id"),
             **admin_materials.run_page_context(run),
         }

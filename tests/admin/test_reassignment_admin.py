@@ -116,3 +116,15 @@ def test_confirming_templates_for_a_reassigned_run_counts_only_the_new_tasks(sta
     response = staff_client.post(confirm, {"runs": [declined.pk], "category": CategoryFactory(steps=3).pk}, follow=True)
     assert messages_of(response) == [f"Sent to partner: {declined} (3 tasks)"]
     assert declined.tasks.count() == 5  # the former partner's two stay, cancelled
+
+
+def test_a_reassigned_runs_page_lists_the_new_partners_tasks_before_the_cancelled_ones(staff_client, staff, declined,
+                                                                                        partner_a, partner_b):
+    """They were mixed by sequence ("Tasks (6)": 1, 1, 2, 2, 3, 3), one partner's live work beside another's cancelled."""
+    services.run_reassign(run=declined, partner_id=partner_b.pk, dispatch=True, actor=staff)
+    page = staff_client.get(reverse("admin:production_productionrun_change", args=[declined.pk]))
+    tasks = page.context["tasks"]
+    assert [(t.partner_id, t.status) for t in tasks] == (
+        [(partner_b.pk, "pending")] * 2 + [(partner_a.pk, "cancelled")] * 2)
+    html = page.content.decode()
+    assert "<th>Partner</th>" in html and html.count('class="cancelled-task"') == 2
