@@ -24,7 +24,8 @@ from tasks.models import Task
 
 
 def can_record_completion(run: ProductionRun) -> bool:
-    return can_proceed(run.complete)
+    """In progress, or sent and not started: a partner who phones in its work may never have opened the hub."""
+    return can_proceed(run.complete) or (can_proceed(run.start) and run.partner_id is not None)
 
 
 def can_correct(run: ProductionRun) -> bool:
@@ -66,7 +67,10 @@ class RecordCompletionForm(RunCompleteForm):
 @transaction.atomic
 def _complete_for_partner(run: ProductionRun, data: dict, actor) -> ProductionRun:
     """The partner's completion, recorded by staff: its open tasks first when staff say they are done (each
-    through ``task_complete``), then ``run_complete``; one transaction, so a refusal leaves every task open."""
+    through ``task_complete``), then ``run_complete``; one transaction, so a refusal leaves every task open. A run
+    not started yet is started for the partner first (which accepts it), as the partner's own first step would."""
+    if run.status == RunStatus.SENT_TO_PARTNER:
+        run = services.run_start(run=run, actor=actor)
     if data.pop("close_open_tasks"):
         for task in run.tasks.filter(status__in=Task.OPEN).order_by("sequence", "id"):
             services.task_complete(task=task, actor=actor)

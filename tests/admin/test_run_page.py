@@ -242,6 +242,25 @@ def test_staff_record_a_phoned_completion_with_its_open_tasks_or_are_told_why_no
     assert set(child_a.tasks.values_list("status", flat=True)) == {"completed"}
 
 
+def test_staff_record_the_completion_of_a_run_its_partner_never_started_in_the_hub(staff_client, staff, allocated):
+    """A partner who phones in has often not opened the hub: "Record completion" was offered only once the partner
+    had started the run there. Recorded, it is started (and so accepted) for the partner first."""
+    _, (child_a, _) = allocated
+    services.dispatch_start(run=child_a, actor=staff, selection=TemplateSelection(category_id=CategoryFactory(steps=2).pk))
+    url = reverse("admin:production_productionrun_complete", args=[child_a.pk])
+    assert url in staff_client.get(run_url(child_a)).content.decode()
+    refused = staff_client.post(url, {"produced_quantity": "2"})  # a refusal leaves it as it was: not started
+    assert refused.status_code == 200
+    child_a.refresh_from_db()
+    assert (child_a.status, child_a.accepted_at) == ("sent_to_partner", None)
+    done = staff_client.post(url, {"produced_quantity": "3", "close_open_tasks": "on"}, follow=True)
+    assert messages_of(done) == [f"{child_a} completed for its partner."]
+    child_a.refresh_from_db()
+    assert (child_a.status, child_a.produced_quantity, child_a.accepted_at is not None) == ("completed", 3, True)
+    assert [a.verb for a in child_a.activities.order_by("id")][-4:] == [
+        "started", "task_completed", "task_completed", "completed"]
+
+
 def test_a_refused_completion_leaves_the_tasks_it_would_have_closed_open(staff_client, staff, allocated):
     _, (child_a, _) = allocated
     services.dispatch_start(run=child_a, actor=staff, selection=TemplateSelection(category_id=CategoryFactory(steps=2).pk))
