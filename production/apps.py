@@ -15,12 +15,30 @@ def ensure_reminder_schedule(sender, **kwargs):
         defaults={"func": "production.services.reminders.reminders_check", "schedule_type": Schedule.MINUTES,
                   "minutes": settings.REMINDER_INTERVAL_MINUTES, "repeats": -1},
     )
-    # Once a day (each run is reported once per due date, so running it again is harmless).
-    Schedule.objects.update_or_create(
+    # Once a day, in the morning (each run is reported once per due date, so running it again is harmless). A run is
+    # late from the local midnight after its due date; made at migrate's hour, the check could tell staff a day late.
+    schedule, created = Schedule.objects.update_or_create(
         name=LATE_SCHEDULE,
         defaults={"func": "production.services.due_dates.runs_late_check", "schedule_type": Schedule.DAILY,
                   "repeats": -1},
     )
+    if created:
+        schedule.next_run = next_late_check()
+        schedule.save(update_fields=["next_run"])
+
+
+LATE_CHECK_HOUR = 6  # local time: the alerts are there when the operations team starts
+
+
+def next_late_check():
+    """The next LATE_CHECK_HOUR o'clock, local time (django-q2 then keeps the hour, daily)."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    at = timezone.make_aware(datetime.combine(now.date(), time(LATE_CHECK_HOUR)))
+    return at if at > now else timezone.make_aware(datetime.combine(now.date() + timedelta(days=1), time(LATE_CHECK_HOUR)))
 
 
 class ProductionConfig(AppConfig):

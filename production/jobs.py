@@ -8,6 +8,7 @@ the service itself.)
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_q.tasks import async_task
@@ -59,9 +60,12 @@ def notify_partner_of_dispatch(run_id: int) -> None:
            .first())
     if run is None or run.partner is None or not run.partner.is_active:  # deactivated since: its users cannot log in
         return
-    # This sending's tasks: not a previous partner's, nor this partner's cancelled ones of an earlier sending.
-    tasks = run.tasks.filter(partner_id=run.partner_id).exclude(status=Task.Status.CANCELLED).count()
-    again = run.previous_partner_id == run.partner_id
+    # This sending's tasks: not a previous partner's, nor this partner's cancelled ones of an earlier sending, which
+    # say it is sent to them again (back from another partner too: A, B, then A again).
+    cancelled = Q(status=Task.Status.CANCELLED)
+    counts = run.tasks.filter(partner_id=run.partner_id).aggregate(
+        tasks=Count("id", filter=~cancelled), before=Count("id", filter=cancelled))
+    tasks, again = counts["tasks"], counts["before"] > 0
     kind = "sample run" if run.run_type == ProductionRun.RunType.SAMPLE else "production run"
     answer = ("It is accepted for you (you accept every run you are sent): start it in the production hub."
               if run.accepted_at else "Please accept it, or decline it with a reason, in the production hub.")

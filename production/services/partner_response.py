@@ -77,11 +77,13 @@ def run_decline(*, run: ProductionRun, partner: Partner, actor=None, reason: str
         raise InvalidInput("Say why in the notes when the reason is “other”.", field="notes")
     if len(notes) > DECLINE_NOTES_MAX:
         raise InvalidInput(f"Notes are at most {DECLINE_NOTES_MAX} characters.", field="notes")
-    label = DeclineReason(reason).label.lower()
+    # "Other" says nothing beside the partner's own words: they are the reason then.
+    why = [DeclineReason(reason).label.lower()] if reason != DeclineReason.OTHER else []
+    why += [f"“{notes}”"] if notes else []
     hand_back_locked(run, actor=actor, reason=reason, notes=notes, verb=ActivityVerb.DECLINED,
                      alert=AlertKind.DECLINED,
                      message=f"{partner.name} declined run #{run.pk} ({run.quantity} × {run.design.name}): "
-                             f"{label}" + (f" — “{notes}”" if notes else ""))
+                             f"{' — '.join(why)}")
     return run
 
 

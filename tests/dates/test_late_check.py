@@ -1,8 +1,10 @@
 """The daily check: one `late` alert per run newly late (per due date), never for a parent; twice is harmless."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core import mail
+from django.utils import timezone
 from django_q.models import Schedule
 import pytest
 
@@ -51,3 +53,20 @@ def test_the_check_is_scheduled_daily():
     schedule = Schedule.objects.get(name=LATE_SCHEDULE)
     assert (schedule.func, schedule.schedule_type, schedule.repeats) == (
         "production.services.due_dates.runs_late_check", Schedule.DAILY, -1)
+
+
+def test_a_new_late_check_runs_in_the_morning_not_at_the_hour_of_migrate(settings):
+    """Made at migrate's hour (say 14:00), the daily check told staff of a run late since midnight only at 14:00."""
+    import time_machine
+
+    from production.apps import ensure_reminder_schedule
+
+    settings.TIME_ZONE = "Europe/Rome"
+    Schedule.objects.filter(name=LATE_SCHEDULE).delete()
+    with time_machine.travel(datetime(2026, 3, 2, 13, 0, tzinfo=UTC), tick=False):  # 14:00 in Rome
+        ensure_reminder_schedule(sender=None)
+    next_run = Schedule.objects.get(name=LATE_SCHEDULE).next_run
+    assert timezone.localtime(next_run) == datetime(2026, 3, 3, 6, 0, tzinfo=ZoneInfo("Europe/Rome"))
+    with time_machine.travel(datetime(2026, 3, 3, 1, 0, tzinfo=UTC), tick=False):  # a migrate later keeps it
+        ensure_reminder_schedule(sender=None)
+    assert Schedule.objects.get(name=LATE_SCHEDULE).next_run == next_run

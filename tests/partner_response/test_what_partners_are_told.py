@@ -39,6 +39,16 @@ def test_a_run_sent_back_counts_this_sendings_tasks(staff, partner_a, user_a):
         mail.outbox[0].body)  # it said 4
 
 
+def test_a_run_back_with_a_partner_after_another_is_sent_to_it_again(staff, partner_a, partner_b, user_a):
+    run = DispatchedRunFactory(partner=partner_a, actor=staff)
+    services.run_reassign(run=run, partner_id=partner_b.pk, dispatch=True, actor=staff)  # A -> B
+    services.run_reassign(run=ProductionRun.objects.get(pk=run.pk), partner_id=partner_a.pk, dispatch=True,
+                          actor=staff)  # -> A again: previous_partner is B
+    mail.outbox.clear()
+    notify_partner_of_dispatch(run.pk)
+    assert "has been sent to you again with 2 tasks." in mail.outbox[0].body
+
+
 def test_an_auto_accepting_partner_is_not_asked_to_accept(staff, partner_a, user_a):
     partner_update(partner=partner_a, auto_accept=True)
     run = DispatchedRunFactory(partner=partner_a, actor=staff)
@@ -148,3 +158,15 @@ def test_an_alert_goes_to_every_address_of_ops_email(settings, staff, partner_a)
     email_alert(Alert.objects.get().pk)
     (sent,) = mail.outbox
     assert sent.to == ["ops@brand.example", "lead@brand.example"]
+
+
+@pytest.mark.parametrize("reason, notes, says", [
+    ("capacity", "", "no capacity"),
+    ("capacity", "Full until May", "no capacity — “Full until May”"),
+    ("other", "Our cutter is ill", "“Our cutter is ill”"),  # it read "other — “Our cutter is ill”"
+])
+def test_a_decline_is_told_to_staff_in_the_partners_words(staff, partner_a, reason, notes, says):
+    run = DispatchedRunFactory(partner=partner_a, actor=staff)
+    services.run_decline(run=run, partner=partner_a, reason=reason, notes=notes)
+    assert Alert.objects.get().message == (
+        f"{partner_a.name} declined run #{run.pk} ({run.quantity} × {run.design.name}): {says}")
