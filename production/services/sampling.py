@@ -65,27 +65,9 @@ def _dispatch_again(run: ProductionRun, *, actor, template_ids: list[int]) -> No
         dispatch_start(run=run, actor=actor)
 
 
-def _redo(run: ProductionRun, *, actor, notes: str) -> ProductionRun:
-    """The next round: the same design, quantity and partner (or allocation), dispatched with the same templates.
-
-    The round is the reviewed run's whole round: reviewed at one child of a split round, every partner of it
-    makes its share again, as when the round is reviewed at its parent."""
-    root = run.parent_run if run.parent_run_id else run  # locked with ``run`` (``lock_family``)
-    children = list(root.children.order_by("stage", "id"))
-    made_by = [c for c in children if c.status != RunStatus.CANCELLED] if children else [root]
-    redo = run_create(
-        design=root.design, quantity=root.quantity, actor=actor, run_type=SAMPLE, redo_of=run,
-        metadata={"source": "redo", "redo_of": run.pk}, note=f"Redo of run {run.pk}: {notes}",
-        order_id=root.order_id, product_id=root.product_id, variant_id=root.variant_id,
-        **({"partner_id": made_by[0].partner_id, "role": made_by[0].role, "rate": made_by[0].rate,
-            "rate_type": made_by[0].rate_type} if len(made_by) == 1 else {}),
-    )
-    if len(made_by) == 1:  # one partner made the sample: the redo goes to it directly
-        run_approve(run=redo, actor=actor)
-        _dispatch_again(redo, actor=actor, template_ids=made_by[0].template_ids)
-        return ProductionRun.objects.get(pk=redo.pk)
-    # Several partners (stages, roles): the same allocation again, each child with its templates. A partner that
-    # took a second batch of its role (a reassigned run) gets the two as one share: an allocation names it once.
+def _shares(children: list[ProductionRun]) -> list[Assignment]:
+    """A split round's allocation again, each child with its templates. A partner that took a second batch of its
+    role (a reassigned run) gets the two as one share: an allocation names it once."""
     shares: dict[tuple, Assignment] = {}
     for c in children:
         partner_id, quantity = c.partner_id or c.previous_partner_id, c.planned_quantity or c.quantity
@@ -96,7 +78,40 @@ def _redo(run: ProductionRun, *, actor, notes: str) -> ProductionRun:
         shares[key] = Assignment(partner_id=partner_id, quantity=quantity, role=c.role, stage=c.stage, rate=c.rate,
                                  rate_type=c.rate_type,
                                  selection=TemplateSelection(ids=tuple(c.template_ids)) if c.template_ids else None)
-    _, new_children = run_approve(run=redo, actor=actor, assignments=list(shares.values()))
+    return list(shares.values())
+
+
+def _redo(run: ProductionRun, *, actor, notes: str) -> ProductionRun:
+    """The next round: the same design, quantity and partner (or allocation), dispatched with the same templates.
+
+    The round is the reviewed run's whole round: reviewed at one child of a split round, every partner of it
+    makes its share again, as when the round is reviewed at its parent. A maker deactivated since gets nothing:
+    the redo waits for review, for staff to allocate (the review itself is not refused)."""
+    root = run.parent_run if run.parent_run_id else run  # locked with ``run`` (``lock_family``)
+    children = list(root.children.order_by("stage", "id"))
+    made_by = [c for c in children if c.status != RunStatus.CANCELLED] if children else [root]
+    shares = _shares(children) if len(made_by) > 1 else []
+    makers = {made_by[0].partner_id} if len(made_by) == 1 else {a.partner_id for a in shares}
+    active = set(Partner.objects.filter(pk__in=makers - {None}, is_active=True).values_list("pk", flat=True))
+    gone = makers - active
+    alone = len(made_by) == 1 and not gone
+    redo = run_create(
+        design=root.design, quantity=root.quantity, actor=actor, run_type=SAMPLE, redo_of=run,
+        metadata={"source": "redo", "redo_of": run.pk}, note=f"Redo of run {run.pk}: {notes}",
+        order_id=root.order_id, product_id=root.product_id, variant_id=root.variant_id,
+        **({"partner_id": made_by[0].partner_id, "role": made_by[0].role, "rate": made_by[0].rate,
+            "rate_type": made_by[0].rate_type} if alone else {}),
+    )
+    if gone:
+        names = ", ".join(Partner.objects.filter(pk__in=gone - {None}).order_by("name").values_list("name", flat=True))
+        record(redo, actor=actor, verb=ActivityVerb.AUTO_DISPATCH_SKIPPED, from_status=redo.status,
+               note=f"Not sent: {names or 'the partner who made it'} is no longer active. Allocate it to partners.")
+        return redo
+    if alone:  # one partner made the sample: the redo goes to it directly
+        run_approve(run=redo, actor=actor)
+        _dispatch_again(redo, actor=actor, template_ids=made_by[0].template_ids)
+        return ProductionRun.objects.get(pk=redo.pk)
+    _, new_children = run_approve(run=redo, actor=actor, assignments=shares)
     for child in new_children:
         if child.stage == 1:
             dispatch_start(run=child, actor=actor)

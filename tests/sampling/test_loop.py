@@ -190,6 +190,33 @@ def test_a_round_where_a_partner_took_a_second_batch_is_redone_with_one_share(st
     assert [(c.partner_id, c.role, c.quantity) for c in new_root.children.all()] == [(partner_a.pk, "sampling", 4)]
 
 
+@pytest.mark.parametrize("split", [False, True])
+def test_a_redo_for_a_partner_deactivated_since_waits_for_review(staff_api, api_a, partner_a, partner_b, sampling,
+                                                                 jacket, split):
+    """The maker was deactivated after making the sample: the review was refused (409) as the redo could not be
+    sent, so the round could not be reviewed at all until the partner came back."""
+    rows = [{"partner": partner_a.pk, "role": "front", "quantity": 1}, {"partner": partner_b.pk, "role": "back",
+                                                                         "quantity": 1}] if split else [
+        {"partner": partner_a.pk, "role": "sampling", "quantity": 2}]
+    created = staff_api.post(f"/api/admin/designs/{jacket.pk}/production-runs/", {
+        "quantity": 2, "run_type": "sample", "assignments": rows}, format="json").json()
+    root = ProductionRun.objects.get(pk=created["run"]["id"])
+    for child in root.children.all():
+        services.dispatch_start(run=child, selection=TemplateSelection(category_id=sampling.pk))
+        services.run_start(run=child)
+        for task in child.tasks.all():
+            services.task_complete(task=task)
+        services.run_complete(run=ProductionRun.objects.get(pk=child.pk))
+    staff_api.patch(f"/api/admin/partners/{partner_a.pk}/", {"is_active": False}, format="json")
+    answer = review(staff_api, root.pk, decision="redo", notes="Softer collar")
+    assert answer.status_code == 200, answer.json()
+    redo = ProductionRun.objects.get(pk=answer.json()["redo"]["id"])
+    assert (redo.status, redo.partner_id, redo.children.count()) == ("pending_review", None, 0)
+    assert redo.activities.get(verb="auto_dispatch_skipped").note == (
+        f"Not sent: {partner_a.name} is no longer active. Allocate it to partners.")
+    assert _design_status(staff_api, jacket) == "revision"
+
+
 def test_a_redo_whose_templates_were_retired_waits_for_templates(staff_api, api_a, first_round, sampling):
     _, child_id = first_round
     work_through(api_a, child_id)
