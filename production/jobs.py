@@ -66,7 +66,7 @@ def notify_partner_of_dispatch(run_id: int) -> None:
     counts = run.tasks.filter(partner_id=run.partner_id).aggregate(
         tasks=Count("id", filter=~cancelled), before=Count("id", filter=cancelled))
     tasks, again = counts["tasks"], counts["before"] > 0
-    kind = "sample run" if run.run_type == ProductionRun.RunType.SAMPLE else "production run"
+    kind = run.kind_in_words
     answer = ("It is accepted for you (you accept every run you are sent): start it in the production hub."
               if run.accepted_at else "Please accept it, or decline it with a reason, in the production hub.")
     partner_notify(

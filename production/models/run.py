@@ -141,6 +141,11 @@ class ProductionRun(FSMModelMixin, models.Model):
         return label
 
     @property
+    def kind_in_words(self) -> str:
+        """What a partner is told it was sent: "sample run" or "production run"."""
+        return "sample run" if self.run_type == self.RunType.SAMPLE else "production run"
+
+    @property
     def material_plan(self) -> list:
         """The run's planned materials: prefetched by ``with_materials()`` for a list, else read now."""
         prefetched = self.__dict__.get("prefetched_materials")

@@ -71,7 +71,7 @@ def _lock(run_id: int) -> ProductionRun | None:
 def _remind(run: ProductionRun, step: reminders.Remind, now) -> None:
     start = reminders.phase_start(run, step.phase)
     expected = _expected(run, step.phase)
-    kind = "sample run" if run.run_type == ProductionRun.RunType.SAMPLE else "production run"
+    kind = run.kind_in_words
     with transaction.atomic():  # a failed email rolls back the notification: nothing counts
         partner_notify(
             partner=run.partner,

@@ -170,3 +170,17 @@ def test_a_decline_is_told_to_staff_in_the_partners_words(staff, partner_a, reas
     services.run_decline(run=run, partner=partner_a, reason=reason, notes=notes)
     assert Alert.objects.get().message == (
         f"{partner_a.name} declined run #{run.pk} ({run.quantity} × {run.design.name}): {says}")
+
+
+def test_a_sample_is_sent_and_chased_as_a_sample_run(staff, partner_a, user_a):
+    """Samples went out as "New production run"."""
+    category = CategoryFactory(steps=1)
+    with time_machine.travel(T0, tick=False) as clock:
+        run = sample_send(design=DesignFactory(status="in_development"), partner=partner_a, quantity=2, actor=staff,
+                          selection=TemplateSelection(category_id=category.pk))
+        notify_partner_of_dispatch(run.pk)
+        clock.move_to(T0 + timedelta(hours=24))
+        reminders_check()
+    sent, reminder = mail.outbox
+    assert sent.subject.startswith(f"New sample run #{run.pk}: 2 × ")
+    assert reminder.subject.startswith(f"Reminder: sample run #{run.pk} ")
