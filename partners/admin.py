@@ -51,7 +51,7 @@ class RolesField(forms.CharField):
 
 
 class PartnerForm(forms.ModelForm):
-    roles = RolesField(required=False, help_text="The roles this partner takes, separated by commas: e.g. cutting, "
+    roles = RolesField(required=False, widget=forms.TextInput(attrs={"class": "vTextField"}), help_text="The roles this partner takes, separated by commas: e.g. cutting, "
                                                  "stitching.")
     # Optional on the form (a page or script from before it sends none): empty means the usual 14 days.
     lead_time_days = forms.IntegerField(
@@ -71,7 +71,9 @@ class PartnerAddForm(PartnerForm):
     """A partner is never without someone who can log in: its owner comes with it."""
 
     owner_email = forms.EmailField(max_length=LOGIN_EMAIL_MAX_LENGTH, help_text="The owner logs in to the portal with this address.")
-    owner_password = forms.CharField(widget=forms.PasswordInput)  # never sent back in a page with errors
+    owner_password = forms.CharField(widget=forms.PasswordInput,  # never sent back in a page with errors
+                                     help_text="For the owner's first log-in. If the page comes back with an "
+                                               "error, type it again: it is not kept.")
     owner_first_name = forms.CharField(required=False, max_length=150)
     owner_last_name = forms.CharField(required=False, max_length=150)
 
@@ -139,7 +141,8 @@ class PartnerUserAddForm(forms.ModelForm):
     """A new partner user: the login (email + password) and the membership, made together by the service."""
 
     email = forms.EmailField(max_length=LOGIN_EMAIL_MAX_LENGTH, help_text="The person logs in to the portal with this address.")
-    password = forms.CharField(widget=forms.PasswordInput)  # never sent back in a page with errors
+    password = forms.CharField(widget=forms.PasswordInput,  # never sent back in a page with errors
+                               help_text="If the page comes back with an error, type it again: it is not kept.")
     first_name = forms.CharField(required=False, max_length=150)
     last_name = forms.CharField(required=False, max_length=150)
 

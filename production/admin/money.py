@@ -179,15 +179,23 @@ def csv_response(queryset) -> HttpResponse:
 
 
 def can_set_rate(run) -> bool:
-    # A run without a partner is paid through the runs it is split into: their rates come from Allocate (or the
-    # design's partner links), so a rate set here would change nothing anyone is paid. The API still takes it.
-    return run.partner_id is not None and rate_refusal(run) is None
+    return rate_page_verdict(run) is True
+
+
+def rate_page_verdict(run) -> bool | str:
+    """True, or why the rate page is refused. A run without a partner is paid through the runs it is split into:
+    their rates come from Allocate (or the design's partner links), so a rate set here would change nothing anyone
+    is paid. The API still takes it."""
+    if run.partner_id is None:
+        return f"{run} has no partner: the runs it is split into take their rates from Allocate."
+    why = rate_refusal(run)
+    return f"{run} {why}." if why else True
 
 
 def set_rate(model_admin, request, pk: int):
     """A run's page: change the rate agreed with its partner (until the partner accepts the run)."""
     return form_page(
-        model_admin, request, pk, allowed=can_set_rate, form_class=RateForm,
+        model_admin, request, pk, allowed=rate_page_verdict, form_class=RateForm,
         initial=lambda run: {"rate": run.rate, "rate_type": run.rate_type},
         call=lambda run, data: services.run_set_rate(run=run, actor=request.user, **data),
         done=lambda run, result: f"{result}: " + (

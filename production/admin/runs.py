@@ -49,7 +49,7 @@ class ProductionRunAdmin(AutocompleteFilterMedia, RunColumns, TimelineHistoryMix
     list_display = ["id", "design", "partner_role", "quantity", "run_type", "state", "due", "family",
                     "order", "created_at"]
     # Runs waiting for review have no partner and no dispatch yet: room for the reason instead.
-    review_queue_display = ["id", "design", "why_waiting", "quantity", "run_type", "order", "created_at"]
+    review_queue_display = ["id", "design", "why_waiting", "quantity", "order", "created_at"]
     # Runs handed back: who had it, why, and how long it has waited (the queue is oldest first).
     reassignment_queue_display = ["id", "design", "role", "quantity", "previous_partner", "handed_back_because",
                                   "waiting_for"]
@@ -162,11 +162,11 @@ class ProductionRunAdmin(AutocompleteFilterMedia, RunColumns, TimelineHistoryMix
         redo = ProductionRun.objects.filter(redo_of=run).only("id").first()
         return format_html('<a href="{}">{}</a>', admin_views.run_url(redo), redo) if redo else "—"
 
-    @admin.display(description="why not dispatched automatically (when last checked)")
+    @admin.display(description="why not sent automatically (last check)")
     def why_waiting(self, run):
         return getattr(run, "latest_skip_reason", None) or "—"
 
-    @admin.display(description="why not dispatched automatically (when last checked)")
+    @admin.display(description="why not sent automatically (last check)")
     def review_reason(self, run):
         if run.status != RunStatus.PENDING_REVIEW:
             return "—"
@@ -234,6 +234,8 @@ class ProductionRunAdmin(AutocompleteFilterMedia, RunColumns, TimelineHistoryMix
         hidden = set()
         if obj is not None and obj.status != RunStatus.PENDING_REVIEW:
             hidden.add("review_reason")  # it only means something while the run waits for review
+        if obj is not None and obj.status == RunStatus.AWAITING_REASSIGNMENT:
+            hidden.add("dispatch_state")  # the declined sending's "Dispatched" would mislead: it waits for a partner
         if obj is not None and obj.has_children():  # a parent is never dispatched: its children are
             hidden.add("dispatch_state")
             fieldsets = [f for f in fieldsets if f[0] not in ("Dispatch", "Partner's answer")]

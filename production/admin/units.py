@@ -41,9 +41,12 @@ def missing_units(run: ProductionRun, ledger: Ledger | None = None) -> int:
 
 def form_page(model_admin, request, pk: int, *, allowed, form_class, initial, call, done, title: str,
                template: str = "admin/production/run_form.html"):
+    """``allowed``: True, or False, or the sentence that says why not (else the run's status is the reason)."""
     run = run_to_change(model_admin, request, pk)
-    if not allowed(run):
-        messages.warning(request, f"{run} is {run.get_status_display().lower()}: {title.lower()} is not possible now.")
+    verdict = allowed(run)
+    if verdict is not True:
+        messages.warning(request, verdict if isinstance(verdict, str) else
+                         f"{run} is {run.get_status_display().lower()}: {title.lower()} is not possible now.")
         return redirect(run_url(run))
     form = form_class(request.POST or None, initial=initial(run))
     if request.method == "POST" and form.is_valid():

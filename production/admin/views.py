@@ -201,8 +201,9 @@ def _warn_unpriced(request, runs) -> None:
     """A run sent without a rate completes without a payable: said when it is given out, not found at the end."""
     unpriced = [r for r in runs if r.rate is None and r.partner_id is not None and r.status != RunStatus.CANCELLED]
     if unpriced:
+        it, its = ("it", "its page") if len(unpriced) == 1 else ("they", "their pages")
         messages.warning(request, f"No rate is agreed for {', '.join(f'{r} ({r.partner})' for r in unpriced)}: "
-                                  "it will not be paid through the ledger. Set one with “Change rate…” on its page "
+                                  f"{it} will not be paid through the ledger. Set one with “Change rate…” on {its} "
                                   "before the partner accepts, or on the design's partner link for next time.")
 
 
@@ -258,7 +259,7 @@ def run_reassign(model_admin, request, pk: int):
             sent = "and sent to them" if data["dispatch"] else "(approved: dispatch it when ready)"
             messages.success(request, f"{run} reassigned to {run.partner} {sent}.")
             if run.rate is not None:  # a reassigned run keeps its rate: say so, the new partner's may differ
-                messages.info(request, f"It keeps its rate, {run.rate} {currency()} "
+                messages.warning(request, f"It keeps its rate, {run.rate} {currency()} "
                                        f"({RateType(run.rate_type).label.lower()}): change it with “Change rate…” "
                                        f"before {run.partner} accepts, if theirs differs.")
             _warn_unpriced(request, [run])

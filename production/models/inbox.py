@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import Truncator
 
 from production.models.run import ProductionRun
 
@@ -36,7 +37,8 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name_plural = "staff inbox"  # the admin's breadcrumb and home name it as its list's title does
         indexes = [models.Index(fields=["created_at"], condition=Q(read_at__isnull=True), name="alert_unread")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.message[:60]}"
+        return f"{self.get_kind_display()}: {Truncator(self.message).chars(60)}"  # cut with "…", not mid-word

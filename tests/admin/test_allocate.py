@@ -81,6 +81,14 @@ def test_a_run_given_out_without_a_rate_is_said_at_once(staff_client, pending, p
         "“Change rate…” on its page before the partner accepts, or on the design's partner link for next time.")
 
 
+def test_runs_given_out_without_rates_are_named_together(staff_client, pending, partner_a, partner_b):
+    response = staff_client.post(_url(pending), _rows((partner_a, "cutting", 3), (partner_b, "stitching", 2)))
+    a, b = ProductionRun.objects.filter(parent_run=pending).order_by("id")
+    assert messages_of(response)[1].startswith(
+        f"No rate is agreed for {a} ({partner_a.name}), {b} ({partner_b.name}): they will not be paid through the "
+        "ledger. Set one with “Change rate…” on their pages")
+
+
 def test_bad_total_is_refused_with_the_service_message_and_writes_nothing(staff_client, pending, partner_a, partner_b):
     activities = ProductionRunActivity.objects.count()
     response = staff_client.post(_url(pending), _rows((partner_a, "cutting", 3), (partner_b, "stitching", 3)))

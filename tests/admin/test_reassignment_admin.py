@@ -103,6 +103,10 @@ def test_the_inbox_is_titled_as_such_and_opening_an_alert_reads_it(staff_client,
     inbox = staff_client.get(reverse("admin:production_alert_changelist"))
     assert "<h1>Staff inbox</h1>" in inbox.content.decode()
     alert = Alert.objects.get()
+    assert "&rsaquo; Staff inbox" in " ".join(inbox.content.decode().split())  # the breadcrumb, as the home page names it
+    alert.message = "Atelier A declined run #12 (30 × Linen Overshirt): no capacity — “Full until the end of May”"
+    alert.save()
+    assert str(alert) == "Declined by the partner: Atelier A declined run #12 (30 × Linen Overshirt): no capac…"
     assert alert.read_at is None
     assert staff_client.get(reverse("admin:production_alert_change", args=[alert.pk])).status_code == 200
     alert.refresh_from_db()

@@ -94,6 +94,7 @@ def test_a_handed_back_run_is_not_said_dispatched(staff_client, staff, allocated
     services.run_decline(run=ProductionRun.objects.get(pk=child_a.pk), partner=partner_a, reason="capacity")
     page = staff_client.get(run_url(child_a)).content.decode()
     assert "<strong>Awaiting reassignment</strong>" in page
+    assert "field-dispatch_state" not in page  # nor the field, which said "Dispatched"
 
 
 def test_dispatching_a_parent_shows_the_reason_instead_of_failing(staff_client, allocated):

@@ -51,6 +51,8 @@ def test_allocate_takes_a_rate_per_row(staff_client, staff, partner_a, partner_b
     assert b"Change rate" not in staff_client.get(f"/admin/production/productionrun/{fresh.pk}/change/").content
     refused = staff_client.post(f"/admin/production/productionrun/{fresh.pk}/rate/", {"rate": "3", "rate_type": "total"})
     assert refused.status_code == 302 and ProductionRun.objects.get(pk=fresh.pk).rate is None
+    assert _messages(staff_client.get(refused.url)) == [
+        f"{fresh} has no partner: the runs it is split into take their rates from Allocate."]
 
 
 def test_change_rate_page_until_accepted(staff_client, staff, partner_a):
