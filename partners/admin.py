@@ -51,8 +51,8 @@ class RolesField(forms.CharField):
 
 
 class PartnerForm(forms.ModelForm):
-    roles = RolesField(required=False, widget=forms.TextInput(attrs={"class": "vTextField"}), help_text="The roles this partner takes, separated by commas: e.g. cutting, "
-                                                 "stitching.")
+    roles = RolesField(required=False, widget=forms.TextInput(attrs={"class": "vTextField"}),
+                       help_text="The roles this partner takes, separated by commas: e.g. cutting, stitching.")
     # Optional on the form (a page or script from before it sends none): empty means the usual 14 days.
     lead_time_days = forms.IntegerField(
         required=False, min_value=0, max_value=365, initial=14, label="Lead time (days)",

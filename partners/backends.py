@@ -66,7 +66,7 @@ def client_ip(request) -> str:
 
 class AuthThrottle(AnonRateThrottle):
     """Failed logins per client IP (``AUTH_RATE_LIMIT``), whatever usernames they try: the token endpoint's and
-    the portal's login page's (``check``/``record_failure`` work on a Django request too).
+    the portal's login page's (``allow_request`` and ``record_failure`` take a Django request too).
 
     Only failures count, so guessing passwords across many usernames is stopped while an
     office of people behind one address logging in correctly never is.
