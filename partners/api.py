@@ -116,8 +116,9 @@ class PartnerDetail(generics.RetrieveAPIView):
         request=PartnerUpdateInput,
         responses=PartnerOutput,
         summary="Change a partner",
-        description="Any of name, email, handle, roles, `is_active` and `auto_accept` (a partner with auto-accept "
-                    "has every run dispatched to it accepted at once). Deactivating a partner refuses its users "
+        description="Any of name, email, handle, roles, `is_active`, `auto_accept` (a partner with auto-accept "
+                    "has every run dispatched to it accepted at once) and `lead_time_days` (a run sent without a "
+                    "due date is due that many days later). Deactivating a partner refuses its users "
                     "from then on (403). A duplicate handle answers 400.",
     )
     def patch(self, request, pk):

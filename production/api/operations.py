@@ -68,7 +68,8 @@ class AlertFilter(StrictFilterSet):
 @extend_schema_view(get=extend_schema(
     summary="The staff inbox",
     description="Alerts for operations staff, newest first: runs declined, parked (nobody answered), escalated "
-                "(accepted but not moving). Filter by `kind`, `run`, `unread=true|false`.",
+                "(accepted but not moving), finished with missing (`shortfall`) or rejected (`rejects`) pieces, "
+                "or `late`. Filter by `kind`, `run`, `unread=true|false`.",
 ))
 class Inbox(generics.ListAPIView):
     permission_classes = [IsStaff]
