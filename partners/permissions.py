@@ -1,5 +1,6 @@
 from rest_framework.permissions import BasePermission
 
+from partners.models import PartnerMembership
 from partners.selectors import partner_for_user
 
 
@@ -22,6 +23,9 @@ class IsPartnerUser(BasePermission):
             return False
         partner = partner_for_user(request.user)
         if partner is None:
+            if PartnerMembership.objects.filter(user=request.user, partner__is_active=False).exists():
+                # Told apart from a user who is no partner's: the same words and code as its token login gets.
+                self.message, self.code = "Your workshop's account is deactivated.", "partner_inactive"
             return False
         request.partner = partner
         return True

@@ -138,4 +138,7 @@ def test_cancelling_a_sent_run_tells_its_partner(sent, staff, partner_a, django_
 
 def test_deactivating_a_partner_refuses_its_users(api_a, partner_a, sent):
     partner_update(partner=partner_a, is_active=False)
-    assert api_a.post(partner_url(sent, "accept"), {}, format="json").status_code == 403
+    refused = api_a.post(partner_url(sent, "accept"), {}, format="json")
+    assert refused.status_code == 403
+    # Said as such: it read "This endpoint is for partner users.", as for a user who is no partner's.
+    assert refused.json() == {"detail": "Your workshop's account is deactivated.", "code": "partner_inactive"}
