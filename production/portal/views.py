@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
@@ -83,7 +84,8 @@ class PortalLogoutView(auth_views.LogoutView):
 def partner_required(view):
     """Anonymous users go to the login page; users without a partner (staff) get a 403 page.
 
-    Sets ``request.partner``, the one partner every query of the view is scoped to.
+    Sets ``request.partner``, the one partner every query of the view is scoped to. A partner's page is never
+    kept by the browser (``no-store``): Back after "Log out" on a shared phone must not show its amounts.
     """
 
     @wraps(view)
@@ -94,7 +96,9 @@ def partner_required(view):
         if partner is None:
             return render(request, "portal/forbidden.html", status=403)
         request.partner = partner
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
 
     return wrapper
 

@@ -12,7 +12,7 @@ import pytest
 from production import services
 from production.models import RunStatus
 from tasks.selectors import TemplateSelection
-from tests.factories import PASSWORD, CategoryFactory, DesignFactory
+from tests.factories import PASSWORD, CategoryFactory, DesignFactory, DispatchedRunFactory
 from tests.portal.browser import ARTIFACTS, DESKTOP, PHONE, chromium_browser, login, require_chromium, watch_csp
 
 
@@ -136,3 +136,30 @@ def _work_through_run_a(chromium, base_url, email, run_a, run_b):
     page.screenshot(path=str(ARTIFACTS / "portal-hub.png"), full_page=True)
     assert refused == [], refused  # nothing blocked by the Content-Security-Policy
     desktop.close()
+
+
+@pytest.mark.browser
+def test_back_after_logging_out_shows_nothing_of_the_partners(live_server, partner_a, user_a, staff):
+    """On a shared workshop phone, Back after "Log out" showed the Payments page again, amounts and all: htmx kept
+    boosted pages in the tab's storage, and the browser its own copy."""
+    require_chromium()
+    from production.models import Payable
+
+    run = DispatchedRunFactory(partner=partner_a, actor=staff)
+    Payable.objects.create(run=run, partner=partner_a, kind="completion", currency="EUR", amount="230.40",
+                           rate="7.68", rate_type="per_unit", units=30)
+    with chromium_browser() as chromium:
+        from playwright.sync_api import expect
+
+        page = chromium.new_context(viewport=PHONE).new_page()
+        login(page, live_server.url, user_a.email)
+        page.get_by_role("link", name="Payments").click()
+        expect(page.locator("main")).to_contain_text("230.40")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log out").click()
+        expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+        page.go_back()
+        page.wait_for_load_state()
+        expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+        expect(page.locator("body")).not_to_contain_text("230.40")
+        assert page.evaluate("localStorage.getItem('htmx-history-cache')") in (None, "[]")

@@ -5,6 +5,9 @@
 // else to the page's message. The message is also read out through a live region that exists before it is
 // filled (one created with the page is not announced).
 (function () {
+  // Pages kept by an earlier version (htmx's history cache, now off) go at the first page load: Back must not show
+  // a partner's pages after "Log out".
+  try { localStorage.removeItem("htmx-history-cache"); } catch (e) { /* storage disabled: nothing was kept */ }
   var taskIndex = null;
   document.body.addEventListener("htmx:beforeRequest", function (event) {
     var task = event.target.closest && event.target.closest("[data-task]");
