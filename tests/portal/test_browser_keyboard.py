@@ -80,3 +80,32 @@ def test_the_focused_button_is_scrolled_into_view_after_a_swap(live_server, part
         expect(start_last).to_be_focused()
         expect(start_last).to_be_in_viewport()
         context.close()
+
+
+@pytest.mark.browser
+def test_what_is_typed_while_the_last_task_saves_is_kept(live_server, partner_a, user_a):
+    """On a slow connection, the run's counts typed while the last task was saving were wiped by the page the
+    answer brought (the form is drawn again, empty)."""
+    require_chromium()
+    run = DispatchedRunFactory(partner=partner_a, category=CategoryFactory(steps=1))
+    (task,) = run.tasks.all()
+    with chromium_browser() as chromium:
+        from playwright.sync_api import expect
+
+        page = chromium.new_context(viewport=PHONE).new_page()
+        login(page, live_server.url, user_a.email)
+        page.goto(f"{live_server.url}/portal/runs/{run.pk}/")
+        page.get_by_role("button", name=f"Start {task.title}").click()
+        held = []
+        page.route(f"**/portal/tasks/{task.pk}/complete/", lambda route: held.append(route))
+        page.get_by_role("button", name=f"Complete {task.title}").click()
+        page.wait_for_function("() => document.querySelector('.htmx-request')")
+        form = page.locator("#complete-run")
+        form.get_by_label("Rejected pieces").fill("1")
+        form.get_by_label("Notes").fill("One panel torn")
+        held[0].continue_()
+        expect(page.locator(".messages")).to_contain_text("completed")
+        page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+        expect(form.get_by_label("Rejected pieces")).to_have_value("1")
+        expect(form.get_by_label("Notes")).to_have_value("One panel torn")
+        expect(form.get_by_label("Good pieces")).to_have_value("")  # untouched: the new page's own

@@ -39,5 +39,33 @@
       announce.textContent = messages && target !== messages.parentNode ? messages.textContent.trim() : "";
     }
     taskIndex = null;
+    restoreTyped();
   });
+
+  // What was typed into another form while a task was saving (say the run's counts, typed as the last task
+  // completes) would be wiped by the page the answer brings: it is put back where the new page has the same
+  // field still at its default.
+  var typed = null;
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var sender = event.detail.elt;
+    typed = [];
+    document.querySelectorAll("form[id]").forEach(function (form) {
+      if (sender && (form === sender || form.contains(sender))) { return; }  // its own fields: the answer's say
+      form.querySelectorAll("input[name]:not([type=hidden]):not([type=checkbox]):not([type=radio]), textarea[name]")
+        .forEach(function (field) {
+          if (field.value !== field.defaultValue) { typed.push([form.id, field.name, field.value]); }
+        });
+    });
+  });
+  function restoreTyped() {
+    (typed || []).forEach(function (entry) {
+      var form = document.getElementById(entry[0]);
+      var field = form && form.elements.namedItem(entry[1]);
+      if (field && field.value === field.defaultValue) {
+        field.value = entry[2];
+        field.dispatchEvent(new Event("input", {bubbles: true}));  // the piece tally follows
+      }
+    });
+    typed = null;
+  }
 })();
