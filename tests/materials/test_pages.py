@@ -99,6 +99,9 @@ def test_partner_logs_use_on_the_run_page(staff_api, api_a, user_a, user_b, coat
     portal = logged_in(user_a)
     page = portal.get(f"/portal/runs/{run_id}/")
     assert b'id="materials"' in page.content and b'id="log-material"' in page.content
+    # An entry cannot be taken back: the form says so, and who to tell (it said nothing of it).
+    assert "cannot be taken back. Logged a wrong amount? Tell the brand's operations team." in " ".join(
+        page.content.decode().split())
     url = f"/portal/runs/{run_id}/materials/"
     done = portal.post(url, {"material": materials["wool"], "quantity": "12.5", "kind": "wastage", "notes": "Roll 2"},
                        follow=True)
