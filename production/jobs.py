@@ -30,8 +30,8 @@ def queue_withdrawal_notification(run: ProductionRun, *, why: str) -> None:
     transaction.on_commit(lambda: async_task(notify_partner_of_withdrawal, run_id, partner_id, sent_at, why))
 
 
-def queue_cancellation_notification(run_id: int) -> None:
-    transaction.on_commit(lambda: async_task(notify_partner_of_cancellation, run_id))
+def queue_cancellation_notification(run_id: int, reason: str = "") -> None:
+    transaction.on_commit(lambda: async_task(notify_partner_of_cancellation, run_id, reason))
 
 
 def queue_review_notification(run_id: int) -> None:
@@ -79,17 +79,20 @@ def notify_partner_of_dispatch(run_id: int) -> None:
     )
 
 
-def notify_partner_of_cancellation(run_id: int) -> None:
+def notify_partner_of_cancellation(run_id: int, reason: str = "") -> None:
+    """Tell the partner to stop, with staff's reason when they gave one (the partner asked why)."""
     run = ProductionRun.objects.dispatched().select_related("partner", "design").filter(
         pk=run_id, status=RunStatus.CANCELLED).first()
     if run is None or run.partner is None:
         return
+    kind = run.kind_in_words
+    why = f"\n\nThe brand's reason: {reason}" if reason else ""
     partner_notify(
         partner=run.partner,
         key=f"run-cancelled:{run.pk}",
-        title=f"Production run #{run.pk} was cancelled: {run.design.name}{_role(run)}",
-        body=f"Production run #{run.pk} ({run.quantity} × {run.design.name}) was cancelled by the brand. "
-             "Please stop work on it; its open tasks are cancelled.",
+        title=f"{kind.capitalize()} #{run.pk} was cancelled: {run.design.name}{_role(run)}",
+        body=f"{kind.capitalize()} #{run.pk} ({run.quantity} × {run.design.name}) was cancelled by the brand. "
+             f"Please stop work on it; its open tasks are cancelled.{why}",
         link=reverse("portal:run-detail", args=[run.pk]),
     )
 

@@ -11,8 +11,9 @@ from production.services.stages import stages_release
 from production.services.tasks import cancel_open_tasks
 
 
-def _cancel_locked(run: ProductionRun, *, actor, note: str, now) -> None:
-    """Cancel a locked run and its open tasks; a dispatch waiting for templates ends with it."""
+def _cancel_locked(run: ProductionRun, *, actor, note: str, now, reason: str) -> None:
+    """Cancel a locked run and its open tasks; a dispatch waiting for templates ends with it. ``reason``: staff's
+    own words, for the partner (``note`` is the timeline's)."""
     from_status = run.status
     if run.is_awaiting_templates():
         apply(run, "dispatch_cancel")
@@ -22,7 +23,7 @@ def _cancel_locked(run: ProductionRun, *, actor, note: str, now) -> None:
     record(run, actor=actor, verb=ActivityVerb.CANCELLED, from_status=from_status, note=note,
            data={"cancelled_tasks": cancelled} if cancelled else {})
     if run.sent_at is not None and run.partner_id is not None:
-        queue_cancellation_notification(run.pk)  # the partner was working on it: tell them to stop
+        queue_cancellation_notification(run.pk, reason)  # the partner was working on it: tell them to stop
 
 
 @transaction.atomic
@@ -32,9 +33,10 @@ def run_cancel(*, run: ProductionRun, actor=None, reason: str = "") -> Productio
     require(run, "cancel")
     now = timezone.now()
     for child in ProductionRun.objects.select_for_update().filter(parent_run=run).exclude(status__in=TERMINAL).order_by("id"):
-        _cancel_locked(child, actor=actor, note=f"Parent run {run.pk} cancelled. {reason}".strip(), now=now)
+        _cancel_locked(child, actor=actor, note=f"Parent run {run.pk} cancelled. {reason}".strip(), now=now,
+                       reason=reason)
     stages_release(run, dispatch=False)  # later stages' units end as missing, still accounted for
-    _cancel_locked(run, actor=actor, note=reason, now=now)
+    _cancel_locked(run, actor=actor, note=reason, now=now, reason=reason)
     if run.parent_run_id:
         parent_follow_children(run.parent_run_id, actor=actor)
     return run

@@ -184,3 +184,21 @@ def test_a_sample_is_sent_and_chased_as_a_sample_run(staff, partner_a, user_a):
     sent, reminder = mail.outbox
     assert sent.subject.startswith(f"New sample run #{run.pk}: 2 × ")
     assert reminder.subject.startswith(f"Reminder: sample run #{run.pk} ")
+
+
+def test_a_cancelled_run_tells_the_partner_the_brands_reason(staff, partner_a, user_a, client, q_sync,
+                                                             django_capture_on_commit_callbacks):
+    """Staff must give a reason to cancel, and the partner asked why: neither the email nor the page said it; the
+    page read "0 / 0 tasks done" above the cancelled tasks."""
+    run = DispatchedRunFactory(partner=partner_a, actor=staff)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.run_cancel(run=run, actor=staff, reason="Order line cut by the customer")
+    (sent,) = mail.outbox
+    assert sent.subject == f"Production run #{run.pk} was cancelled: {run.design.name} ({run.role})"
+    assert sent.body.startswith(
+        f"Production run #{run.pk} ({run.quantity} × {run.design.name}) was cancelled by the brand. Please stop work "
+        "on it; its open tasks are cancelled.\n\nThe brand's reason: Order line cut by the customer\n\n")
+    client.force_login(user_a)
+    page = client.get(f"/portal/runs/{run.pk}/").content.decode()
+    assert "Cancelled by the brand: no tasks left to do" in page and "0 / 0 tasks done" not in page
