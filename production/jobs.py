@@ -16,6 +16,7 @@ from django_q.tasks import async_task
 from config.numbers import counted
 from partners.models import Partner
 from partners.services import partner_notify
+from production import selectors
 from production.models import Alert, ProductionRun, ReviewDecision, RunStatus
 from tasks.models import Task
 
@@ -128,7 +129,6 @@ def notify_partner_of_review(run_id: int) -> None:
     # The partners who made the sample: a round reviewed at its parent, its completed children (each carries the
     # review, ``run_review``); a child cancelled on the way made nothing and is not told.
     makers = [run] if run.partner_id else list(run.children.filter(status=RunStatus.COMPLETED).select_related("partner"))
-    redo = ProductionRun.objects.filter(redo_of=run).select_related("partner").first()
     for made in makers:
         if made.partner is None:
             continue
@@ -140,22 +140,13 @@ def notify_partner_of_review(run_id: int) -> None:
         else:
             title = f"Sample to redo: {run.design.name} (run #{made.pk})"
             body = f"The brand asks you to make the sample of {run.design.name} (run #{made.pk}) again.{notes}"
-            mine = _next_round_of(redo, made.partner_id)
+            mine = selectors.partner_run_of_next_round(run, made.partner_id)
             if mine is not None and mine.sent_at is not None:
                 body += f"\n\nThe next round is run #{mine.pk}, sent to you with the same tasks."
             elif mine is not None:  # not sent yet: a later stage, or templates retired since that staff choose again
                 body += "\n\nThe next round will be sent to you."
             link = reverse("portal:run-detail", args=[mine.pk if mine is not None and mine.sent_at else made.pk])
         partner_notify(partner=made.partner, key=f"run-reviewed:{run.pk}:{made.pk}", title=title, body=body, link=link)
-
-
-def _next_round_of(redo: ProductionRun | None, partner_id: int) -> ProductionRun | None:
-    """The partner's run of the next round: the redo itself, or its first child for that partner (a split round)."""
-    if redo is None:
-        return None
-    if redo.partner_id == partner_id:
-        return redo
-    return redo.children.filter(partner_id=partner_id).order_by("stage", "id").first()
 
 
 def email_alert(alert_id: int) -> None:

@@ -114,6 +114,18 @@ def previous_round(run: ProductionRun) -> ProductionRun | None:
             .filter(made_it, pk=run.redo_of_id).first())
 
 
+def partner_run_of_next_round(reviewed: ProductionRun, partner_id: int) -> ProductionRun | None:
+    """After a redo: the partner's run of the next round (the redo itself, or the redo's first child for that
+    partner when the round is split), whether sent yet or not; None when the partner has no part in it. The redo
+    is ``redo_of`` the run reviewed: this one, or its parent when the round was reviewed there."""
+    redo = ProductionRun.objects.filter(redo_of_id__in={reviewed.pk, reviewed.parent_run_id} - {None}).first()
+    if redo is None:
+        return None
+    if redo.partner_id == partner_id:
+        return redo
+    return redo.children.filter(partner_id=partner_id).order_by("stage", "id").first()
+
+
 def sample_rounds(design) -> QuerySet[ProductionRun]:
     """A design's sample runs, oldest first: the rounds of its sampling loop (a split round's parent and children)."""
     return runs_for_staff().filter(design=design, run_type=ProductionRun.RunType.SAMPLE).order_by("created_at", "id")

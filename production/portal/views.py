@@ -183,6 +183,8 @@ def run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
         "handover": _handover(run, request.partner),
         "sources": selectors.unit_sources(run),
         "previous_round": selectors.previous_round(run),
+        "next_round": (selectors.partner_run_of_next_round(run, request.partner.pk)
+                       if run.review_decision == "redo" else None),
         "materials": planned,
         "can_log_materials": bool(planned) and run.status == RunStatus.IN_PROGRESS,
         "consumption_form": (focus_first_error(consumption_form) if consumption_form is not None

@@ -72,7 +72,10 @@ def test_send_review_redo_approve_in_admin(staff_client, jacket, partner_a, user
     page = portal.get(f"/portal/runs/{second.pk}/").content.decode()
     assert "What to change in this round" in page and "Pocket flap 5 mm wider" in page
     assert page.index("Pocket flap") < page.index("Tasks")  # at the top, before the work
-    assert "Sample to redo" in portal.get(f"/portal/runs/{first.pk}/").content.decode()
+    reviewed = portal.get(f"/portal/runs/{first.pk}/").content.decode()
+    assert "Sample to redo" in reviewed
+    # It said "a new round has been sent to you" and left the partner to find it.
+    assert f'the next round is\n    <a href="/portal/runs/{second.pk}/">run #{second.pk}</a>, sent to you' in reviewed
 
     _partner_finishes(second.pk)
     approved = staff_client.post(f"/admin/production/productionrun/{second.pk}/review/",
@@ -81,7 +84,11 @@ def test_send_review_redo_approve_in_admin(staff_client, jacket, partner_a, user
     assert any("is now “Approved”" in m for m in _messages(approved))
     jacket.refresh_from_db()
     assert jacket.status == Design.Status.APPROVED
-    assert "Sample approved" in portal.get(f"/portal/runs/{second.pk}/").content.decode()
+    done = portal.get(f"/portal/runs/{second.pk}/").content.decode()
+    assert "Sample approved" in done
+    # The round's own review comes first; the notes it was made to are history now, said so.
+    assert "What this round was to change" in done and "What to change in this round" not in done
+    assert done.index("Sample approved") < done.index("What this round was to change")
 
     design_page = staff_client.get(f"/admin/designs/design/{jacket.pk}/change/").content.decode()
     rounds = design_page[design_page.index('id="sampling-rounds"'):design_page.index('id="production-runs"')]
