@@ -46,6 +46,13 @@ STATUS_TABS = [
 STATUS_LABELS = {value: label for value, label in STATUS_TABS if value}
 
 
+def status_label(run) -> str:
+    """The run's status as the partner reads it: a sent run it accepted says so ("Sent" alone read as unanswered)."""
+    if run.status == RunStatus.SENT_TO_PARTNER and run.accepted_at:
+        return "Sent · accepted"
+    return STATUS_LABELS.get(run.status, run.status)
+
+
 class PortalLoginForm(AuthenticationForm):
     # Emails are matched whatever their case, so Django's "may be case-sensitive" would mislead.
     error_messages = {**AuthenticationForm.error_messages,
@@ -137,7 +144,7 @@ def hub(request):
         listed = listed.filter(status=current)
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     for run in page.object_list:
-        run.status_label = STATUS_LABELS.get(run.status, run.status)
+        run.status_label = status_label(run)
     tabs = [
         {"value": value, "label": label, "count": counts[value or "all"], "active": value == current}
         for value, label in STATUS_TABS
@@ -168,7 +175,7 @@ def run_page(request, pk: int, *, complete_form: RunCompleteForm | None = None,
     response = render_page(request, "portal/run_detail.html", {
         "nav": "runs",
         "run": run,
-        "status_label": STATUS_LABELS.get(run.status, run.status),
+        "status_label": status_label(run),
         "tasks": tasks,
         "snapshot": snapshot,
         "specs": spec_rows(snapshot.get("specs", run.design.specs)),

@@ -27,7 +27,11 @@ def test_a_sent_run_offers_accept_and_decline_until_answered(portal_a, run_a):
     html = response.content.decode()
     assert "Accept run" not in html and 'id="accepted"' in html
     assert 'id="decline-run"' in html  # accepted but not started: it may still be declined
-    assert "Needs your answer" not in portal_a.get("/portal/").content.decode()
+    hub = portal_a.get("/portal/").content.decode()
+    assert "Needs your answer" not in hub
+    # The status says the answer too: "Sent" alone read as still waiting for it.
+    for page in (html, hub):
+        assert '<span class="badge sent_to_partner" data-status="sent_to_partner">Sent · accepted</span>' in page
 
 
 def test_declining_in_the_hub_puts_the_run_in_the_staff_queue(portal_a, run_a, partner_a):
