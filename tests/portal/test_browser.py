@@ -88,7 +88,10 @@ def _work_through_run_a(chromium, base_url, email, run_a, run_b):
     expect(page.locator("main")).not_to_contain_text("stitching")
     page.screenshot(path=str(ARTIFACTS / "portal-hub-phone.png"), full_page=True)
 
-    page.click(f"text=Run #{run_a.pk} · Linen overshirt")
+    # The whole card opens the run, not only its 19 px link: a tap on its far corner.
+    card = runs.first.bounding_box()
+    page.touchscreen.tap(card["x"] + card["width"] - 8, card["y"] + card["height"] - 8)
+    page.wait_for_url(f"**/portal/runs/{run_a.pk}/")
     expect(page.locator("#run-status")).to_contain_text("Sent")
     expect(page.locator("main")).to_contain_text("washed linen")
 
