@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.errors import InvalidInput, InvalidTransition
+from designs.services import design_link_partner
 from partners.models import Partner
 from production.jobs import queue_withdrawal_notification
 from production.models import PARTNER_DECLINE_REASONS, ActivityVerb, AlertKind, DeclineReason, ProductionRun, RunStatus
@@ -116,6 +117,7 @@ def run_reassign(*, run: ProductionRun, partner_id: int, actor=None, dispatch: b
     # A partner who has this role in the allocation already may take it: a second batch (``previous_partner`` is
     # set, so ``child_run_unique_partner_role`` leaves it out).
     run.save()
+    design_link_partner(design=run.design, partner=partner, role=run.role)  # as approval links its partners
     record(run, actor=actor, verb=ActivityVerb.REASSIGNED, from_status=from_status, note=note,
            data={"from_partner": old_partner_id, "to_partner": partner.pk, "cancelled_tasks": cancelled})
     if dispatch:

@@ -41,6 +41,8 @@ def test_reassign_and_dispatch_sends_the_same_tasks_to_the_new_partner(
     assert any(user_b.email in m.to for m in mail.outbox)
     assert list(sent.activities.filter(verb="reassigned").values_list("data", flat=True)) == [
         {"from_partner": partner_a.pk, "to_partner": partner_b.pk, "cancelled_tasks": 0}]
+    # The design is B's now too, in the run's role, as approval links its partners (B's Designs page missed it).
+    assert sent.design.partner_links.filter(partner=partner_b, role=sent.role).exists()
 
 
 def test_reassign_without_dispatch_waits_approved_for_staff(staff_api, sent, partner_a, partner_b, api_b):
