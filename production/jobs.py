@@ -114,8 +114,8 @@ def notify_partner_of_withdrawal(run_id: int, partner_id: int, sent_at: str, why
     partner_notify(
         partner=partner,
         key=f"run-withdrawn:{run.pk}:{sent_at}",
-        title=f"Production run #{run.pk} was taken back: {run.design.name}{_role(run)}",
-        body=f"Production run #{run.pk} ({run.quantity} × {run.design.name}) is no longer yours: "
+        title=f"{run.kind_in_words.capitalize()} #{run.pk} was taken back: {run.design.name}{_role(run)}",
+        body=f"{run.kind_in_words.capitalize()} #{run.pk} ({run.quantity} × {run.design.name}) is no longer yours: "
              f"{WITHDRAWN[why]}. Its open tasks are cancelled and it has left "
              "your production hub.",
     )
