@@ -96,6 +96,9 @@ def test_what_is_typed_while_the_last_task_saves_is_kept(live_server, partner_a,
         login(page, live_server.url, user_a.email)
         page.goto(f"{live_server.url}/portal/runs/{run.pk}/")
         page.get_by_role("button", name=f"Start {task.title}").click()
+        expect(page.get_by_role("button", name=f"Complete {task.title}")).to_be_visible()
+        # Once the swap has settled: a click before htmx set up the new form submits it natively (see _press).
+        page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
         held = []
         page.route(f"**/portal/tasks/{task.pk}/complete/", lambda route: held.append(route))
         page.get_by_role("button", name=f"Complete {task.title}").click()
