@@ -37,8 +37,8 @@ def next_late_check():
     from django.utils import timezone
 
     now = timezone.localtime()
-    at = timezone.make_aware(datetime.combine(now.date(), time(LATE_CHECK_HOUR)))
-    return at if at > now else timezone.make_aware(datetime.combine(now.date() + timedelta(days=1), time(LATE_CHECK_HOUR)))
+    day = now.date() if now.time() < time(LATE_CHECK_HOUR) else now.date() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(LATE_CHECK_HOUR)))
 
 
 class ProductionConfig(AppConfig):
