@@ -112,3 +112,32 @@ def test_what_is_typed_while_the_last_task_saves_is_kept(live_server, partner_a,
         expect(form.get_by_label("Rejected pieces")).to_have_value("1")
         expect(form.get_by_label("Notes")).to_have_value("One panel torn")
         expect(form.get_by_label("Good pieces")).to_have_value("")  # untouched: the new page's own
+
+
+@pytest.mark.browser
+def test_what_is_typed_for_one_run_is_not_put_into_another_runs_page(live_server, partner_a, user_a):
+    """Kept across a swap of the same page only: a boosted link from one run's page to another's would otherwise
+    fill the second run's completion form with the first run's counts."""
+    require_chromium()
+    from production.services import run_start
+
+    first, second = (DispatchedRunFactory(partner=partner_a, category=CategoryFactory(steps=1)) for _ in range(2))
+    for run in (first, second):
+        run_start(run=run)
+    with chromium_browser() as chromium:
+        from playwright.sync_api import expect
+
+        page = chromium.new_context(viewport=PHONE).new_page()
+        login(page, live_server.url, user_a.email)
+        page.goto(f"{live_server.url}/portal/runs/{first.pk}/")
+        page.locator("#complete-run").get_by_label("Rejected pieces").fill("2")
+        page.evaluate("""(href) => {  // a link to the other run, boosted as every link of the hub is
+            const link = Object.assign(document.createElement("a"), {href, id: "to-second", textContent: "next"});
+            document.querySelector("main").append(link);
+            htmx.process(link);
+        }""", f"/portal/runs/{second.pk}/")
+        page.click("#to-second")
+        page.wait_for_url(f"**/portal/runs/{second.pk}/")
+        page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+        expect(page.locator("h1")).to_contain_text(f"Run #{second.pk}")
+        expect(page.locator("#complete-run").get_by_label("Rejected pieces")).to_have_value("")

@@ -44,11 +44,14 @@
 
   // What was typed into another form while a task was saving (say the run's counts, typed as the last task
   // completes) would be wiped by the page the answer brings: it is put back where the new page has the same
-  // field still at its default.
+  // field still at its default. Only when the answer is the same page again: another run's page has forms of the
+  // same ids, and must not get this run's figures.
   var typed = null;
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     var sender = event.detail.elt;
+    var answer = event.detail.xhr && event.detail.xhr.responseURL;
     typed = [];
+    if (answer && new URL(answer).pathname !== window.location.pathname) { return; }
     document.querySelectorAll("form[id]").forEach(function (form) {
       if (sender && (form === sender || form.contains(sender))) { return; }  // its own fields: the answer's say
       form.querySelectorAll("input[name]:not([type=hidden]):not([type=checkbox]):not([type=radio]), textarea[name]")
